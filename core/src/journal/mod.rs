@@ -1,0 +1,612 @@
+//! The mood journal: quick check-ins and free writing, private by default.
+
+mod search;
+mod today;
+mod vocab;
+
+use std::time::SystemTime;
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+
+pub use search::{SearchHit, SnippetPart};
+pub use today::{DayValence, TodayView};
+pub use vocab::{EmotionLabel, LifeArea};
+
+use crate::store::{Store, StoreError};
+use crate::time::{self, rfc3339};
+
+/// The longest free text a check-in keeps, in characters.
+pub const MAX_TEXT_CHARS: u32 = 100_000;
+/// The most entries one page or one search returns.
+pub const MAX_PAGE: u32 = 1_000;
+
+#[derive(Debug, thiserror::Error)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi(flat_error))]
+pub enum JournalError {
+    #[error("valence {value} is out of range; choose from -3 (very unpleasant) to +3 (very pleasant)")]
+    InvalidValence { value: i32 },
+    #[error("energy {value} is out of range; choose from 1 to 5")]
+    InvalidEnergy { value: i32 },
+    #[error("anxiety {value} is out of range; choose from 0 to 10")]
+    InvalidAnxiety { value: i32 },
+    #[error("sleep of {value} hours is not valid; give 0 to 24 hours in quarter-hour steps")]
+    InvalidSleep { value: f64 },
+    #[error("\"{name}\" is not an emotion label; use one of HealthKit's, such as calm, anxious or hopeful")]
+    UnknownLabel { name: String },
+    #[error("\"{name}\" is not a life area; use one of HealthKit's, such as work, family or health")]
+    UnknownArea { name: String },
+    #[error("the text is {chars} characters long; shorten it to at most {max}")]
+    TextTooLong { chars: u32, max: u32 },
+    #[error("\"{zone}\" is not a known time zone; use an IANA name such as Europe/Paris")]
+    UnknownZone { zone: String },
+    #[error("a page must hold between 1 and {max} entries, not {limit}")]
+    InvalidLimit { limit: u32, max: u32 },
+    #[error("the page cursor \"{cursor}\" is not one this app gave out; start again from the first page")]
+    InvalidCursor { cursor: String },
+    #[error("no journal entry has the id {id}")]
+    NotFound { id: String },
+    #[error("the journal entry {id} is deleted; undo the delete before editing it")]
+    Deleted { id: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for JournalError {
+    fn from(error: rusqlite::Error) -> Self {
+        JournalError::Store(error.into())
+    }
+}
+
+/// What the patient fills in; used both to create and to edit a check-in.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct CheckInDraft {
+    /// -3 (very unpleasant) to +3 (very pleasant): HealthKit's seven valence classes.
+    pub valence: i32,
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub energy: Option<i32>,
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub anxiety: Option<i32>,
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub sleep_hours: Option<f64>,
+    #[cfg_attr(feature = "uniffi", uniffi(default = []))]
+    pub labels: Vec<EmotionLabel>,
+    #[cfg_attr(feature = "uniffi", uniffi(default = []))]
+    pub areas: Vec<LifeArea>,
+    #[cfg_attr(feature = "uniffi", uniffi(default = ""))]
+    pub text: String,
+    /// When it happened; `None` means now when creating, unchanged when editing.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub occurred_at: Option<SystemTime>,
+    /// The IANA zone the patient was in, e.g. `Europe/Paris`.
+    pub zone: String,
+    /// Whether the patient chose to share it with their therapist.
+    #[cfg_attr(feature = "uniffi", uniffi(default = false))]
+    pub shared: bool,
+}
+
+impl CheckInDraft {
+    /// A private check-in with only a valence, happening now.
+    pub fn new(valence: i32, zone: &str) -> Self {
+        Self {
+            valence,
+            energy: None,
+            anxiety: None,
+            sleep_hours: None,
+            labels: Vec::new(),
+            areas: Vec::new(),
+            text: String::new(),
+            occurred_at: None,
+            zone: zone.to_string(),
+            shared: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct CheckIn {
+    pub id: String,
+    pub valence: i32,
+    pub energy: Option<i32>,
+    pub anxiety: Option<i32>,
+    pub sleep_hours: Option<f64>,
+    pub labels: Vec<EmotionLabel>,
+    pub areas: Vec<LifeArea>,
+    pub text: String,
+    #[serde(with = "rfc3339")]
+    pub occurred_at: SystemTime,
+    pub zone: String,
+    pub shared: bool,
+    #[serde(with = "rfc3339")]
+    pub created_at: SystemTime,
+    #[serde(with = "rfc3339")]
+    pub updated_at: SystemTime,
+    #[serde(with = "rfc3339::option", skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<SystemTime>,
+}
+
+/// Which entries a journal page holds: `from` inclusive, `to` exclusive.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct JournalQuery {
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub from: Option<SystemTime>,
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub to: Option<SystemTime>,
+    #[cfg_attr(feature = "uniffi", uniffi(default = 50))]
+    pub limit: u32,
+    /// The `next_cursor` of the previous page; `None` for the first page.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub after: Option<String>,
+}
+
+impl Default for JournalQuery {
+    fn default() -> Self {
+        Self { from: None, to: None, limit: 50, after: None }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct JournalPage {
+    /// Newest first.
+    pub entries: Vec<CheckIn>,
+    /// Pass as `after` to get the next page; `None` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A draft that passed validation, in the shape the table stores.
+struct ValidDraft {
+    valence: i32,
+    energy: Option<i32>,
+    anxiety: Option<i32>,
+    sleep_quarters: Option<i64>,
+    labels: String,
+    areas: String,
+    text: String,
+    occurred_at: Option<i64>,
+    zone: String,
+    shared: bool,
+}
+
+fn validate(draft: &CheckInDraft) -> Result<ValidDraft, JournalError> {
+    let in_range = |value: Option<i32>, low, high| value.is_none_or(|v| (low..=high).contains(&v));
+    if !(-3..=3).contains(&draft.valence) {
+        return Err(JournalError::InvalidValence { value: draft.valence });
+    }
+    if !in_range(draft.energy, 1, 5) {
+        return Err(JournalError::InvalidEnergy { value: draft.energy.unwrap() });
+    }
+    if !in_range(draft.anxiety, 0, 10) {
+        return Err(JournalError::InvalidAnxiety { value: draft.anxiety.unwrap() });
+    }
+    let sleep_quarters = draft.sleep_hours.map(sleep_to_quarters).transpose()?;
+    let chars = draft.text.chars().count();
+    if chars > MAX_TEXT_CHARS as usize {
+        return Err(JournalError::TextTooLong { chars: chars as u32, max: MAX_TEXT_CHARS });
+    }
+    if time::parse_zone(&draft.zone).is_none() {
+        return Err(JournalError::UnknownZone { zone: draft.zone.clone() });
+    }
+    Ok(ValidDraft {
+        valence: draft.valence,
+        energy: draft.energy,
+        anxiety: draft.anxiety,
+        sleep_quarters,
+        labels: join_words(&draft.labels, EmotionLabel::as_str),
+        areas: join_words(&draft.areas, LifeArea::as_str),
+        text: draft.text.clone(),
+        occurred_at: draft.occurred_at.map(time::to_millis),
+        zone: draft.zone.clone(),
+        shared: draft.shared,
+    })
+}
+
+fn sleep_to_quarters(hours: f64) -> Result<i64, JournalError> {
+    let quarters = hours * 4.0;
+    if !(0.0..=96.0).contains(&quarters) || quarters.fract() != 0.0 {
+        return Err(JournalError::InvalidSleep { value: hours });
+    }
+    Ok(quarters as i64)
+}
+
+/// Space-separated stable names, each once, in the order first given.
+fn join_words<T: Copy + PartialEq>(words: &[T], name: fn(T) -> &'static str) -> String {
+    let mut unique: Vec<T> = Vec::with_capacity(words.len());
+    for word in words {
+        if !unique.contains(word) {
+            unique.push(*word);
+        }
+    }
+    unique.into_iter().map(name).collect::<Vec<_>>().join(" ")
+}
+
+fn split_words<T: std::str::FromStr>(stored: &str) -> Vec<T> {
+    // Stored names were written by `join_words`; a name a later build removed is skipped.
+    stored.split_whitespace().filter_map(|word| word.parse().ok()).collect()
+}
+
+const COLUMNS: &str = "id, valence, energy, anxiety, sleep_quarters, labels, areas, text, \
+                       occurred_at, zone, shared, created_at, updated_at, deleted_at";
+
+fn read_checkin(row: &Row<'_>) -> rusqlite::Result<CheckIn> {
+    Ok(CheckIn {
+        id: row.get(0)?,
+        valence: row.get(1)?,
+        energy: row.get(2)?,
+        anxiety: row.get(3)?,
+        sleep_hours: row.get::<_, Option<i64>>(4)?.map(|q| q as f64 / 4.0),
+        labels: split_words(&row.get::<_, String>(5)?),
+        areas: split_words(&row.get::<_, String>(6)?),
+        text: row.get(7)?,
+        occurred_at: time::from_millis(row.get(8)?),
+        zone: row.get(9)?,
+        shared: row.get(10)?,
+        created_at: time::from_millis(row.get(11)?),
+        updated_at: time::from_millis(row.get(12)?),
+        deleted_at: row.get::<_, Option<i64>>(13)?.map(time::from_millis),
+    })
+}
+
+fn find(conn: &Connection, id: &str) -> Result<CheckIn, JournalError> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM checkin WHERE id = ?1"))?
+        .query_row([id], read_checkin)
+        .optional()?
+        .ok_or_else(|| JournalError::NotFound { id: id.to_string() })
+}
+
+fn find_live(conn: &Connection, id: &str) -> Result<CheckIn, JournalError> {
+    let entry = find(conn, id)?;
+    match entry.deleted_at {
+        Some(_) => Err(JournalError::Deleted { id: id.to_string() }),
+        None => Ok(entry),
+    }
+}
+
+impl Store {
+    /// Saves a new check-in durably and returns it as stored.
+    pub fn add_checkin(&self, draft: &CheckInDraft) -> Result<CheckIn, JournalError> {
+        let draft = validate(draft)?;
+        let now = time::to_millis(SystemTime::now());
+        let id = uuid::Uuid::now_v7().to_string();
+        self.write(|tx| {
+            tx.prepare_cached(
+                "INSERT INTO checkin (id, valence, energy, anxiety, sleep_quarters, labels, areas, \
+                 text, occurred_at, zone, shared, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+            )?
+            .execute(params![
+                id,
+                draft.valence,
+                draft.energy,
+                draft.anxiety,
+                draft.sleep_quarters,
+                draft.labels,
+                draft.areas,
+                draft.text,
+                draft.occurred_at.unwrap_or(now),
+                draft.zone,
+                draft.shared,
+                now,
+            ])?;
+            search::index(tx, tx.last_insert_rowid(), &draft.text, &draft.labels, &draft.areas)?;
+            find(tx, &id)
+        })
+    }
+
+    /// The entry with `id`, including a deleted one (its `deleted_at` is set).
+    pub fn checkin(&self, id: &str) -> Result<CheckIn, JournalError> {
+        self.read(|conn| find(conn, id))
+    }
+
+    /// Replaces what the patient wrote; `occurred_at: None` keeps the original time.
+    pub fn edit_checkin(&self, id: &str, draft: &CheckInDraft) -> Result<CheckIn, JournalError> {
+        let draft = validate(draft)?;
+        self.write(|tx| {
+            let current = find_live(tx, id)?;
+            let occurred_at = draft.occurred_at.unwrap_or(time::to_millis(current.occurred_at));
+            let seq: i64 = tx
+                .prepare_cached(
+                    "UPDATE checkin SET valence = ?2, energy = ?3, anxiety = ?4, sleep_quarters = ?5, \
+                     labels = ?6, areas = ?7, text = ?8, occurred_at = ?9, zone = ?10, shared = ?11, \
+                     updated_at = ?12 WHERE id = ?1 RETURNING seq",
+                )?
+                .query_row(
+                    params![
+                        id,
+                        draft.valence,
+                        draft.energy,
+                        draft.anxiety,
+                        draft.sleep_quarters,
+                        draft.labels,
+                        draft.areas,
+                        draft.text,
+                        occurred_at,
+                        draft.zone,
+                        draft.shared,
+                        time::to_millis(SystemTime::now()),
+                    ],
+                    |row| row.get(0),
+                )?;
+            search::reindex(tx, seq, &draft.text, &draft.labels, &draft.areas)?;
+            find(tx, id)
+        })
+    }
+
+    /// Moves an entry to the bin; `undelete_checkin` brings it back.
+    pub fn delete_checkin(&self, id: &str) -> Result<CheckIn, JournalError> {
+        self.set_deleted(id, Some(time::to_millis(SystemTime::now())))
+    }
+
+    /// Undoes `delete_checkin`. Restoring a live entry changes nothing.
+    pub fn undelete_checkin(&self, id: &str) -> Result<CheckIn, JournalError> {
+        self.set_deleted(id, None)
+    }
+
+    fn set_deleted(&self, id: &str, deleted_at: Option<i64>) -> Result<CheckIn, JournalError> {
+        self.write(|tx| {
+            let current = find(tx, id)?;
+            if current.deleted_at.is_some() == deleted_at.is_some() {
+                return Ok(current);
+            }
+            tx.prepare_cached("UPDATE checkin SET deleted_at = ?2, updated_at = ?3 WHERE id = ?1")?
+                .execute(params![id, deleted_at, time::to_millis(SystemTime::now())])?;
+            find(tx, id)
+        })
+    }
+
+    /// One page of live entries, newest first. Pages follow each other without
+    /// gaps or repeats, even when entries share a timestamp.
+    pub fn journal_page(&self, query: &JournalQuery) -> Result<JournalPage, JournalError> {
+        if !(1..=MAX_PAGE).contains(&query.limit) {
+            return Err(JournalError::InvalidLimit { limit: query.limit, max: MAX_PAGE });
+        }
+        let (after_time, after_id) = match &query.after {
+            Some(cursor) => parse_cursor(cursor)?,
+            None => (i64::MAX, String::new()),
+        };
+        self.read(|conn| {
+            let mut entries = conn
+                .prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM checkin WHERE deleted_at IS NULL \
+                     AND occurred_at >= ?1 AND occurred_at < ?2 \
+                     AND (occurred_at < ?3 OR (occurred_at = ?3 AND ?4 <> '' AND id < ?4)) \
+                     ORDER BY occurred_at DESC, id DESC LIMIT ?5"
+                ))?
+                .query_map(
+                    params![
+                        query.from.map_or(i64::MIN, time::to_millis),
+                        query.to.map_or(i64::MAX, time::to_millis),
+                        after_time,
+                        after_id,
+                        query.limit + 1,
+                    ],
+                    read_checkin,
+                )?
+                .collect::<Result<Vec<_>, _>>()?;
+            let next_cursor = if entries.len() > query.limit as usize {
+                entries.truncate(query.limit as usize);
+                entries.last().map(cursor_of)
+            } else {
+                None
+            };
+            Ok(JournalPage { entries, next_cursor })
+        })
+    }
+}
+
+fn cursor_of(entry: &CheckIn) -> String {
+    format!("{}_{}", time::to_millis(entry.occurred_at), entry.id)
+}
+
+fn parse_cursor(cursor: &str) -> Result<(i64, String), JournalError> {
+    let invalid = || JournalError::InvalidCursor { cursor: cursor.to_string() };
+    let (millis, id) = cursor.split_once('_').ok_or_else(invalid)?;
+    let id = uuid::Uuid::parse_str(id).map_err(|_| invalid())?;
+    Ok((millis.parse().map_err(|_| invalid())?, id.to_string()))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    pub(crate) const KEY: [u8; 32] = [42; 32];
+
+    pub(crate) fn open_store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("waymark.db"), &KEY).unwrap();
+        (dir, store)
+    }
+
+    pub(crate) fn at(rfc3339: &str) -> SystemTime {
+        chrono::DateTime::parse_from_rfc3339(rfc3339).unwrap().into()
+    }
+
+    pub(crate) fn draft_at(valence: i32, when: &str, text: &str) -> CheckInDraft {
+        CheckInDraft {
+            occurred_at: Some(at(when)),
+            text: text.to_string(),
+            ..CheckInDraft::new(valence, "Europe/London")
+        }
+    }
+
+    fn full_draft() -> CheckInDraft {
+        CheckInDraft {
+            valence: 2,
+            energy: Some(4),
+            anxiety: Some(3),
+            sleep_hours: Some(7.25),
+            labels: vec![EmotionLabel::Hopeful, EmotionLabel::Calm, EmotionLabel::Hopeful],
+            areas: vec![LifeArea::SelfCare, LifeArea::Family],
+            text: "Walked by the river after the session.".into(),
+            occurred_at: Some(at("2026-11-20T18:30:00Z")),
+            zone: "America/New_York".into(),
+            shared: false,
+        }
+    }
+
+    fn row_count(store: &Store) -> i64 {
+        store
+            .read(|c| c.query_row("SELECT count(*) FROM checkin", [], |r| r.get(0)).map_err(JournalError::from))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_check_in_round_trips_with_every_field() {
+        let (_dir, store) = open_store();
+        let saved = store.add_checkin(&full_draft()).unwrap();
+        assert_eq!(saved.valence, 2);
+        assert_eq!((saved.energy, saved.anxiety, saved.sleep_hours), (Some(4), Some(3), Some(7.25)));
+        assert_eq!(saved.labels, vec![EmotionLabel::Hopeful, EmotionLabel::Calm], "duplicates dropped");
+        assert_eq!(saved.areas, vec![LifeArea::SelfCare, LifeArea::Family]);
+        assert_eq!(saved.occurred_at, at("2026-11-20T18:30:00Z"));
+        assert_eq!(saved.zone, "America/New_York");
+        assert!(!saved.shared);
+        assert_eq!(store.checkin(&saved.id).unwrap(), saved);
+    }
+
+    #[test]
+    fn a_check_in_without_a_time_happens_now_and_is_private() {
+        let (_dir, store) = open_store();
+        let before = SystemTime::now() - Duration::from_millis(1);
+        let saved = store.add_checkin(&CheckInDraft::new(0, "UTC")).unwrap();
+        assert!(saved.occurred_at >= before && saved.occurred_at <= SystemTime::now());
+        assert!(!saved.shared);
+        assert_eq!(saved.created_at, saved.updated_at);
+    }
+
+    #[test]
+    fn out_of_range_input_is_refused_and_nothing_is_stored() {
+        let (_dir, store) = open_store();
+        let cases: Vec<(CheckInDraft, fn(&JournalError) -> bool)> = vec![
+            (CheckInDraft { valence: 4, ..full_draft() }, |e| matches!(e, JournalError::InvalidValence { value: 4 })),
+            (CheckInDraft { valence: -4, ..full_draft() }, |e| matches!(e, JournalError::InvalidValence { .. })),
+            (CheckInDraft { energy: Some(0), ..full_draft() }, |e| matches!(e, JournalError::InvalidEnergy { .. })),
+            (CheckInDraft { energy: Some(6), ..full_draft() }, |e| matches!(e, JournalError::InvalidEnergy { .. })),
+            (CheckInDraft { anxiety: Some(11), ..full_draft() }, |e| matches!(e, JournalError::InvalidAnxiety { value: 11 })),
+            (CheckInDraft { anxiety: Some(-1), ..full_draft() }, |e| matches!(e, JournalError::InvalidAnxiety { .. })),
+            (CheckInDraft { sleep_hours: Some(7.1), ..full_draft() }, |e| matches!(e, JournalError::InvalidSleep { .. })),
+            (CheckInDraft { sleep_hours: Some(24.25), ..full_draft() }, |e| matches!(e, JournalError::InvalidSleep { .. })),
+            (CheckInDraft { sleep_hours: Some(f64::NAN), ..full_draft() }, |e| matches!(e, JournalError::InvalidSleep { .. })),
+            (CheckInDraft { text: "x".repeat(100_001), ..full_draft() }, |e| matches!(e, JournalError::TextTooLong { chars: 100_001, .. })),
+            (CheckInDraft { zone: "Nowhere/Land".into(), ..full_draft() }, |e| matches!(e, JournalError::UnknownZone { .. })),
+        ];
+        for (draft, expected) in cases {
+            let error = store.add_checkin(&draft).unwrap_err();
+            assert!(expected(&error), "unexpected error {error:?}");
+        }
+        assert_eq!(row_count(&store), 0);
+    }
+
+    #[test]
+    fn the_limits_themselves_are_accepted() {
+        let (_dir, store) = open_store();
+        for (valence, energy, anxiety, sleep) in [(-3, 1, 0, 0.0), (3, 5, 10, 24.0)] {
+            let draft = CheckInDraft {
+                valence,
+                energy: Some(energy),
+                anxiety: Some(anxiety),
+                sleep_hours: Some(sleep),
+                text: "é".repeat(100_000),
+                ..full_draft()
+            };
+            store.add_checkin(&draft).unwrap();
+        }
+    }
+
+    #[test]
+    fn edit_replaces_the_fields_and_keeps_the_time_unless_given() {
+        let (_dir, store) = open_store();
+        let saved = store.add_checkin(&full_draft()).unwrap();
+        let edit = CheckInDraft { occurred_at: None, shared: true, ..draft_at(-1, "2000-01-01T00:00:00Z", "rough day") };
+        let edited = store.edit_checkin(&saved.id, &edit).unwrap();
+        assert_eq!((edited.valence, edited.text.as_str(), edited.shared), (-1, "rough day", true));
+        assert_eq!(edited.occurred_at, saved.occurred_at);
+        assert!(edited.labels.is_empty());
+        assert_eq!(edited.created_at, saved.created_at);
+    }
+
+    #[test]
+    fn a_rejected_edit_changes_nothing() {
+        let (_dir, store) = open_store();
+        let saved = store.add_checkin(&full_draft()).unwrap();
+        let error = store.edit_checkin(&saved.id, &CheckInDraft { anxiety: Some(11), ..full_draft() });
+        assert!(matches!(error, Err(JournalError::InvalidAnxiety { .. })));
+        assert_eq!(store.checkin(&saved.id).unwrap(), saved);
+    }
+
+    #[test]
+    fn delete_hides_an_entry_until_it_is_undone() {
+        let (_dir, store) = open_store();
+        let saved = store.add_checkin(&full_draft()).unwrap();
+        let deleted = store.delete_checkin(&saved.id).unwrap();
+        assert!(deleted.deleted_at.is_some());
+        assert!(store.journal_page(&JournalQuery::default()).unwrap().entries.is_empty());
+        assert!(matches!(store.edit_checkin(&saved.id, &full_draft()), Err(JournalError::Deleted { .. })));
+        let restored = store.undelete_checkin(&saved.id).unwrap();
+        assert_eq!(restored.deleted_at, None);
+        assert_eq!(store.journal_page(&JournalQuery::default()).unwrap().entries.len(), 1);
+    }
+
+    #[test]
+    fn unknown_ids_are_not_found() {
+        let (_dir, store) = open_store();
+        assert!(matches!(store.checkin("nope"), Err(JournalError::NotFound { .. })));
+        assert!(matches!(store.delete_checkin("nope"), Err(JournalError::NotFound { .. })));
+        assert!(matches!(store.undelete_checkin("nope"), Err(JournalError::NotFound { .. })));
+        assert!(matches!(store.edit_checkin("nope", &full_draft()), Err(JournalError::NotFound { .. })));
+    }
+
+    #[test]
+    fn pages_walk_every_entry_once_newest_first_even_with_equal_times() {
+        let (_dir, store) = open_store();
+        let mut ids = Vec::new();
+        for day in 1..=9 {
+            for _ in 0..3 {
+                let when = format!("2026-10-{day:02}T12:00:00Z");
+                ids.push(store.add_checkin(&draft_at(0, &when, "")).unwrap());
+            }
+        }
+        ids.sort_by(|a, b| (b.occurred_at, &b.id).cmp(&(a.occurred_at, &a.id)));
+        let mut seen = Vec::new();
+        let mut query = JournalQuery { limit: 4, ..JournalQuery::default() };
+        loop {
+            let page = store.journal_page(&query).unwrap();
+            seen.extend(page.entries.iter().map(|e| e.id.clone()));
+            match page.next_cursor {
+                Some(cursor) => query.after = Some(cursor),
+                None => break,
+            }
+        }
+        assert_eq!(seen, ids.iter().map(|e| e.id.clone()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_page_keeps_to_its_date_range() {
+        let (_dir, store) = open_store();
+        for day in 1..=5 {
+            store.add_checkin(&draft_at(0, &format!("2026-10-0{day}T08:00:00Z"), "")).unwrap();
+        }
+        let query = JournalQuery {
+            from: Some(at("2026-10-02T00:00:00Z")),
+            to: Some(at("2026-10-04T00:00:00Z")),
+            ..JournalQuery::default()
+        };
+        let page = store.journal_page(&query).unwrap();
+        let times: Vec<_> = page.entries.iter().map(|e| e.occurred_at).collect();
+        assert_eq!(times, vec![at("2026-10-03T08:00:00Z"), at("2026-10-02T08:00:00Z")]);
+        assert_eq!(page.next_cursor, None);
+    }
+
+    #[test]
+    fn bad_limits_and_cursors_are_refused() {
+        let (_dir, store) = open_store();
+        let zero = JournalQuery { limit: 0, ..JournalQuery::default() };
+        assert!(matches!(store.journal_page(&zero), Err(JournalError::InvalidLimit { .. })));
+        let forged = JournalQuery { after: Some("yesterday".into()), ..JournalQuery::default() };
+        assert!(matches!(store.journal_page(&forged), Err(JournalError::InvalidCursor { .. })));
+    }
+}

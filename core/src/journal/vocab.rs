@@ -1,0 +1,160 @@
+//! The fixed vocabularies of a check-in, taken from HealthKit's State of Mind
+//! so entries export to it one to one.
+//!
+//! Sources: developer.apple.com/documentation/healthkit/hkstateofmind/label
+//! (38 labels, also HL7 PHR IG `state-of-mind-label-codes`) and
+//! developer.apple.com/documentation/healthkit/hkstateofmind/association (18 areas).
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::JournalError;
+
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident, $unknown:ident { $($variant:ident = $word:literal,)+ }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+        pub enum $name { $($variant,)+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The stable name stored in the database and written in exports.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word,)+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = JournalError;
+
+            /// Accepts any case, and `self_care`, `self-care` or HealthKit's `selfCare`.
+            fn from_str(text: &str) -> Result<Self, JournalError> {
+                let wanted = squash(text);
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|word| squash(word.as_str()) == wanted)
+                    .ok_or_else(|| JournalError::$unknown { name: text.to_string() })
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+fn squash(word: &str) -> String {
+    word.chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+vocabulary! {
+    /// How the patient feels: HealthKit's `HKStateOfMind.Label`.
+    EmotionLabel, UnknownLabel {
+        Amazed = "amazed",
+        Amused = "amused",
+        Angry = "angry",
+        Annoyed = "annoyed",
+        Anxious = "anxious",
+        Ashamed = "ashamed",
+        Brave = "brave",
+        Calm = "calm",
+        Confident = "confident",
+        Content = "content",
+        Disappointed = "disappointed",
+        Discouraged = "discouraged",
+        Disgusted = "disgusted",
+        Drained = "drained",
+        Embarrassed = "embarrassed",
+        Excited = "excited",
+        Frustrated = "frustrated",
+        Grateful = "grateful",
+        Guilty = "guilty",
+        Happy = "happy",
+        Hopeful = "hopeful",
+        Hopeless = "hopeless",
+        Indifferent = "indifferent",
+        Irritated = "irritated",
+        Jealous = "jealous",
+        Joyful = "joyful",
+        Lonely = "lonely",
+        Overwhelmed = "overwhelmed",
+        Passionate = "passionate",
+        Peaceful = "peaceful",
+        Proud = "proud",
+        Relieved = "relieved",
+        Sad = "sad",
+        Satisfied = "satisfied",
+        Scared = "scared",
+        Stressed = "stressed",
+        Surprised = "surprised",
+        Worried = "worried",
+    }
+}
+
+vocabulary! {
+    /// What the feeling is about: HealthKit's `HKStateOfMind.Association`.
+    LifeArea, UnknownArea {
+        Community = "community",
+        CurrentEvents = "current_events",
+        Dating = "dating",
+        Education = "education",
+        Family = "family",
+        Fitness = "fitness",
+        Friends = "friends",
+        Health = "health",
+        Hobbies = "hobbies",
+        Identity = "identity",
+        Money = "money",
+        Partner = "partner",
+        SelfCare = "self_care",
+        Spirituality = "spirituality",
+        Tasks = "tasks",
+        Travel = "travel",
+        Weather = "weather",
+        Work = "work",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_vocabularies_match_healthkit_in_size() {
+        assert_eq!(EmotionLabel::ALL.len(), 38);
+        assert_eq!(LifeArea::ALL.len(), 18);
+    }
+
+    #[test]
+    fn names_round_trip_and_accept_healthkit_spelling() {
+        for label in EmotionLabel::ALL {
+            assert_eq!(label.as_str().parse::<EmotionLabel>().unwrap(), *label);
+        }
+        for area in LifeArea::ALL {
+            assert_eq!(area.as_str().parse::<LifeArea>().unwrap(), *area);
+        }
+        assert_eq!("selfCare".parse::<LifeArea>().unwrap(), LifeArea::SelfCare);
+        assert_eq!("Current-Events".parse::<LifeArea>().unwrap(), LifeArea::CurrentEvents);
+        assert_eq!("ANXIOUS".parse::<EmotionLabel>().unwrap(), EmotionLabel::Anxious);
+    }
+
+    #[test]
+    fn unknown_words_are_typed_errors() {
+        assert!(matches!("elated".parse::<EmotionLabel>(), Err(JournalError::UnknownLabel { name }) if name == "elated"));
+        assert!(matches!("school".parse::<LifeArea>(), Err(JournalError::UnknownArea { .. })));
+    }
+}

@@ -1,0 +1,18 @@
+//! Waymark's core: every rule and every byte of a patient's data, shared by
+//! the Android and iOS shells (through `waymark-ffi`) and the desktop CLI.
+//!
+//! Types that cross the FFI derive uniffi only with the `uniffi` feature, so
+//! the core builds and tests as plain Rust.
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("waymark_core");
+
+pub mod journal;
+pub mod store;
+pub mod time;
+
+pub use journal::{
+    CheckIn, CheckInDraft, DayValence, EmotionLabel, JournalError, JournalPage, JournalQuery,
+    LifeArea, SearchHit, SnippetPart, TodayView,
+};
+pub use store::{Store, StoreError};

@@ -1,0 +1,353 @@
+//! The encrypted SQLite file that holds everything a patient writes.
+//!
+//! SQLCipher with a raw 32-byte key (no KDF at open), WAL with
+//! `synchronous=FULL` so a check-in that was acknowledged survives a crash or
+//! power loss, and forward-only migrations tracked in `user_version`.
+//! Every refusal to open leaves the file exactly as it was.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+use zeroize::{Zeroize, Zeroizing};
+
+/// Length of the raw database key in bytes.
+pub const KEY_LEN: usize = 32;
+/// SQLCipher 4's default page size; an encrypted file is a whole number of pages.
+const PAGE_SIZE: u64 = 4096;
+/// How long a writer waits for another process's write to finish.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+const PLAINTEXT_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// Migrations in order; the position (1-based) is the schema version.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_journal.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+#[derive(Debug, thiserror::Error)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi(flat_error))]
+pub enum StoreError {
+    #[error("the database key must be {expected} bytes, but {found} were given; pass the 32-byte key the app created")]
+    KeyLength { expected: u32, found: u32 },
+    #[error("this key does not open the database at {path}; use the key it was created with")]
+    WrongKey { path: String },
+    #[error("the file at {path} is not a Waymark database or is damaged ({detail}); restore it from a backup")]
+    Corrupt { path: String, detail: String },
+    #[error("the database at {path} is unencrypted; Waymark only opens encrypted databases")]
+    NotEncrypted { path: String },
+    #[error("the database at {path} has schema version {found}, newer than this app's {supported}; update Waymark to open it")]
+    SchemaTooNew { path: String, found: u32, supported: u32 },
+    #[error("the disk is full; free some space and try again (nothing was saved)")]
+    DiskFull,
+    #[error("cannot read or write {path}: {detail}")]
+    Io { path: String, detail: String },
+    #[error("database error: {detail}")]
+    Sqlite { detail: String },
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        match error.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull,
+            _ => StoreError::Sqlite { detail: error.to_string() },
+        }
+    }
+}
+
+/// A raw 32-byte database key, wiped from memory when dropped.
+pub struct DatabaseKey(Zeroizing<[u8; KEY_LEN]>);
+
+impl DatabaseKey {
+    pub fn new(bytes: &[u8]) -> Result<Self, StoreError> {
+        let array: [u8; KEY_LEN] = bytes.try_into().map_err(|_| StoreError::KeyLength {
+            expected: KEY_LEN as u32,
+            found: bytes.len() as u32,
+        })?;
+        Ok(Self(Zeroizing::new(array)))
+    }
+
+    /// The SQLCipher raw-key literal: `x'<64 hex digits>'`.
+    fn pragma_literal(&self) -> Zeroizing<String> {
+        let mut literal = Zeroizing::new(String::with_capacity(3 + 2 * KEY_LEN));
+        literal.push_str("x'");
+        for byte in self.0.iter() {
+            literal.push(char::from_digit(u32::from(byte >> 4), 16).unwrap());
+            literal.push(char::from_digit(u32::from(byte & 0xf), 16).unwrap());
+        }
+        literal.push('\'');
+        literal
+    }
+}
+
+/// An open Waymark database. Safe to share between threads; calls are serialised.
+pub struct Store {
+    path: PathBuf,
+    conn: Mutex<Connection>,
+}
+
+impl Store {
+    /// Opens (or creates) the encrypted database at `path` and brings its schema up to date.
+    pub fn open(path: impl AsRef<Path>, key: &[u8]) -> Result<Self, StoreError> {
+        let key = DatabaseKey::new(key)?;
+        let path = path.as_ref().to_path_buf();
+        check_file_shape(&path)?;
+        let conn = open_keyed(&path, &key)?;
+        let version = schema_version(&conn, &path)?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::SchemaTooNew {
+                path: display(&path),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        migrate(&conn, version)?;
+        Ok(Self { path, conn: Mutex::new(conn) })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Re-encrypts the whole database under `new_key`.
+    pub fn rekey(&self, new_key: &[u8]) -> Result<(), StoreError> {
+        let new_key = DatabaseKey::new(new_key)?;
+        let conn = self.conn();
+        conn.execute_batch(&format!("PRAGMA rekey = \"{}\";", new_key.pragma_literal().as_str()))?;
+        Ok(())
+    }
+
+    /// Runs `f` on the connection for reads.
+    pub(crate) fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
+        f(&self.conn())
+    }
+
+    /// Runs `f` in an immediate transaction and commits only if it succeeds,
+    /// so a rejected change leaves nothing behind.
+    pub(crate) fn write<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Transaction) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let value = f(&tx)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(value)
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave a half-done transaction
+        // behind (rusqlite rolls back on drop), so the connection is still sound.
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Rejects files that cannot be a SQLCipher database before SQLite sees them.
+fn check_file_shape(path: &Path) -> Result<(), StoreError> {
+    let io_error = |e: std::io::Error| StoreError::Io { path: display(path), detail: e.to_string() };
+    let mut file = match File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_error(e)),
+    };
+    let len = file.metadata().map_err(io_error)?.len();
+    if len == 0 {
+        return Ok(());
+    }
+    let mut header = [0u8; 16];
+    if len >= 16 {
+        file.read_exact(&mut header).map_err(io_error)?;
+        if &header == PLAINTEXT_HEADER {
+            return Err(StoreError::NotEncrypted { path: display(path) });
+        }
+    }
+    if len % PAGE_SIZE != 0 {
+        return Err(StoreError::Corrupt {
+            path: display(path),
+            detail: format!("{len} bytes is not a whole number of {PAGE_SIZE}-byte pages"),
+        });
+    }
+    Ok(())
+}
+
+fn open_keyed(path: &Path, key: &DatabaseKey) -> Result<Connection, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::Io {
+        path: display(path),
+        detail: e.to_string(),
+    })?;
+    // Failures come back as typed errors; SQLCipher's own log would only add noise on stderr.
+    conn.pragma_update(None, "cipher_log_level", "NONE")?;
+    let mut statement = format!("PRAGMA key = \"{}\";", key.pragma_literal().as_str());
+    let keyed = conn.execute_batch(&statement);
+    statement.zeroize();
+    keyed?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(conn)
+}
+
+/// Reads `user_version`, which is the first read of page 1 and so the key check.
+fn schema_version(conn: &Connection, path: &Path) -> Result<u32, StoreError> {
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())) {
+        Ok(()) => {}
+        Err(e) if e.sqlite_error_code() == Some(ErrorCode::NotADatabase) => {
+            return Err(StoreError::WrongKey { path: display(path) })
+        }
+        Err(e) if e.sqlite_error_code() == Some(ErrorCode::DatabaseCorrupt) => {
+            return Err(StoreError::Corrupt { path: display(path), detail: e.to_string() })
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
+}
+
+/// Applies each missing migration in its own transaction, forward only.
+fn migrate(conn: &Connection, from: u32) -> Result<(), StoreError> {
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+        let version = index as u32 + 1;
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE; {sql}\n PRAGMA user_version = {version}; COMMIT;"
+        ))
+        .inspect_err(|_| {
+            let _ = conn.execute_batch("ROLLBACK");
+        })?;
+    }
+    Ok(())
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: [u8; 32] = [7; 32];
+    const OTHER_KEY: [u8; 32] = [9; 32];
+
+    fn temp_db() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("waymark.db");
+        (dir, path)
+    }
+
+    fn bytes_of(path: &Path) -> Vec<u8> {
+        std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn creates_an_encrypted_file_in_wal_mode_at_the_current_schema() {
+        let (_dir, path) = temp_db();
+        let store = Store::open(&path, &KEY).unwrap();
+        store
+            .read(|c| {
+                let mode: String = c.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+                let sync: i64 = c.pragma_query_value(None, "synchronous", |r| r.get(0))?;
+                let fk: i64 = c.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+                let version: u32 = c.pragma_query_value(None, "user_version", |r| r.get(0))?;
+                assert_eq!((mode.as_str(), sync, fk, version), ("wal", 2, 1, SCHEMA_VERSION));
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        drop(store);
+        assert_ne!(&bytes_of(&path)[..16], PLAINTEXT_HEADER);
+    }
+
+    #[test]
+    fn reopens_with_the_same_key() {
+        let (_dir, path) = temp_db();
+        drop(Store::open(&path, &KEY).unwrap());
+        Store::open(&path, &KEY).unwrap();
+    }
+
+    #[test]
+    fn a_key_of_the_wrong_length_is_refused_before_the_file_is_touched() {
+        let (_dir, path) = temp_db();
+        let error = Store::open(&path, &[1; 16]).err().unwrap();
+        assert!(matches!(error, StoreError::KeyLength { expected: 32, found: 16 }));
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn a_wrong_key_is_its_own_error_and_leaves_the_file_untouched() {
+        let (_dir, path) = temp_db();
+        drop(Store::open(&path, &KEY).unwrap());
+        let before = bytes_of(&path);
+        let error = Store::open(&path, &OTHER_KEY).err().unwrap();
+        assert!(matches!(error, StoreError::WrongKey { .. }), "{error}");
+        assert_eq!(bytes_of(&path), before);
+    }
+
+    #[test]
+    fn a_damaged_file_is_corrupt_and_left_untouched() {
+        let (_dir, path) = temp_db();
+        std::fs::write(&path, b"this is a text file, not a database").unwrap();
+        let error = Store::open(&path, &KEY).err().unwrap();
+        assert!(matches!(error, StoreError::Corrupt { .. }), "{error}");
+        assert_eq!(bytes_of(&path), b"this is a text file, not a database");
+    }
+
+    #[test]
+    fn a_plaintext_sqlite_file_is_refused_and_left_untouched() {
+        let (_dir, path) = temp_db();
+        Connection::open(&path).unwrap().execute_batch("CREATE TABLE t(x);").unwrap();
+        let before = bytes_of(&path);
+        let error = Store::open(&path, &KEY).err().unwrap();
+        assert!(matches!(error, StoreError::NotEncrypted { .. }), "{error}");
+        assert_eq!(bytes_of(&path), before);
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_and_left_untouched() {
+        let (_dir, path) = temp_db();
+        let store = Store::open(&path, &KEY).unwrap();
+        store
+            .read(|c| c.pragma_update(None, "user_version", SCHEMA_VERSION + 1).map_err(StoreError::from))
+            .unwrap();
+        drop(store);
+        let before = bytes_of(&path);
+        let error = Store::open(&path, &KEY).err().unwrap();
+        assert!(matches!(error, StoreError::SchemaTooNew { found, .. } if found == SCHEMA_VERSION + 1));
+        assert_eq!(bytes_of(&path), before);
+    }
+
+    #[test]
+    fn rekey_changes_which_key_opens_the_file() {
+        let (_dir, path) = temp_db();
+        let store = Store::open(&path, &KEY).unwrap();
+        store.rekey(&OTHER_KEY).unwrap();
+        drop(store);
+        assert!(matches!(Store::open(&path, &KEY).err().unwrap(), StoreError::WrongKey { .. }));
+        Store::open(&path, &OTHER_KEY).unwrap();
+    }
+
+    #[test]
+    fn rekey_refuses_a_short_key_and_keeps_the_old_one() {
+        let (_dir, path) = temp_db();
+        let store = Store::open(&path, &KEY).unwrap();
+        assert!(matches!(store.rekey(&[1; 31]), Err(StoreError::KeyLength { found: 31, .. })));
+        drop(store);
+        Store::open(&path, &KEY).unwrap();
+    }
+
+    #[test]
+    fn the_key_literal_is_lowercase_hex() {
+        let key = DatabaseKey::new(&[0xab; 32]).unwrap();
+        assert_eq!(key.pragma_literal().as_str(), format!("x'{}'", "ab".repeat(32)));
+    }
+}

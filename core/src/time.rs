@@ -1,0 +1,108 @@
+//! Instants as UTC milliseconds, IANA zones, and local calendar days.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+
+pub(crate) fn to_millis(instant: SystemTime) -> i64 {
+    match instant.duration_since(UNIX_EPOCH) {
+        Ok(after) => after.as_millis() as i64,
+        Err(before) => -(before.duration().as_millis() as i64),
+    }
+}
+
+pub(crate) fn from_millis(millis: i64) -> SystemTime {
+    let magnitude = Duration::from_millis(millis.unsigned_abs());
+    if millis >= 0 {
+        UNIX_EPOCH + magnitude
+    } else {
+        UNIX_EPOCH - magnitude
+    }
+}
+
+pub fn to_utc(instant: SystemTime) -> DateTime<Utc> {
+    DateTime::<Utc>::from(instant)
+}
+
+/// An IANA zone name such as `Europe/Paris`, if this build knows it.
+pub fn parse_zone(name: &str) -> Option<Tz> {
+    name.parse().ok()
+}
+
+/// The calendar day `instant` falls on in `zone`.
+pub fn local_date(instant: SystemTime, zone: Tz) -> NaiveDate {
+    to_utc(instant).with_timezone(&zone).date_naive()
+}
+
+/// The first instant of `date` in `zone`. Where a DST change skips midnight,
+/// the day starts at the first local time that exists.
+pub fn start_of_day(date: NaiveDate, zone: Tz) -> SystemTime {
+    let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
+    let start = (0..=4 * 24)
+        .map(|quarter| midnight + chrono::Duration::minutes(15 * quarter))
+        .find_map(|local| zone.from_local_datetime(&local).earliest())
+        .expect("every day has a local time that exists");
+    start.with_timezone(&Utc).into()
+}
+
+/// Serialises instants as RFC 3339 text in UTC, for JSON output.
+pub mod rfc3339 {
+    use super::*;
+    use serde::Serializer;
+
+    pub fn format(instant: SystemTime) -> String {
+        to_utc(instant).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    }
+
+    pub fn serialize<S: Serializer>(instant: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format(*instant))
+    }
+
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(instant: &Option<SystemTime>, s: S) -> Result<S::Ok, S::Error> {
+            match instant {
+                Some(instant) => s.serialize_str(&format(*instant)),
+                None => s.serialize_none(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_day_that_loses_its_midnight_to_dst_starts_at_one() {
+        // Santiago moved clocks from 00:00 to 01:00 on 2022-09-11.
+        let zone: Tz = "America/Santiago".parse().unwrap();
+        let date = NaiveDate::from_ymd_opt(2022, 9, 11).unwrap();
+        let start = to_utc(start_of_day(date, zone)).with_timezone(&zone);
+        assert_eq!(start.format("%H:%M").to_string(), "01:00");
+    }
+
+    #[test]
+    fn a_spring_forward_day_still_starts_at_midnight() {
+        let zone: Tz = "Europe/Berlin".parse().unwrap();
+        let date = NaiveDate::from_ymd_opt(2026, 3, 29).unwrap();
+        let start = to_utc(start_of_day(date, zone));
+        assert_eq!(start.to_rfc3339(), "2026-03-28T23:00:00+00:00");
+    }
+
+    #[test]
+    fn unknown_zones_are_rejected() {
+        assert!(parse_zone("Mars/Olympus_Mons").is_none());
+        assert!(parse_zone("America/New_York").is_some());
+    }
+
+    proptest! {
+        #[test]
+        fn millis_round_trip(millis in -10_000_000_000_000i64..10_000_000_000_000) {
+            prop_assert_eq!(to_millis(from_millis(millis)), millis);
+        }
+    }
+}
