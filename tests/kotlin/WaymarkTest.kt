@@ -1,0 +1,192 @@
+package app.waymark.core
+
+import app.waymark.core.model.CheckInDraft
+import app.waymark.core.model.EmotionLabel
+import app.waymark.core.model.JournalException
+import app.waymark.core.model.JournalQuery
+import app.waymark.core.model.LifeArea
+import app.waymark.core.model.StoreException
+import java.io.File
+import java.nio.file.Files
+import java.time.Instant
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertNotNull
+import org.junit.Assert.assertNull
+import org.junit.Assert.assertTrue
+import org.junit.Assert.fail
+import org.junit.Test
+
+/** The journal as a shell sees it: through the generated bindings, on the JVM. */
+class WaymarkTest {
+    private val key = ByteArray(32) { 7 }
+    private val zone = "Europe/Paris"
+
+    private fun newDbPath(): String {
+        val dir = Files.createTempDirectory("waymark-kotlin").toFile()
+        dir.deleteOnExit()
+        return File(dir, "waymark.db").path
+    }
+
+    private fun draft(valence: Int, text: String = "", at: Instant? = null) =
+        CheckInDraft(valence = valence, text = text, occurredAt = at, zone = zone)
+
+    private inline fun <reified E : Throwable> assertThrows(block: () -> Unit): E {
+        try {
+            block()
+        } catch (e: Throwable) {
+            if (e is E) return e
+            throw AssertionError("expected ${E::class.simpleName}, got $e", e)
+        }
+        fail("expected ${E::class.simpleName}, nothing was thrown")
+        throw IllegalStateException()
+    }
+
+    @Test
+    fun aCheckInRoundTripsEveryField() {
+        Waymark.open(newDbPath(), key).use { waymark ->
+            val at = Instant.parse("2026-11-20T18:30:00Z")
+            val saved = waymark.addCheckin(
+                CheckInDraft(
+                    valence = 2, energy = 4, anxiety = 3, sleepHours = 7.25,
+                    labels = listOf(EmotionLabel.HOPEFUL, EmotionLabel.CALM),
+                    areas = listOf(LifeArea.SELF_CARE),
+                    text = "Walked by the river.", occurredAt = at, zone = zone, shared = true,
+                ),
+            )
+            assertEquals(saved, waymark.checkin(saved.id))
+            assertEquals(listOf(EmotionLabel.HOPEFUL, EmotionLabel.CALM), saved.labels)
+            assertEquals(listOf(LifeArea.SELF_CARE), saved.areas)
+            assertEquals(7.25, saved.sleepHours!!, 0.0)
+            assertEquals(at, saved.occurredAt)
+            assertTrue(saved.shared)
+            assertNull(saved.deletedAt)
+        }
+    }
+
+    @Test
+    fun aCheckInIsPrivateAndHappensNowByDefault() {
+        Waymark.open(newDbPath(), key).use { waymark ->
+            val before = Instant.now().minusMillis(1)
+            val saved = waymark.addCheckin(CheckInDraft(valence = 0, zone = zone))
+            assertTrue(!saved.shared)
+            assertTrue(saved.occurredAt >= before && saved.occurredAt <= Instant.now())
+        }
+    }
+
+    @Test
+    fun unicodeTextRoundTripsAndIsFound() {
+        val texts = listOf(
+            "Café crème avec Zoë 🎉🙂",
+            "今天去了东京塔",
+            "東京タワーに行った",
+            "שלום עולם",
+            "مرحبا بالعالم",
+            "family 👨‍👩‍👧 time",
+        )
+        Waymark.open(newDbPath(), key).use { waymark ->
+            val ids = texts.map { waymark.addCheckin(draft(1, it)).id }
+            assertEquals(texts, ids.map { waymark.checkin(it).text })
+            mapOf("cafe" to 0, "🎉" to 0, "东京" to 1, "タワー" to 2, "שלום" to 3, "بالعالم" to 4, "family" to 5)
+                .forEach { (query, index) ->
+                    val hits = waymark.searchJournal(query, 10u)
+                    assertEquals("query $query", listOf(texts[index]), hits.map { it.entry.text })
+                }
+            val hit = waymark.searchJournal("crème", 10u).single()
+            assertEquals(listOf("crème"), hit.snippet.filter { it.highlighted }.map { it.text })
+            assertEquals(texts[0], hit.snippet.joinToString("") { it.text })
+        }
+    }
+
+    @Test
+    fun editDeleteAndUndoDelete() {
+        Waymark.open(newDbPath(), key).use { waymark ->
+            val saved = waymark.addCheckin(draft(-1, "rough morning"))
+            val edited = waymark.editCheckin(saved.id, draft(1, "better by noon"))
+            assertEquals("better by noon", edited.text)
+            assertEquals(saved.occurredAt, edited.occurredAt)
+            assertNotNull(waymark.deleteCheckin(saved.id).deletedAt)
+            assertTrue(waymark.journalPage(JournalQuery()).entries.isEmpty())
+            assertThrows<JournalException.Deleted> { waymark.editCheckin(saved.id, draft(0)) }
+            assertNull(waymark.undeleteCheckin(saved.id).deletedAt)
+            assertEquals(listOf(saved.id), waymark.journalPage(JournalQuery()).entries.map { it.id })
+        }
+    }
+
+    @Test
+    fun pagesWalkTheJournalNewestFirstWithoutGaps() {
+        Waymark.open(newDbPath(), key).use { waymark ->
+            val start = Instant.parse("2026-10-01T12:00:00Z")
+            val ids = (0 until 23).map { waymark.addCheckin(draft(0, at = start.plusSeconds(3600L * (it / 2)))) }
+                .sortedWith(compareByDescending<app.waymark.core.model.CheckIn> { it.occurredAt }.thenByDescending { it.id })
+                .map { it.id }
+            val seen = mutableListOf<String>()
+            var cursor: String? = null
+            do {
+                val page = waymark.journalPage(JournalQuery(limit = 5u, after = cursor))
+                seen += page.entries.map { it.id }
+                cursor = page.nextCursor
+            } while (cursor != null)
+            assertEquals(ids, seen)
+            val ranged = waymark.journalPage(JournalQuery(from = start, to = start.plusSeconds(3600)))
+            assertEquals(2, ranged.entries.size)
+        }
+    }
+
+    @Test
+    fun todayBuildsTheHomeScreenInOneCall() {
+        Waymark.open(newDbPath(), key).use { waymark ->
+            val now = Instant.now()
+            waymark.addCheckin(draft(3, "today", now))
+            waymark.addCheckin(draft(-1, "also today", now))
+            val view = waymark.today(zone)
+            assertEquals(zone, view.zone)
+            assertEquals(2, view.entries.size)
+            assertEquals(1u, view.streakDays)
+            assertEquals(7, view.last7Days.size)
+            assertEquals(view.date, view.last7Days.last().date)
+            assertEquals(1.0, view.last7Days.last().meanValence!!, 0.0)
+        }
+    }
+
+    @Test
+    fun invalidInputIsATypedExceptionWithAReadableMessage() {
+        Waymark.open(newDbPath(), key).use { waymark ->
+            val error = assertThrows<JournalException.InvalidValence> { waymark.addCheckin(draft(4)) }
+            assertTrue(error.message!!, error.message!!.contains("valence 4 is out of range"))
+            assertThrows<JournalException.InvalidAnxiety> {
+                waymark.addCheckin(CheckInDraft(valence = 0, anxiety = 11, zone = zone))
+            }
+            assertThrows<JournalException.TextTooLong> { waymark.addCheckin(draft(0, "x".repeat(100_001))) }
+            assertThrows<JournalException.UnknownZone> { waymark.today("Atlantis/Capital") }
+            assertThrows<JournalException.NotFound> { waymark.checkin("no-such-id") }
+            assertTrue(waymark.journalPage(JournalQuery()).entries.isEmpty())
+        }
+    }
+
+    @Test
+    fun aWrongOrShortKeyIsATypedExceptionAndTheFileIsUntouched() {
+        val path = newDbPath()
+        Waymark.open(path, key).use { it.addCheckin(draft(1, "kept")) }
+        val before = File(path).readBytes()
+        val wrong = assertThrows<StoreException.WrongKey> { Waymark.open(path, ByteArray(32) { 9 }) }
+        assertTrue(wrong.message!!, wrong.message!!.contains("does not open the database"))
+        assertThrows<StoreException.KeyLength> { Waymark.open(path, ByteArray(16)) }
+        assertTrue(before.contentEquals(File(path).readBytes()))
+        Waymark.open(path, key).use { assertEquals("kept", it.journalPage(JournalQuery()).entries.single().text) }
+    }
+
+    @Test
+    fun rekeyMovesTheDatabaseToANewKey() {
+        val path = newDbPath()
+        val newKey = ByteArray(32) { (it * 3).toByte() }
+        Waymark.open(path, key).use {
+            it.addCheckin(draft(2, "before rekey"))
+            assertThrows<StoreException.KeyLength> { it.rekey(ByteArray(31)) }
+            it.rekey(newKey)
+        }
+        assertThrows<StoreException.WrongKey> { Waymark.open(path, key) }
+        Waymark.open(path, newKey).use {
+            assertEquals("before rekey", it.journalPage(JournalQuery()).entries.single().text)
+        }
+    }
+}
