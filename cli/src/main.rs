@@ -1,1 +1,353 @@
-fn main() {}
+//! `waymark`: the desktop shell on the same core as the phones.
+//!
+//! Exit codes: 0 done, 2 invalid input (one line on stderr, nothing written),
+//! 1 any other failure.
+
+mod demo;
+mod profile;
+mod render;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+use chrono::{DateTime, Days, NaiveDate};
+use clap::{Args, Parser, Subcommand};
+use waymark_core::time::{parse_zone, start_of_day};
+use waymark_core::{
+    CheckInDraft, EmotionLabel, JournalError, JournalQuery, LifeArea, Store, StoreError,
+};
+
+#[derive(Parser)]
+#[command(
+    name = "waymark",
+    version,
+    about = "A private companion for ketamine-assisted treatment."
+)]
+struct Cli {
+    /// Folder of the profile (database and key).
+    #[arg(long, global = true, env = "WAYMARK_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Record how you feel; prints the new entry's id.
+    Checkin(CheckinArgs),
+    /// Read, search and change the journal.
+    #[command(subcommand)]
+    Journal(JournalCommand),
+    /// Today's entries, your streak and the last seven days.
+    Today(JsonFlag),
+    /// Seed a month of sample check-ins into a fresh profile and show today.
+    Demo,
+}
+
+#[derive(Args)]
+struct CheckinArgs {
+    /// -3 (very unpleasant) to +3 (very pleasant).
+    #[arg(long, allow_hyphen_values = true)]
+    valence: i32,
+    #[command(flatten)]
+    fields: FieldArgs,
+    /// Share this entry with your therapist.
+    #[arg(long)]
+    share: bool,
+}
+
+#[derive(Args)]
+struct FieldArgs {
+    /// 1 (drained) to 5 (full of energy).
+    #[arg(long)]
+    energy: Option<i32>,
+    /// 0 (none) to 10 (worst).
+    #[arg(long)]
+    anxiety: Option<i32>,
+    /// Hours slept, in quarter hours (e.g. 7.25).
+    #[arg(long, value_name = "HOURS")]
+    sleep: Option<f64>,
+    /// An emotion (HealthKit's labels: calm, anxious, hopeful, ...). Repeatable.
+    #[arg(long = "label", value_name = "LABEL")]
+    labels: Vec<String>,
+    /// What it is about (work, family, health, ...). Repeatable.
+    #[arg(long = "area", value_name = "AREA")]
+    areas: Vec<String>,
+    /// Free text.
+    #[arg(long)]
+    note: Option<String>,
+    /// When it happened, RFC 3339 (default: now).
+    #[arg(long, value_name = "RFC3339")]
+    at: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum JournalCommand {
+    /// Entries newest first.
+    List {
+        /// First local date to include (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last local date to include (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Full-text search over notes, labels and areas.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One entry in full.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change an entry; fields not given stay as they are.
+    Edit(EditArgs),
+    /// Move an entry to the bin (undo with `undelete`).
+    Delete { id: String },
+    /// Bring a deleted entry back.
+    Undelete { id: String },
+}
+
+#[derive(Args)]
+struct EditArgs {
+    id: String,
+    #[arg(long, allow_hyphen_values = true)]
+    valence: Option<i32>,
+    #[command(flatten)]
+    fields: FieldArgs,
+    /// Share this entry with your therapist.
+    #[arg(long, conflicts_with = "private")]
+    share: bool,
+    /// Stop sharing this entry.
+    #[arg(long)]
+    private: bool,
+}
+
+#[derive(Args)]
+struct JsonFlag {
+    #[arg(long)]
+    json: bool,
+}
+
+/// Why a command failed, and so which exit code it gets.
+#[derive(Debug)]
+pub enum Failure {
+    Input(String),
+    Other(String),
+}
+
+impl Failure {
+    pub fn input(message: impl Into<String>) -> Self {
+        Failure::Input(message.into())
+    }
+
+    pub fn other(message: impl Into<String>) -> Self {
+        Failure::Other(message.into())
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::KeyLength { .. } | StoreError::WrongKey { .. } => {
+                Failure::input(error.to_string())
+            }
+            _ => Failure::other(error.to_string()),
+        }
+    }
+}
+
+impl From<JournalError> for Failure {
+    fn from(error: JournalError) -> Self {
+        match error {
+            JournalError::Store(store) => store.into(),
+            other => Failure::input(other.to_string()),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("{}", one_line(&e.render().to_string()));
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Other(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Clap's message without its usage block, on one line.
+fn one_line(rendered: &str) -> String {
+    let message: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|line| !line.starts_with("Usage:"))
+        .filter(|l| !l.is_empty())
+        .collect();
+    message.join(" ")
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let data_dir = cli
+        .data_dir
+        .clone()
+        .unwrap_or_else(profile::default_data_dir);
+    let zone = local_zone();
+    match cli.command {
+        Command::Checkin(args) => {
+            let draft = CheckInDraft {
+                shared: args.share,
+                ..args.fields.apply(CheckInDraft::new(args.valence, &zone))?
+            };
+            draft.check()?;
+            let entry = profile::open(&data_dir)?.add_checkin(&draft)?;
+            println!("{}", entry.id);
+        }
+        Command::Journal(command) => journal(command, &profile::open_existing(&data_dir)?, &zone)?,
+        Command::Today(flag) => {
+            let view = profile::open(&data_dir)?.today(&zone)?;
+            render::today(&view, flag.json);
+        }
+        Command::Demo => demo::run(cli.data_dir.as_deref(), &zone)?,
+    }
+    Ok(())
+}
+
+fn journal(command: JournalCommand, store: &Store, zone: &str) -> Result<(), Failure> {
+    match command {
+        JournalCommand::List {
+            from,
+            to,
+            limit,
+            json,
+        } => {
+            let tz = parse_zone(zone).expect("local_zone returns known zones");
+            let from = from.map(|d| parse_date(&d)).transpose()?;
+            let to = to.map(|d| parse_date(&d)).transpose()?;
+            let mut query = JournalQuery {
+                from: from.map(|d| start_of_day(d, tz)),
+                to: to.map(|d| start_of_day(d + Days::new(1), tz)),
+                limit: 0,
+                after: None,
+            };
+            let mut entries = Vec::new();
+            while entries.len() < limit as usize {
+                query.limit = (limit - entries.len() as u32).min(waymark_core::journal::MAX_PAGE);
+                let page = store.journal_page(&query)?;
+                entries.extend(page.entries);
+                match page.next_cursor {
+                    Some(cursor) => query.after = Some(cursor),
+                    None => break,
+                }
+            }
+            render::entries(&entries, json);
+        }
+        JournalCommand::Search { query, limit, json } => {
+            render::hits(&store.search_journal(&query, limit)?, json)
+        }
+        JournalCommand::Show { id, json } => render::entry(&store.checkin(&id)?, json),
+        JournalCommand::Edit(args) => {
+            let current = store.checkin(&args.id)?;
+            let draft = CheckInDraft {
+                valence: args.valence.unwrap_or(current.valence),
+                energy: current.energy,
+                anxiety: current.anxiety,
+                sleep_hours: current.sleep_hours,
+                labels: current.labels,
+                areas: current.areas,
+                text: current.text,
+                occurred_at: None,
+                zone: current.zone,
+                shared: (current.shared || args.share) && !args.private,
+            };
+            let draft = args.fields.apply(draft)?;
+            draft.check()?;
+            println!("{}", store.edit_checkin(&args.id, &draft)?.id);
+        }
+        JournalCommand::Delete { id } => println!("{}", store.delete_checkin(&id)?.id),
+        JournalCommand::Undelete { id } => println!("{}", store.undelete_checkin(&id)?.id),
+    }
+    Ok(())
+}
+
+impl FieldArgs {
+    /// Overrides the draft's fields with those given on the command line.
+    fn apply(self, mut draft: CheckInDraft) -> Result<CheckInDraft, Failure> {
+        draft.energy = self.energy.or(draft.energy);
+        draft.anxiety = self.anxiety.or(draft.anxiety);
+        draft.sleep_hours = self.sleep.or(draft.sleep_hours);
+        if !self.labels.is_empty() {
+            draft.labels = self
+                .labels
+                .iter()
+                .map(|l| l.parse::<EmotionLabel>())
+                .collect::<Result<_, _>>()?;
+        }
+        if !self.areas.is_empty() {
+            draft.areas = self
+                .areas
+                .iter()
+                .map(|a| a.parse::<LifeArea>())
+                .collect::<Result<_, _>>()?;
+        }
+        if let Some(note) = self.note {
+            draft.text = note;
+        }
+        if let Some(at) = self.at {
+            draft.occurred_at = Some(parse_instant(&at)?);
+        }
+        Ok(draft)
+    }
+}
+
+fn parse_instant(text: &str) -> Result<SystemTime, Failure> {
+    DateTime::parse_from_rfc3339(text)
+        .map(SystemTime::from)
+        .map_err(|_| {
+            Failure::input(format!(
+                "\"{text}\" is not an RFC 3339 time such as 2026-11-27T09:30:00+01:00"
+            ))
+        })
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, Failure> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| Failure::input(format!("\"{text}\" is not a date such as 2026-11-27")))
+}
+
+/// The computer's IANA zone: `TZ` if it names one, else the system's, else UTC.
+fn local_zone() -> String {
+    std::env::var("TZ")
+        .ok()
+        .map(|tz| tz.trim_start_matches(':').to_string())
+        .into_iter()
+        .chain(iana_time_zone::get_timezone().ok())
+        .find(|name| parse_zone(name).is_some())
+        .unwrap_or_else(|| "UTC".to_string())
+}

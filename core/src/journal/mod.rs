@@ -24,7 +24,9 @@ pub const MAX_PAGE: u32 = 1_000;
 #[derive(Debug, thiserror::Error)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi(flat_error))]
 pub enum JournalError {
-    #[error("valence {value} is out of range; choose from -3 (very unpleasant) to +3 (very pleasant)")]
+    #[error(
+        "valence {value} is out of range; choose from -3 (very unpleasant) to +3 (very pleasant)"
+    )]
     InvalidValence { value: i32 },
     #[error("energy {value} is out of range; choose from 1 to 5")]
     InvalidEnergy { value: i32 },
@@ -34,7 +36,9 @@ pub enum JournalError {
     InvalidSleep { value: f64 },
     #[error("\"{name}\" is not an emotion label; use one of HealthKit's, such as calm, anxious or hopeful")]
     UnknownLabel { name: String },
-    #[error("\"{name}\" is not a life area; use one of HealthKit's, such as work, family or health")]
+    #[error(
+        "\"{name}\" is not a life area; use one of HealthKit's, such as work, family or health"
+    )]
     UnknownArea { name: String },
     #[error("the text is {chars} characters long; shorten it to at most {max}")]
     TextTooLong { chars: u32, max: u32 },
@@ -102,6 +106,12 @@ impl CheckInDraft {
             shared: false,
         }
     }
+
+    /// Checks the draft without saving it, so a shell can refuse bad input
+    /// before it touches anything.
+    pub fn check(&self) -> Result<(), JournalError> {
+        validate(self).map(|_| ())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -144,7 +154,12 @@ pub struct JournalQuery {
 
 impl Default for JournalQuery {
     fn default() -> Self {
-        Self { from: None, to: None, limit: 50, after: None }
+        Self {
+            from: None,
+            to: None,
+            limit: 50,
+            after: None,
+        }
     }
 }
 
@@ -174,21 +189,32 @@ struct ValidDraft {
 fn validate(draft: &CheckInDraft) -> Result<ValidDraft, JournalError> {
     let in_range = |value: Option<i32>, low, high| value.is_none_or(|v| (low..=high).contains(&v));
     if !(-3..=3).contains(&draft.valence) {
-        return Err(JournalError::InvalidValence { value: draft.valence });
+        return Err(JournalError::InvalidValence {
+            value: draft.valence,
+        });
     }
     if !in_range(draft.energy, 1, 5) {
-        return Err(JournalError::InvalidEnergy { value: draft.energy.unwrap() });
+        return Err(JournalError::InvalidEnergy {
+            value: draft.energy.unwrap(),
+        });
     }
     if !in_range(draft.anxiety, 0, 10) {
-        return Err(JournalError::InvalidAnxiety { value: draft.anxiety.unwrap() });
+        return Err(JournalError::InvalidAnxiety {
+            value: draft.anxiety.unwrap(),
+        });
     }
     let sleep_quarters = draft.sleep_hours.map(sleep_to_quarters).transpose()?;
     let chars = draft.text.chars().count();
     if chars > MAX_TEXT_CHARS as usize {
-        return Err(JournalError::TextTooLong { chars: chars as u32, max: MAX_TEXT_CHARS });
+        return Err(JournalError::TextTooLong {
+            chars: chars as u32,
+            max: MAX_TEXT_CHARS,
+        });
     }
     if time::parse_zone(&draft.zone).is_none() {
-        return Err(JournalError::UnknownZone { zone: draft.zone.clone() });
+        return Err(JournalError::UnknownZone {
+            zone: draft.zone.clone(),
+        });
     }
     Ok(ValidDraft {
         valence: draft.valence,
@@ -225,7 +251,10 @@ fn join_words<T: Copy + PartialEq>(words: &[T], name: fn(T) -> &'static str) -> 
 
 fn split_words<T: std::str::FromStr>(stored: &str) -> Vec<T> {
     // Stored names were written by `join_words`; a name a later build removed is skipped.
-    stored.split_whitespace().filter_map(|word| word.parse().ok()).collect()
+    stored
+        .split_whitespace()
+        .filter_map(|word| word.parse().ok())
+        .collect()
 }
 
 const COLUMNS: &str = "id, valence, energy, anxiety, sleep_quarters, labels, areas, text, \
@@ -291,7 +320,13 @@ impl Store {
                 draft.shared,
                 now,
             ])?;
-            search::index(tx, tx.last_insert_rowid(), &draft.text, &draft.labels, &draft.areas)?;
+            search::index(
+                tx,
+                tx.last_insert_rowid(),
+                &draft.text,
+                &draft.labels,
+                &draft.areas,
+            )?;
             find(tx, &id)
         })
     }
@@ -361,7 +396,10 @@ impl Store {
     /// gaps or repeats, even when entries share a timestamp.
     pub fn journal_page(&self, query: &JournalQuery) -> Result<JournalPage, JournalError> {
         if !(1..=MAX_PAGE).contains(&query.limit) {
-            return Err(JournalError::InvalidLimit { limit: query.limit, max: MAX_PAGE });
+            return Err(JournalError::InvalidLimit {
+                limit: query.limit,
+                max: MAX_PAGE,
+            });
         }
         let (after_time, after_id) = match &query.after {
             Some(cursor) => parse_cursor(cursor)?,
@@ -392,7 +430,10 @@ impl Store {
             } else {
                 None
             };
-            Ok(JournalPage { entries, next_cursor })
+            Ok(JournalPage {
+                entries,
+                next_cursor,
+            })
         })
     }
 }
@@ -402,7 +443,9 @@ fn cursor_of(entry: &CheckIn) -> String {
 }
 
 fn parse_cursor(cursor: &str) -> Result<(i64, String), JournalError> {
-    let invalid = || JournalError::InvalidCursor { cursor: cursor.to_string() };
+    let invalid = || JournalError::InvalidCursor {
+        cursor: cursor.to_string(),
+    };
     let (millis, id) = cursor.split_once('_').ok_or_else(invalid)?;
     let id = uuid::Uuid::parse_str(id).map_err(|_| invalid())?;
     Ok((millis.parse().map_err(|_| invalid())?, id.to_string()))
@@ -422,7 +465,9 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn at(rfc3339: &str) -> SystemTime {
-        chrono::DateTime::parse_from_rfc3339(rfc3339).unwrap().into()
+        chrono::DateTime::parse_from_rfc3339(rfc3339)
+            .unwrap()
+            .into()
     }
 
     pub(crate) fn draft_at(valence: i32, when: &str, text: &str) -> CheckInDraft {
@@ -439,7 +484,11 @@ pub(crate) mod tests {
             energy: Some(4),
             anxiety: Some(3),
             sleep_hours: Some(7.25),
-            labels: vec![EmotionLabel::Hopeful, EmotionLabel::Calm, EmotionLabel::Hopeful],
+            labels: vec![
+                EmotionLabel::Hopeful,
+                EmotionLabel::Calm,
+                EmotionLabel::Hopeful,
+            ],
             areas: vec![LifeArea::SelfCare, LifeArea::Family],
             text: "Walked by the river after the session.".into(),
             occurred_at: Some(at("2026-11-20T18:30:00Z")),
@@ -450,7 +499,10 @@ pub(crate) mod tests {
 
     fn row_count(store: &Store) -> i64 {
         store
-            .read(|c| c.query_row("SELECT count(*) FROM checkin", [], |r| r.get(0)).map_err(JournalError::from))
+            .read(|c| {
+                c.query_row("SELECT count(*) FROM checkin", [], |r| r.get(0))
+                    .map_err(JournalError::from)
+            })
             .unwrap()
     }
 
@@ -459,8 +511,15 @@ pub(crate) mod tests {
         let (_dir, store) = open_store();
         let saved = store.add_checkin(&full_draft()).unwrap();
         assert_eq!(saved.valence, 2);
-        assert_eq!((saved.energy, saved.anxiety, saved.sleep_hours), (Some(4), Some(3), Some(7.25)));
-        assert_eq!(saved.labels, vec![EmotionLabel::Hopeful, EmotionLabel::Calm], "duplicates dropped");
+        assert_eq!(
+            (saved.energy, saved.anxiety, saved.sleep_hours),
+            (Some(4), Some(3), Some(7.25))
+        );
+        assert_eq!(
+            saved.labels,
+            vec![EmotionLabel::Hopeful, EmotionLabel::Calm],
+            "duplicates dropped"
+        );
         assert_eq!(saved.areas, vec![LifeArea::SelfCare, LifeArea::Family]);
         assert_eq!(saved.occurred_at, at("2026-11-20T18:30:00Z"));
         assert_eq!(saved.zone, "America/New_York");
@@ -482,17 +541,83 @@ pub(crate) mod tests {
     fn out_of_range_input_is_refused_and_nothing_is_stored() {
         let (_dir, store) = open_store();
         let cases: Vec<(CheckInDraft, fn(&JournalError) -> bool)> = vec![
-            (CheckInDraft { valence: 4, ..full_draft() }, |e| matches!(e, JournalError::InvalidValence { value: 4 })),
-            (CheckInDraft { valence: -4, ..full_draft() }, |e| matches!(e, JournalError::InvalidValence { .. })),
-            (CheckInDraft { energy: Some(0), ..full_draft() }, |e| matches!(e, JournalError::InvalidEnergy { .. })),
-            (CheckInDraft { energy: Some(6), ..full_draft() }, |e| matches!(e, JournalError::InvalidEnergy { .. })),
-            (CheckInDraft { anxiety: Some(11), ..full_draft() }, |e| matches!(e, JournalError::InvalidAnxiety { value: 11 })),
-            (CheckInDraft { anxiety: Some(-1), ..full_draft() }, |e| matches!(e, JournalError::InvalidAnxiety { .. })),
-            (CheckInDraft { sleep_hours: Some(7.1), ..full_draft() }, |e| matches!(e, JournalError::InvalidSleep { .. })),
-            (CheckInDraft { sleep_hours: Some(24.25), ..full_draft() }, |e| matches!(e, JournalError::InvalidSleep { .. })),
-            (CheckInDraft { sleep_hours: Some(f64::NAN), ..full_draft() }, |e| matches!(e, JournalError::InvalidSleep { .. })),
-            (CheckInDraft { text: "x".repeat(100_001), ..full_draft() }, |e| matches!(e, JournalError::TextTooLong { chars: 100_001, .. })),
-            (CheckInDraft { zone: "Nowhere/Land".into(), ..full_draft() }, |e| matches!(e, JournalError::UnknownZone { .. })),
+            (
+                CheckInDraft {
+                    valence: 4,
+                    ..full_draft()
+                },
+                |e| matches!(e, JournalError::InvalidValence { value: 4 }),
+            ),
+            (
+                CheckInDraft {
+                    valence: -4,
+                    ..full_draft()
+                },
+                |e| matches!(e, JournalError::InvalidValence { .. }),
+            ),
+            (
+                CheckInDraft {
+                    energy: Some(0),
+                    ..full_draft()
+                },
+                |e| matches!(e, JournalError::InvalidEnergy { .. }),
+            ),
+            (
+                CheckInDraft {
+                    energy: Some(6),
+                    ..full_draft()
+                },
+                |e| matches!(e, JournalError::InvalidEnergy { .. }),
+            ),
+            (
+                CheckInDraft {
+                    anxiety: Some(11),
+                    ..full_draft()
+                },
+                |e| matches!(e, JournalError::InvalidAnxiety { value: 11 }),
+            ),
+            (
+                CheckInDraft {
+                    anxiety: Some(-1),
+                    ..full_draft()
+                },
+                |e| matches!(e, JournalError::InvalidAnxiety { .. }),
+            ),
+            (
+                CheckInDraft {
+                    sleep_hours: Some(7.1),
+                    ..full_draft()
+                },
+                |e| matches!(e, JournalError::InvalidSleep { .. }),
+            ),
+            (
+                CheckInDraft {
+                    sleep_hours: Some(24.25),
+                    ..full_draft()
+                },
+                |e| matches!(e, JournalError::InvalidSleep { .. }),
+            ),
+            (
+                CheckInDraft {
+                    sleep_hours: Some(f64::NAN),
+                    ..full_draft()
+                },
+                |e| matches!(e, JournalError::InvalidSleep { .. }),
+            ),
+            (
+                CheckInDraft {
+                    text: "x".repeat(100_001),
+                    ..full_draft()
+                },
+                |e| matches!(e, JournalError::TextTooLong { chars: 100_001, .. }),
+            ),
+            (
+                CheckInDraft {
+                    zone: "Nowhere/Land".into(),
+                    ..full_draft()
+                },
+                |e| matches!(e, JournalError::UnknownZone { .. }),
+            ),
         ];
         for (draft, expected) in cases {
             let error = store.add_checkin(&draft).unwrap_err();
@@ -521,9 +646,16 @@ pub(crate) mod tests {
     fn edit_replaces_the_fields_and_keeps_the_time_unless_given() {
         let (_dir, store) = open_store();
         let saved = store.add_checkin(&full_draft()).unwrap();
-        let edit = CheckInDraft { occurred_at: None, shared: true, ..draft_at(-1, "2000-01-01T00:00:00Z", "rough day") };
+        let edit = CheckInDraft {
+            occurred_at: None,
+            shared: true,
+            ..draft_at(-1, "2000-01-01T00:00:00Z", "rough day")
+        };
         let edited = store.edit_checkin(&saved.id, &edit).unwrap();
-        assert_eq!((edited.valence, edited.text.as_str(), edited.shared), (-1, "rough day", true));
+        assert_eq!(
+            (edited.valence, edited.text.as_str(), edited.shared),
+            (-1, "rough day", true)
+        );
         assert_eq!(edited.occurred_at, saved.occurred_at);
         assert!(edited.labels.is_empty());
         assert_eq!(edited.created_at, saved.created_at);
@@ -533,7 +665,13 @@ pub(crate) mod tests {
     fn a_rejected_edit_changes_nothing() {
         let (_dir, store) = open_store();
         let saved = store.add_checkin(&full_draft()).unwrap();
-        let error = store.edit_checkin(&saved.id, &CheckInDraft { anxiety: Some(11), ..full_draft() });
+        let error = store.edit_checkin(
+            &saved.id,
+            &CheckInDraft {
+                anxiety: Some(11),
+                ..full_draft()
+            },
+        );
         assert!(matches!(error, Err(JournalError::InvalidAnxiety { .. })));
         assert_eq!(store.checkin(&saved.id).unwrap(), saved);
     }
@@ -544,20 +682,46 @@ pub(crate) mod tests {
         let saved = store.add_checkin(&full_draft()).unwrap();
         let deleted = store.delete_checkin(&saved.id).unwrap();
         assert!(deleted.deleted_at.is_some());
-        assert!(store.journal_page(&JournalQuery::default()).unwrap().entries.is_empty());
-        assert!(matches!(store.edit_checkin(&saved.id, &full_draft()), Err(JournalError::Deleted { .. })));
+        assert!(store
+            .journal_page(&JournalQuery::default())
+            .unwrap()
+            .entries
+            .is_empty());
+        assert!(matches!(
+            store.edit_checkin(&saved.id, &full_draft()),
+            Err(JournalError::Deleted { .. })
+        ));
         let restored = store.undelete_checkin(&saved.id).unwrap();
         assert_eq!(restored.deleted_at, None);
-        assert_eq!(store.journal_page(&JournalQuery::default()).unwrap().entries.len(), 1);
+        assert_eq!(
+            store
+                .journal_page(&JournalQuery::default())
+                .unwrap()
+                .entries
+                .len(),
+            1
+        );
     }
 
     #[test]
     fn unknown_ids_are_not_found() {
         let (_dir, store) = open_store();
-        assert!(matches!(store.checkin("nope"), Err(JournalError::NotFound { .. })));
-        assert!(matches!(store.delete_checkin("nope"), Err(JournalError::NotFound { .. })));
-        assert!(matches!(store.undelete_checkin("nope"), Err(JournalError::NotFound { .. })));
-        assert!(matches!(store.edit_checkin("nope", &full_draft()), Err(JournalError::NotFound { .. })));
+        assert!(matches!(
+            store.checkin("nope"),
+            Err(JournalError::NotFound { .. })
+        ));
+        assert!(matches!(
+            store.delete_checkin("nope"),
+            Err(JournalError::NotFound { .. })
+        ));
+        assert!(matches!(
+            store.undelete_checkin("nope"),
+            Err(JournalError::NotFound { .. })
+        ));
+        assert!(matches!(
+            store.edit_checkin("nope", &full_draft()),
+            Err(JournalError::NotFound { .. })
+        ));
     }
 
     #[test]
@@ -572,7 +736,10 @@ pub(crate) mod tests {
         }
         ids.sort_by(|a, b| (b.occurred_at, &b.id).cmp(&(a.occurred_at, &a.id)));
         let mut seen = Vec::new();
-        let mut query = JournalQuery { limit: 4, ..JournalQuery::default() };
+        let mut query = JournalQuery {
+            limit: 4,
+            ..JournalQuery::default()
+        };
         loop {
             let page = store.journal_page(&query).unwrap();
             seen.extend(page.entries.iter().map(|e| e.id.clone()));
@@ -588,7 +755,9 @@ pub(crate) mod tests {
     fn a_page_keeps_to_its_date_range() {
         let (_dir, store) = open_store();
         for day in 1..=5 {
-            store.add_checkin(&draft_at(0, &format!("2026-10-0{day}T08:00:00Z"), "")).unwrap();
+            store
+                .add_checkin(&draft_at(0, &format!("2026-10-0{day}T08:00:00Z"), ""))
+                .unwrap();
         }
         let query = JournalQuery {
             from: Some(at("2026-10-02T00:00:00Z")),
@@ -597,16 +766,31 @@ pub(crate) mod tests {
         };
         let page = store.journal_page(&query).unwrap();
         let times: Vec<_> = page.entries.iter().map(|e| e.occurred_at).collect();
-        assert_eq!(times, vec![at("2026-10-03T08:00:00Z"), at("2026-10-02T08:00:00Z")]);
+        assert_eq!(
+            times,
+            vec![at("2026-10-03T08:00:00Z"), at("2026-10-02T08:00:00Z")]
+        );
         assert_eq!(page.next_cursor, None);
     }
 
     #[test]
     fn bad_limits_and_cursors_are_refused() {
         let (_dir, store) = open_store();
-        let zero = JournalQuery { limit: 0, ..JournalQuery::default() };
-        assert!(matches!(store.journal_page(&zero), Err(JournalError::InvalidLimit { .. })));
-        let forged = JournalQuery { after: Some("yesterday".into()), ..JournalQuery::default() };
-        assert!(matches!(store.journal_page(&forged), Err(JournalError::InvalidCursor { .. })));
+        let zero = JournalQuery {
+            limit: 0,
+            ..JournalQuery::default()
+        };
+        assert!(matches!(
+            store.journal_page(&zero),
+            Err(JournalError::InvalidLimit { .. })
+        ));
+        let forged = JournalQuery {
+            after: Some("yesterday".into()),
+            ..JournalQuery::default()
+        };
+        assert!(matches!(
+            store.journal_page(&forged),
+            Err(JournalError::InvalidCursor { .. })
+        ));
     }
 }

@@ -40,7 +40,10 @@ impl Store {
     /// A blank query matches nothing.
     pub fn search_journal(&self, query: &str, limit: u32) -> Result<Vec<SearchHit>, JournalError> {
         if !(1..=MAX_PAGE).contains(&limit) {
-            return Err(JournalError::InvalidLimit { limit, max: MAX_PAGE });
+            return Err(JournalError::InvalidLimit {
+                limit,
+                max: MAX_PAGE,
+            });
         }
         let Some(fts_query) = to_fts_query(query) else {
             return Ok(Vec::new());
@@ -63,14 +66,27 @@ impl Store {
     }
 }
 
-pub(super) fn index(conn: &Connection, seq: i64, text: &str, labels: &str, areas: &str) -> rusqlite::Result<()> {
+pub(super) fn index(
+    conn: &Connection,
+    seq: i64,
+    text: &str,
+    labels: &str,
+    areas: &str,
+) -> rusqlite::Result<()> {
     conn.prepare_cached("INSERT INTO checkin_fts (rowid, text, tags) VALUES (?1, ?2, ?3)")?
         .execute(params![seq, spaced(text), format!("{labels} {areas}")])?;
     Ok(())
 }
 
-pub(super) fn reindex(conn: &Connection, seq: i64, text: &str, labels: &str, areas: &str) -> rusqlite::Result<()> {
-    conn.prepare_cached("DELETE FROM checkin_fts WHERE rowid = ?1")?.execute([seq])?;
+pub(super) fn reindex(
+    conn: &Connection,
+    seq: i64,
+    text: &str,
+    labels: &str,
+    areas: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM checkin_fts WHERE rowid = ?1")?
+        .execute([seq])?;
     index(conn, seq, text, labels, areas)
 }
 
@@ -121,7 +137,10 @@ fn split_snippet(raw: &str) -> Vec<SnippetPart> {
         match c {
             MARK_START | MARK_END => {
                 if !current.is_empty() {
-                    parts.push(SnippetPart { text: std::mem::take(&mut current), highlighted });
+                    parts.push(SnippetPart {
+                        text: std::mem::take(&mut current),
+                        highlighted,
+                    });
                 }
                 highlighted = c == MARK_START;
             }
@@ -130,7 +149,10 @@ fn split_snippet(raw: &str) -> Vec<SnippetPart> {
         }
     }
     if !current.is_empty() {
-        parts.push(SnippetPart { text: current, highlighted });
+        parts.push(SnippetPart {
+            text: current,
+            highlighted,
+        });
     }
     parts
 }
@@ -143,17 +165,32 @@ mod tests {
     use proptest::prelude::*;
 
     fn hit_texts(store: &Store, query: &str) -> Vec<String> {
-        store.search_journal(query, 50).unwrap().into_iter().map(|h| h.entry.text).collect()
+        store
+            .search_journal(query, 50)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.entry.text)
+            .collect()
     }
 
     fn highlighted(hit: &SearchHit) -> Vec<String> {
-        hit.snippet.iter().filter(|p| p.highlighted).map(|p| p.text.clone()).collect()
+        hit.snippet
+            .iter()
+            .filter(|p| p.highlighted)
+            .map(|p| p.text.clone())
+            .collect()
     }
 
     fn store_with(texts: &[&str]) -> (tempfile::TempDir, Store) {
         let (dir, store) = open_store();
         for (i, text) in texts.iter().enumerate() {
-            store.add_checkin(&draft_at(0, &format!("2026-11-{:02}T10:00:00Z", i + 1), text)).unwrap();
+            store
+                .add_checkin(&draft_at(
+                    0,
+                    &format!("2026-11-{:02}T10:00:00Z", i + 1),
+                    text,
+                ))
+                .unwrap();
         }
         (dir, store)
     }
@@ -161,15 +198,25 @@ mod tests {
     #[test]
     fn finds_words_case_and_accent_insensitively_with_a_highlight() {
         let (_dir, store) = store_with(&["Coffee at the Café with Zoë", "a quiet evening"]);
-        assert_eq!(hit_texts(&store, "cafe"), vec!["Coffee at the Café with Zoë"]);
-        assert_eq!(hit_texts(&store, "ZOE"), vec!["Coffee at the Café with Zoë"]);
+        assert_eq!(
+            hit_texts(&store, "cafe"),
+            vec!["Coffee at the Café with Zoë"]
+        );
+        assert_eq!(
+            hit_texts(&store, "ZOE"),
+            vec!["Coffee at the Café with Zoë"]
+        );
         let hit = &store.search_journal("café", 10).unwrap()[0];
         assert_eq!(highlighted(hit), vec!["Café"]);
     }
 
     #[test]
     fn words_match_as_prefixes_and_all_must_match() {
-        let (_dir, store) = store_with(&["feeling hopeful today", "hopeless and tired", "tired but hopeful"]);
+        let (_dir, store) = store_with(&[
+            "feeling hopeful today",
+            "hopeless and tired",
+            "tired but hopeful",
+        ]);
         assert_eq!(hit_texts(&store, "hope").len(), 3);
         let mut both = hit_texts(&store, "tired hopeful");
         both.sort();
@@ -183,12 +230,23 @@ mod tests {
         assert_eq!(hit_texts(&store, "タワー"), vec!["東京タワーに行った"]);
         let hit = &store.search_journal("平和", 10).unwrap()[0];
         assert_eq!(highlighted(hit).concat(), "平和");
-        assert_eq!(hit.snippet.iter().map(|p| p.text.as_str()).collect::<String>(), "平和な一日");
+        assert_eq!(
+            hit.snippet
+                .iter()
+                .map(|p| p.text.as_str())
+                .collect::<String>(),
+            "平和な一日"
+        );
     }
 
     #[test]
     fn finds_emoji_and_right_to_left_text() {
-        let (_dir, store) = store_with(&["great session 🎉🙂🥲", "שלום עולם", "مرحبا بالعالم", "plain"]);
+        let (_dir, store) = store_with(&[
+            "great session 🎉🙂🥲",
+            "שלום עולם",
+            "مرحبا بالعالم",
+            "plain",
+        ]);
         assert_eq!(hit_texts(&store, "🎉"), vec!["great session 🎉🙂🥲"]);
         assert_eq!(hit_texts(&store, "🙂"), vec!["great session 🎉🙂🥲"]);
         assert_eq!(hit_texts(&store, "🥲"), vec!["great session 🎉🙂🥲"]);
@@ -214,7 +272,9 @@ mod tests {
     fn edits_and_deletes_are_reflected() {
         let (_dir, store) = store_with(&["the old words"]);
         let id = store.search_journal("old", 1).unwrap()[0].entry.id.clone();
-        store.edit_checkin(&id, &draft_at(0, "2026-11-01T10:00:00Z", "new words")).unwrap();
+        store
+            .edit_checkin(&id, &draft_at(0, "2026-11-01T10:00:00Z", "new words"))
+            .unwrap();
         assert!(hit_texts(&store, "old").is_empty());
         assert_eq!(hit_texts(&store, "new"), vec!["new words"]);
         store.delete_checkin(&id).unwrap();
@@ -226,7 +286,9 @@ mod tests {
     #[test]
     fn query_syntax_is_taken_literally() {
         let (_dir, store) = store_with(&["said \"no\" OR NOT yes (maybe) * NEAR"]);
-        for query in ["\"no\"", "OR", "NOT", "(maybe)", "*", "NEAR(", "\"", "^x", "   "] {
+        for query in [
+            "\"no\"", "OR", "NOT", "(maybe)", "*", "NEAR(", "\"", "^x", "   ",
+        ] {
             store.search_journal(query, 10).unwrap();
         }
         assert_eq!(hit_texts(&store, "\"no\"").len(), 1);

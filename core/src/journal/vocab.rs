@@ -148,13 +148,24 @@ mod tests {
             assert_eq!(area.as_str().parse::<LifeArea>().unwrap(), *area);
         }
         assert_eq!("selfCare".parse::<LifeArea>().unwrap(), LifeArea::SelfCare);
-        assert_eq!("Current-Events".parse::<LifeArea>().unwrap(), LifeArea::CurrentEvents);
-        assert_eq!("ANXIOUS".parse::<EmotionLabel>().unwrap(), EmotionLabel::Anxious);
+        assert_eq!(
+            "Current-Events".parse::<LifeArea>().unwrap(),
+            LifeArea::CurrentEvents
+        );
+        assert_eq!(
+            "ANXIOUS".parse::<EmotionLabel>().unwrap(),
+            EmotionLabel::Anxious
+        );
     }
 
     #[test]
     fn unknown_words_are_typed_errors() {
-        assert!(matches!("elated".parse::<EmotionLabel>(), Err(JournalError::UnknownLabel { name }) if name == "elated"));
-        assert!(matches!("school".parse::<LifeArea>(), Err(JournalError::UnknownArea { .. })));
+        assert!(
+            matches!("elated".parse::<EmotionLabel>(), Err(JournalError::UnknownLabel { name }) if name == "elated")
+        );
+        assert!(matches!(
+            "school".parse::<LifeArea>(),
+            Err(JournalError::UnknownArea { .. })
+        ));
     }
 }
