@@ -5,8 +5,7 @@
 use std::sync::Arc;
 
 use waymark_core::{
-    CheckIn, CheckInDraft, JournalError, JournalPage, JournalQuery, SearchHit, Store, StoreError,
-    TodayView,
+    CheckIn, CheckInDraft, JournalError, JournalPage, JournalQuery, SearchHit, Store, StoreError, TodayView,
 };
 
 uniffi::setup_scaffolding!("waymark");
@@ -23,9 +22,7 @@ impl Waymark {
     /// (sealed by Android Keystore or the iOS Keychain).
     #[uniffi::constructor]
     pub fn open(path: String, key: Vec<u8>) -> Result<Arc<Self>, StoreError> {
-        Ok(Arc::new(Self {
-            store: Store::open(path, &key)?,
-        }))
+        Ok(Arc::new(Self { store: Store::open(path, &key)? }))
     }
 
     /// Re-encrypts the database under a new 32-byte key.
@@ -62,11 +59,7 @@ impl Waymark {
         self.store.journal_page(&query)
     }
 
-    pub fn search_journal(
-        &self,
-        query: String,
-        limit: u32,
-    ) -> Result<Vec<SearchHit>, JournalError> {
+    pub fn search_journal(&self, query: String, limit: u32) -> Result<Vec<SearchHit>, JournalError> {
         self.store.search_journal(&query, limit)
     }
 }

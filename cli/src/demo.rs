@@ -14,32 +14,10 @@ const DAYS: u64 = 30;
 /// Days without a check-in, counted back from today: real journals have gaps.
 const SKIPPED: [u64; 3] = [27, 20, 12];
 
-const LOW: &[E] = &[
-    E::Anxious,
-    E::Drained,
-    E::Hopeless,
-    E::Sad,
-    E::Worried,
-    E::Overwhelmed,
-];
+const LOW: &[E] = &[E::Anxious, E::Drained, E::Hopeless, E::Sad, E::Worried, E::Overwhelmed];
 const MIDDLE: &[E] = &[E::Indifferent, E::Calm, E::Content, E::Worried, E::Hopeful];
-const HIGH: &[E] = &[
-    E::Hopeful,
-    E::Calm,
-    E::Grateful,
-    E::Relieved,
-    E::Peaceful,
-    E::Content,
-];
-const AREAS: &[A] = &[
-    A::Health,
-    A::Family,
-    A::Work,
-    A::SelfCare,
-    A::Friends,
-    A::Partner,
-    A::Fitness,
-];
+const HIGH: &[E] = &[E::Hopeful, E::Calm, E::Grateful, E::Relieved, E::Peaceful, E::Content];
+const AREAS: &[A] = &[A::Health, A::Family, A::Work, A::SelfCare, A::Friends, A::Partner, A::Fitness];
 
 const LOW_NOTES: &[&str] = &[
     "Heavy morning. Hard to get out of bed.",
@@ -65,10 +43,7 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, below: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (self.0 >> 33) % below
     }
 
@@ -97,15 +72,8 @@ pub fn run(data_dir: Option<&Path>, zone: &str) -> Result<(), Failure> {
     for draft in &drafts {
         store.add_checkin(draft)?;
     }
-    println!(
-        "Seeded {} check-ins over {DAYS} days into {}",
-        drafts.len(),
-        dir.display()
-    );
-    println!(
-        "Explore it with: waymark --data-dir {} journal list\n",
-        dir.display()
-    );
+    println!("Seeded {} check-ins over {DAYS} days into {}", drafts.len(), dir.display());
+    println!("Explore it with: waymark --data-dir {} journal list\n", dir.display());
     render::today(&store.today(zone)?, false);
     Ok(())
 }
@@ -120,8 +88,7 @@ fn month_of_checkins(now: SystemTime, zone: &str) -> Vec<CheckInDraft> {
         let date = today - Days::new(back);
         let progress = (DAYS - back) as f64 / DAYS as f64;
         for slot in 0..1 + rng.next(3) {
-            let time = NaiveTime::from_hms_opt(8 + 6 * slot as u32, rng.next(60) as u32, 0)
-                .expect("valid time");
+            let time = NaiveTime::from_hms_opt(8 + 6 * slot as u32, rng.next(60) as u32, 0).expect("valid time");
             let Some(at) = tz.from_local_datetime(&date.and_time(time)).earliest() else {
                 continue;
             };
@@ -129,9 +96,7 @@ fn month_of_checkins(now: SystemTime, zone: &str) -> Vec<CheckInDraft> {
             if at > now {
                 continue;
             }
-            let valence = (-2.5 + 4.0 * progress + rng.next(3) as f64 - 1.0)
-                .round()
-                .clamp(-3.0, 3.0) as i32;
+            let valence = (-2.5 + 4.0 * progress + rng.next(3) as f64 - 1.0).round().clamp(-3.0, 3.0) as i32;
             drafts.push(draft(&mut rng, valence, at, zone));
         }
     }
@@ -155,11 +120,7 @@ fn draft(rng: &mut Lcg, valence: i32, at: SystemTime, zone: &str) -> CheckInDraf
         sleep_hours: Some(5.5 + 0.25 * (valence + 3 + rng.next(4) as i32) as f64),
         labels: chosen,
         areas: vec![rng.pick(AREAS)],
-        text: if rng.next(3) == 0 {
-            String::new()
-        } else {
-            rng.pick(notes).to_string()
-        },
+        text: if rng.next(3) == 0 { String::new() } else { rng.pick(notes).to_string() },
         occurred_at: Some(at),
         zone: zone.to_string(),
         shared: false,
@@ -174,16 +135,9 @@ mod tests {
     fn the_month_is_valid_ordered_and_lifts() {
         let now = SystemTime::now();
         let drafts = month_of_checkins(now, "Europe/Paris");
-        assert!(
-            drafts.len() >= 27,
-            "at least one check-in a day but the gaps"
-        );
-        assert!(drafts
-            .iter()
-            .all(|d| d.check().is_ok() && d.occurred_at.unwrap() <= now));
-        let mean = |part: &[CheckInDraft]| {
-            part.iter().map(|d| d.valence as f64).sum::<f64>() / part.len() as f64
-        };
+        assert!(drafts.len() >= 27, "at least one check-in a day but the gaps");
+        assert!(drafts.iter().all(|d| d.check().is_ok() && d.occurred_at.unwrap() <= now));
+        let mean = |part: &[CheckInDraft]| part.iter().map(|d| d.valence as f64).sum::<f64>() / part.len() as f64;
         let third = drafts.len() / 3;
         assert!(mean(&drafts[..third]) < mean(&drafts[2 * third..]));
     }

@@ -14,16 +14,10 @@ use std::time::SystemTime;
 use chrono::{DateTime, Days, NaiveDate};
 use clap::{Args, Parser, Subcommand};
 use waymark_core::time::{parse_zone, start_of_day};
-use waymark_core::{
-    CheckInDraft, EmotionLabel, JournalError, JournalQuery, LifeArea, Store, StoreError,
-};
+use waymark_core::{CheckInDraft, EmotionLabel, JournalError, JournalQuery, LifeArea, Store, StoreError};
 
 #[derive(Parser)]
-#[command(
-    name = "waymark",
-    version,
-    about = "A private companion for ketamine-assisted treatment."
-)]
+#[command(name = "waymark", version, about = "A private companion for ketamine-assisted treatment.")]
 struct Cli {
     /// Folder of the profile (database and key).
     #[arg(long, global = true, env = "WAYMARK_DATA_DIR", value_name = "DIR")]
@@ -160,9 +154,7 @@ impl Failure {
 impl From<StoreError> for Failure {
     fn from(error: StoreError) -> Self {
         match error {
-            StoreError::KeyLength { .. } | StoreError::WrongKey { .. } => {
-                Failure::input(error.to_string())
-            }
+            StoreError::KeyLength { .. } | StoreError::WrongKey { .. } => Failure::input(error.to_string()),
             _ => Failure::other(error.to_string()),
         }
     }
@@ -214,17 +206,12 @@ fn one_line(rendered: &str) -> String {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
-    let data_dir = cli
-        .data_dir
-        .clone()
-        .unwrap_or_else(profile::default_data_dir);
+    let data_dir = cli.data_dir.clone().unwrap_or_else(profile::default_data_dir);
     let zone = local_zone();
     match cli.command {
         Command::Checkin(args) => {
-            let draft = CheckInDraft {
-                shared: args.share,
-                ..args.fields.apply(CheckInDraft::new(args.valence, &zone))?
-            };
+            let draft =
+                CheckInDraft { shared: args.share, ..args.fields.apply(CheckInDraft::new(args.valence, &zone))? };
             draft.check()?;
             let entry = profile::open(&data_dir)?.add_checkin(&draft)?;
             println!("{}", entry.id);
@@ -241,12 +228,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
 
 fn journal(command: JournalCommand, store: &Store, zone: &str) -> Result<(), Failure> {
     match command {
-        JournalCommand::List {
-            from,
-            to,
-            limit,
-            json,
-        } => {
+        JournalCommand::List { from, to, limit, json } => {
             let tz = parse_zone(zone).expect("local_zone returns known zones");
             let from = from.map(|d| parse_date(&d)).transpose()?;
             let to = to.map(|d| parse_date(&d)).transpose()?;
@@ -268,9 +250,7 @@ fn journal(command: JournalCommand, store: &Store, zone: &str) -> Result<(), Fai
             }
             render::entries(&entries, json);
         }
-        JournalCommand::Search { query, limit, json } => {
-            render::hits(&store.search_journal(&query, limit)?, json)
-        }
+        JournalCommand::Search { query, limit, json } => render::hits(&store.search_journal(&query, limit)?, json),
         JournalCommand::Show { id, json } => render::entry(&store.checkin(&id)?, json),
         JournalCommand::Edit(args) => {
             let current = store.checkin(&args.id)?;
@@ -303,18 +283,10 @@ impl FieldArgs {
         draft.anxiety = self.anxiety.or(draft.anxiety);
         draft.sleep_hours = self.sleep.or(draft.sleep_hours);
         if !self.labels.is_empty() {
-            draft.labels = self
-                .labels
-                .iter()
-                .map(|l| l.parse::<EmotionLabel>())
-                .collect::<Result<_, _>>()?;
+            draft.labels = self.labels.iter().map(|l| l.parse::<EmotionLabel>()).collect::<Result<_, _>>()?;
         }
         if !self.areas.is_empty() {
-            draft.areas = self
-                .areas
-                .iter()
-                .map(|a| a.parse::<LifeArea>())
-                .collect::<Result<_, _>>()?;
+            draft.areas = self.areas.iter().map(|a| a.parse::<LifeArea>()).collect::<Result<_, _>>()?;
         }
         if let Some(note) = self.note {
             draft.text = note;
@@ -329,11 +301,7 @@ impl FieldArgs {
 fn parse_instant(text: &str) -> Result<SystemTime, Failure> {
     DateTime::parse_from_rfc3339(text)
         .map(SystemTime::from)
-        .map_err(|_| {
-            Failure::input(format!(
-                "\"{text}\" is not an RFC 3339 time such as 2026-11-27T09:30:00+01:00"
-            ))
-        })
+        .map_err(|_| Failure::input(format!("\"{text}\" is not an RFC 3339 time such as 2026-11-27T09:30:00+01:00")))
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, Failure> {

@@ -24,9 +24,7 @@ pub fn default_data_dir() -> PathBuf {
         .filter(|dir| Path::new(dir).is_absolute())
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            let home = std::env::var_os("HOME")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("."));
+            let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
             home.join(".local/share")
         });
     data_home.join("waymark")
@@ -42,17 +40,9 @@ pub fn open(dir: &Path) -> Result<Store, Failure> {
         .create(dir)
         .map_err(|e| Failure::other(format!("cannot create {}: {e}", dir.display())))?;
     // SQLite gives the -wal and -shm files the database's mode, so all three stay private.
-    if let Err(e) = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&db)
-    {
+    if let Err(e) = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&db) {
         if e.kind() != std::io::ErrorKind::AlreadyExists {
-            return Err(Failure::other(format!(
-                "cannot create {}: {e}",
-                db.display()
-            )));
+            return Err(Failure::other(format!("cannot create {}: {e}", db.display())));
         }
     }
     Ok(Store::open(db, key.as_slice())?)
@@ -86,20 +76,12 @@ fn key_for(dir: &Path) -> Result<Zeroizing<Vec<u8>>, Failure> {
             }
             create_key(dir, &key_path)
         }
-        Err(e) => Err(Failure::other(format!(
-            "cannot read {}: {e}",
-            key_path.display()
-        ))),
+        Err(e) => Err(Failure::other(format!("cannot read {}: {e}", key_path.display()))),
     }
 }
 
 fn parse_hex_key(hex: &str) -> Result<Zeroizing<Vec<u8>>, Failure> {
-    let invalid = || {
-        Failure::input(format!(
-            "{KEY_ENV} must be {} hexadecimal characters",
-            2 * KEY_LEN
-        ))
-    };
+    let invalid = || Failure::input(format!("{KEY_ENV} must be {} hexadecimal characters", 2 * KEY_LEN));
     let hex = hex.trim();
     if hex.len() % 2 != 0 || !hex.is_ascii() {
         return Err(invalid());
@@ -112,25 +94,12 @@ fn parse_hex_key(hex: &str) -> Result<Zeroizing<Vec<u8>>, Failure> {
 }
 
 fn create_key(dir: &Path, key_path: &Path) -> Result<Zeroizing<Vec<u8>>, Failure> {
-    let io =
-        |e: std::io::Error| Failure::other(format!("cannot create {}: {e}", key_path.display()));
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-        .map_err(io)?;
+    let io = |e: std::io::Error| Failure::other(format!("cannot create {}: {e}", key_path.display()));
+    fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(io)?;
     let mut key = Zeroizing::new(vec![0u8; KEY_LEN]);
-    getrandom::fill(&mut key)
-        .map_err(|e| Failure::other(format!("no randomness for a new key: {e}")))?;
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(key_path)
-        .map_err(io)?;
-    file.write_all(&key)
-        .and_then(|()| file.sync_all())
-        .map_err(io)?;
+    getrandom::fill(&mut key).map_err(|e| Failure::other(format!("no randomness for a new key: {e}")))?;
+    let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(key_path).map_err(io)?;
+    file.write_all(&key).and_then(|()| file.sync_all()).map_err(io)?;
     Ok(key)
 }
 
@@ -141,10 +110,7 @@ mod tests {
 
     #[test]
     fn hex_keys_parse_and_bad_ones_are_input_errors() {
-        assert_eq!(
-            parse_hex_key(&"0a".repeat(32)).unwrap().as_slice(),
-            &[10u8; 32]
-        );
+        assert_eq!(parse_hex_key(&"0a".repeat(32)).unwrap().as_slice(), &[10u8; 32]);
         assert!(parse_hex_key("zz").is_err());
         assert!(parse_hex_key("abc").is_err());
         assert!(parse_hex_key("é1").is_err());
@@ -158,10 +124,7 @@ mod tests {
         let file = profile.join(KEY_FILE);
         assert_eq!(fs::read(&file).unwrap(), key.as_slice());
         assert_eq!(key.len(), KEY_LEN);
-        assert_eq!(
-            fs::metadata(&file).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
+        assert_eq!(fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
         assert_eq!(key_for(&profile).unwrap(), key, "the same key next time");
     }
 }

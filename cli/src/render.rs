@@ -8,35 +8,21 @@ use waymark_core::time::{parse_zone, rfc3339};
 use waymark_core::{CheckIn, SearchHit, TodayView};
 
 fn json<T: Serialize + ?Sized>(value: &T) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).expect("journal types serialise")
-    );
+    println!("{}", serde_json::to_string_pretty(value).expect("journal types serialise"));
 }
 
 /// The entry's time as it was on the patient's clock when they wrote it.
 fn local_time(instant: SystemTime, zone: &str) -> String {
     match parse_zone(zone) {
-        Some(tz) => DateTime::<chrono::Utc>::from(instant)
-            .with_timezone(&tz)
-            .format("%Y-%m-%d %H:%M")
-            .to_string(),
+        Some(tz) => DateTime::<chrono::Utc>::from(instant).with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
         None => rfc3339::format(instant),
     }
 }
 
 fn summary(entry: &CheckIn) -> String {
-    let mut line = format!(
-        "{}  {:+}",
-        local_time(entry.occurred_at, &entry.zone),
-        entry.valence
-    );
-    let tags: Vec<String> = entry
-        .labels
-        .iter()
-        .map(ToString::to_string)
-        .chain(entry.areas.iter().map(ToString::to_string))
-        .collect();
+    let mut line = format!("{}  {:+}", local_time(entry.occurred_at, &entry.zone), entry.valence);
+    let tags: Vec<String> =
+        entry.labels.iter().map(ToString::to_string).chain(entry.areas.iter().map(ToString::to_string)).collect();
     if !tags.is_empty() {
         line.push_str(&format!("  [{}]", tags.join(", ")));
     }
@@ -86,11 +72,7 @@ pub fn entry(entry: &CheckIn, as_json: bool) {
         println!("sleep:   {hours} h");
     }
     if let Some(deleted) = entry.deleted_at {
-        println!(
-            "deleted: {} (undo with `waymark journal undelete {}`)",
-            rfc3339::format(deleted),
-            entry.id
-        );
+        println!("deleted: {} (undo with `waymark journal undelete {}`)", rfc3339::format(deleted), entry.id);
     }
     if !entry.text.is_empty() {
         println!("\n{}", entry.text);
@@ -108,13 +90,7 @@ pub fn hits(hits: &[SearchHit], as_json: bool) {
         let snippet: String = hit
             .snippet
             .iter()
-            .map(|part| {
-                if part.highlighted {
-                    format!("«{}»", part.text)
-                } else {
-                    part.text.clone()
-                }
-            })
+            .map(|part| if part.highlighted { format!("«{}»", part.text) } else { part.text.clone() })
             .collect();
         println!("{}  {}", summary(&hit.entry), hit.entry.id);
         println!("    {}", snippet.replace('\n', " "));

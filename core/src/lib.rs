@@ -12,7 +12,7 @@ pub mod store;
 pub mod time;
 
 pub use journal::{
-    CheckIn, CheckInDraft, DayValence, EmotionLabel, JournalError, JournalPage, JournalQuery,
-    LifeArea, SearchHit, SnippetPart, TodayView,
+    CheckIn, CheckInDraft, DayValence, EmotionLabel, JournalError, JournalPage, JournalQuery, LifeArea, SearchHit,
+    SnippetPart, TodayView,
 };
 pub use store::{Store, StoreError};

@@ -40,11 +40,7 @@ pub enum StoreError {
     #[error("the database at {path} is unencrypted; Waymark only opens encrypted databases")]
     NotEncrypted { path: String },
     #[error("the database at {path} has schema version {found}, newer than this app's {supported}; update Waymark to open it")]
-    SchemaTooNew {
-        path: String,
-        found: u32,
-        supported: u32,
-    },
+    SchemaTooNew { path: String, found: u32, supported: u32 },
     #[error("the disk is full; free some space and try again (nothing was saved)")]
     DiskFull,
     #[error("cannot read or write {path}: {detail}")]
@@ -57,9 +53,7 @@ impl From<rusqlite::Error> for StoreError {
     fn from(error: rusqlite::Error) -> Self {
         match error.sqlite_error_code() {
             Some(ErrorCode::DiskFull) => StoreError::DiskFull,
-            _ => StoreError::Sqlite {
-                detail: error.to_string(),
-            },
+            _ => StoreError::Sqlite { detail: error.to_string() },
         }
     }
 }
@@ -69,10 +63,9 @@ pub struct DatabaseKey(Zeroizing<[u8; KEY_LEN]>);
 
 impl DatabaseKey {
     pub fn new(bytes: &[u8]) -> Result<Self, StoreError> {
-        let array: [u8; KEY_LEN] = bytes.try_into().map_err(|_| StoreError::KeyLength {
-            expected: KEY_LEN as u32,
-            found: bytes.len() as u32,
-        })?;
+        let array: [u8; KEY_LEN] = bytes
+            .try_into()
+            .map_err(|_| StoreError::KeyLength { expected: KEY_LEN as u32, found: bytes.len() as u32 })?;
         Ok(Self(Zeroizing::new(array)))
     }
 
@@ -104,19 +97,12 @@ impl Store {
         let conn = open_keyed(&path, &key)?;
         let version = schema_version(&conn, &path)?;
         if version > SCHEMA_VERSION {
-            return Err(StoreError::SchemaTooNew {
-                path: display(&path),
-                found: version,
-                supported: SCHEMA_VERSION,
-            });
+            return Err(StoreError::SchemaTooNew { path: display(&path), found: version, supported: SCHEMA_VERSION });
         }
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         migrate(&conn, version)?;
-        Ok(Self {
-            path,
-            conn: Mutex::new(conn),
-        })
+        Ok(Self { path, conn: Mutex::new(conn) })
     }
 
     pub fn path(&self) -> &Path {
@@ -127,31 +113,20 @@ impl Store {
     pub fn rekey(&self, new_key: &[u8]) -> Result<(), StoreError> {
         let new_key = DatabaseKey::new(new_key)?;
         let conn = self.conn();
-        conn.execute_batch(&format!(
-            "PRAGMA rekey = \"{}\";",
-            new_key.pragma_literal().as_str()
-        ))?;
+        conn.execute_batch(&format!("PRAGMA rekey = \"{}\";", new_key.pragma_literal().as_str()))?;
         Ok(())
     }
 
     /// Runs `f` on the connection for reads.
-    pub(crate) fn read<T, E: From<StoreError>>(
-        &self,
-        f: impl FnOnce(&Connection) -> Result<T, E>,
-    ) -> Result<T, E> {
+    pub(crate) fn read<T, E: From<StoreError>>(&self, f: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E> {
         f(&self.conn())
     }
 
     /// Runs `f` in an immediate transaction and commits only if it succeeds,
     /// so a rejected change leaves nothing behind.
-    pub(crate) fn write<T, E: From<StoreError>>(
-        &self,
-        f: impl FnOnce(&Transaction) -> Result<T, E>,
-    ) -> Result<T, E> {
+    pub(crate) fn write<T, E: From<StoreError>>(&self, f: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E> {
         let mut conn = self.conn();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let value = f(&tx)?;
         tx.commit().map_err(StoreError::from)?;
         Ok(value)
@@ -160,18 +135,13 @@ impl Store {
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave a half-done transaction
         // behind (rusqlite rolls back on drop), so the connection is still sound.
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 /// Rejects files that cannot be a SQLCipher database before SQLite sees them.
 fn check_file_shape(path: &Path) -> Result<(), StoreError> {
-    let io_error = |e: std::io::Error| StoreError::Io {
-        path: display(path),
-        detail: e.to_string(),
-    };
+    let io_error = |e: std::io::Error| StoreError::Io { path: display(path), detail: e.to_string() };
     let mut file = match File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -185,9 +155,7 @@ fn check_file_shape(path: &Path) -> Result<(), StoreError> {
     if len >= 16 {
         file.read_exact(&mut header).map_err(io_error)?;
         if &header == PLAINTEXT_HEADER {
-            return Err(StoreError::NotEncrypted {
-                path: display(path),
-            });
+            return Err(StoreError::NotEncrypted { path: display(path) });
         }
     }
     if len % PAGE_SIZE != 0 {
@@ -204,10 +172,8 @@ fn open_keyed(path: &Path, key: &DatabaseKey) -> Result<Connection, StoreError> 
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::Io {
-        path: display(path),
-        detail: e.to_string(),
-    })?;
+    let conn = Connection::open_with_flags(path, flags)
+        .map_err(|e| StoreError::Io { path: display(path), detail: e.to_string() })?;
     // Failures come back as typed errors; SQLCipher's own log would only add noise on stderr.
     conn.pragma_update(None, "cipher_log_level", "NONE")?;
     let mut statement = format!("PRAGMA key = \"{}\";", key.pragma_literal().as_str());
@@ -215,6 +181,7 @@ fn open_keyed(path: &Path, key: &DatabaseKey) -> Result<Connection, StoreError> 
     statement.zeroize();
     keyed?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    crate::journal::register_functions(&conn)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(conn)
 }
@@ -224,15 +191,10 @@ fn schema_version(conn: &Connection, path: &Path) -> Result<u32, StoreError> {
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())) {
         Ok(()) => {}
         Err(e) if e.sqlite_error_code() == Some(ErrorCode::NotADatabase) => {
-            return Err(StoreError::WrongKey {
-                path: display(path),
-            })
+            return Err(StoreError::WrongKey { path: display(path) })
         }
         Err(e) if e.sqlite_error_code() == Some(ErrorCode::DatabaseCorrupt) => {
-            return Err(StoreError::Corrupt {
-                path: display(path),
-                detail: e.to_string(),
-            })
+            return Err(StoreError::Corrupt { path: display(path), detail: e.to_string() })
         }
         Err(e) => return Err(e.into()),
     }
@@ -243,12 +205,11 @@ fn schema_version(conn: &Connection, path: &Path) -> Result<u32, StoreError> {
 fn migrate(conn: &Connection, from: u32) -> Result<(), StoreError> {
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
         let version = index as u32 + 1;
-        conn.execute_batch(&format!(
-            "BEGIN IMMEDIATE; {sql}\n PRAGMA user_version = {version}; COMMIT;"
-        ))
-        .inspect_err(|_| {
-            let _ = conn.execute_batch("ROLLBACK");
-        })?;
+        conn.execute_batch(&format!("BEGIN IMMEDIATE; {sql}\n PRAGMA user_version = {version}; COMMIT;")).inspect_err(
+            |_| {
+                let _ = conn.execute_batch("ROLLBACK");
+            },
+        )?;
     }
     Ok(())
 }
@@ -284,10 +245,7 @@ mod tests {
                 let sync: i64 = c.pragma_query_value(None, "synchronous", |r| r.get(0))?;
                 let fk: i64 = c.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
                 let version: u32 = c.pragma_query_value(None, "user_version", |r| r.get(0))?;
-                assert_eq!(
-                    (mode.as_str(), sync, fk, version),
-                    ("wal", 2, 1, SCHEMA_VERSION)
-                );
+                assert_eq!((mode.as_str(), sync, fk, version), ("wal", 2, 1, SCHEMA_VERSION));
                 Ok::<_, StoreError>(())
             })
             .unwrap();
@@ -306,13 +264,7 @@ mod tests {
     fn a_key_of_the_wrong_length_is_refused_before_the_file_is_touched() {
         let (_dir, path) = temp_db();
         let error = Store::open(&path, &[1; 16]).err().unwrap();
-        assert!(matches!(
-            error,
-            StoreError::KeyLength {
-                expected: 32,
-                found: 16
-            }
-        ));
+        assert!(matches!(error, StoreError::KeyLength { expected: 32, found: 16 }));
         assert!(!path.exists());
     }
 
@@ -338,10 +290,7 @@ mod tests {
     #[test]
     fn a_plaintext_sqlite_file_is_refused_and_left_untouched() {
         let (_dir, path) = temp_db();
-        Connection::open(&path)
-            .unwrap()
-            .execute_batch("CREATE TABLE t(x);")
-            .unwrap();
+        Connection::open(&path).unwrap().execute_batch("CREATE TABLE t(x);").unwrap();
         let before = bytes_of(&path);
         let error = Store::open(&path, &KEY).err().unwrap();
         assert!(matches!(error, StoreError::NotEncrypted { .. }), "{error}");
@@ -352,18 +301,11 @@ mod tests {
     fn a_newer_schema_is_refused_and_left_untouched() {
         let (_dir, path) = temp_db();
         let store = Store::open(&path, &KEY).unwrap();
-        store
-            .read(|c| {
-                c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
-                    .map_err(StoreError::from)
-            })
-            .unwrap();
+        store.read(|c| c.pragma_update(None, "user_version", SCHEMA_VERSION + 1).map_err(StoreError::from)).unwrap();
         drop(store);
         let before = bytes_of(&path);
         let error = Store::open(&path, &KEY).err().unwrap();
-        assert!(
-            matches!(error, StoreError::SchemaTooNew { found, .. } if found == SCHEMA_VERSION + 1)
-        );
+        assert!(matches!(error, StoreError::SchemaTooNew { found, .. } if found == SCHEMA_VERSION + 1));
         assert_eq!(bytes_of(&path), before);
     }
 
@@ -373,10 +315,7 @@ mod tests {
         let store = Store::open(&path, &KEY).unwrap();
         store.rekey(&OTHER_KEY).unwrap();
         drop(store);
-        assert!(matches!(
-            Store::open(&path, &KEY).err().unwrap(),
-            StoreError::WrongKey { .. }
-        ));
+        assert!(matches!(Store::open(&path, &KEY).err().unwrap(), StoreError::WrongKey { .. }));
         Store::open(&path, &OTHER_KEY).unwrap();
     }
 
@@ -384,10 +323,7 @@ mod tests {
     fn rekey_refuses_a_short_key_and_keeps_the_old_one() {
         let (_dir, path) = temp_db();
         let store = Store::open(&path, &KEY).unwrap();
-        assert!(matches!(
-            store.rekey(&[1; 31]),
-            Err(StoreError::KeyLength { found: 31, .. })
-        ));
+        assert!(matches!(store.rekey(&[1; 31]), Err(StoreError::KeyLength { found: 31, .. })));
         drop(store);
         Store::open(&path, &KEY).unwrap();
     }
@@ -395,9 +331,6 @@ mod tests {
     #[test]
     fn the_key_literal_is_lowercase_hex() {
         let key = DatabaseKey::new(&[0xab; 32]).unwrap();
-        assert_eq!(
-            key.pragma_literal().as_str(),
-            format!("x'{}'", "ab".repeat(32))
-        );
+        assert_eq!(key.pragma_literal().as_str(), format!("x'{}'", "ab".repeat(32)));
     }
 }

@@ -62,10 +62,7 @@ pub mod rfc3339 {
     pub mod option {
         use super::*;
 
-        pub fn serialize<S: Serializer>(
-            instant: &Option<SystemTime>,
-            s: S,
-        ) -> Result<S::Ok, S::Error> {
+        pub fn serialize<S: Serializer>(instant: &Option<SystemTime>, s: S) -> Result<S::Ok, S::Error> {
             match instant {
                 Some(instant) => s.serialize_str(&format(*instant)),
                 None => s.serialize_none(),

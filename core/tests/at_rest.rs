@@ -8,9 +8,7 @@ const KEY: [u8; 32] = [0x5a; 32];
 const NOTE: &str = "my very private note about the infusion, ZQXJ-7731";
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|window| window == needle)
+    haystack.windows(needle.len()).any(|window| window == needle)
 }
 
 fn assert_no_plaintext(db: &Path) {
@@ -19,18 +17,8 @@ fn assert_no_plaintext(db: &Path) {
         let Ok(bytes) = std::fs::read(&file) else {
             continue;
         };
-        for needle in [
-            NOTE.as_bytes(),
-            b"ZQXJ-7731".as_slice(),
-            b"SQLite format 3".as_slice(),
-            b"checkin".as_slice(),
-        ] {
-            assert!(
-                !contains(&bytes, needle),
-                "{} holds {:?}",
-                file.display(),
-                String::from_utf8_lossy(needle)
-            );
+        for needle in [NOTE.as_bytes(), b"ZQXJ-7731".as_slice(), b"SQLite format 3".as_slice(), b"checkin".as_slice()] {
+            assert!(!contains(&bytes, needle), "{} holds {:?}", file.display(), String::from_utf8_lossy(needle));
         }
     }
 }
@@ -41,28 +29,14 @@ fn notes_never_reach_the_database_wal_or_shm_in_clear() {
     let db = dir.path().join("waymark.db");
     let store = Store::open(&db, &KEY).unwrap();
     for _ in 0..20 {
-        store
-            .add_checkin(&CheckInDraft {
-                text: NOTE.into(),
-                ..CheckInDraft::new(1, "UTC")
-            })
-            .unwrap();
+        store.add_checkin(&CheckInDraft { text: NOTE.into(), ..CheckInDraft::new(1, "UTC") }).unwrap();
     }
     // While open, the new pages sit in the WAL.
-    assert!(
-        std::fs::metadata(db.with_file_name("waymark.db-wal"))
-            .unwrap()
-            .len()
-            > 0
-    );
+    assert!(std::fs::metadata(db.with_file_name("waymark.db-wal")).unwrap().len() > 0);
     assert_no_plaintext(&db);
     drop(store);
     assert_no_plaintext(&db);
     assert!(!std::fs::read(&db).unwrap().starts_with(b"SQLite format 3"));
     let store = Store::open(&db, &KEY).unwrap();
-    assert_eq!(
-        store.search_journal("ZQXJ", 50).unwrap().len(),
-        20,
-        "and the key still reads it all"
-    );
+    assert_eq!(store.search_journal("ZQXJ", 50).unwrap().len(), 20, "and the key still reads it all");
 }

@@ -9,6 +9,7 @@ use std::time::SystemTime;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
+pub(crate) use search::register_functions;
 pub use search::{SearchHit, SnippetPart};
 pub use today::{DayValence, TodayView};
 pub use vocab::{EmotionLabel, LifeArea};
@@ -24,9 +25,7 @@ pub const MAX_PAGE: u32 = 1_000;
 #[derive(Debug, thiserror::Error)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi(flat_error))]
 pub enum JournalError {
-    #[error(
-        "valence {value} is out of range; choose from -3 (very unpleasant) to +3 (very pleasant)"
-    )]
+    #[error("valence {value} is out of range; choose from -3 (very unpleasant) to +3 (very pleasant)")]
     InvalidValence { value: i32 },
     #[error("energy {value} is out of range; choose from 1 to 5")]
     InvalidEnergy { value: i32 },
@@ -36,9 +35,7 @@ pub enum JournalError {
     InvalidSleep { value: f64 },
     #[error("\"{name}\" is not an emotion label; use one of HealthKit's, such as calm, anxious or hopeful")]
     UnknownLabel { name: String },
-    #[error(
-        "\"{name}\" is not a life area; use one of HealthKit's, such as work, family or health"
-    )]
+    #[error("\"{name}\" is not a life area; use one of HealthKit's, such as work, family or health")]
     UnknownArea { name: String },
     #[error("the text is {chars} characters long; shorten it to at most {max}")]
     TextTooLong { chars: u32, max: u32 },
@@ -48,6 +45,10 @@ pub enum JournalError {
     InvalidLimit { limit: u32, max: u32 },
     #[error("the page cursor \"{cursor}\" is not one this app gave out; start again from the first page")]
     InvalidCursor { cursor: String },
+    #[error(
+        "the time is outside what the journal can store, or too many entries share its millisecond; pick another time"
+    )]
+    InvalidTime,
     #[error("no journal entry has the id {id}")]
     NotFound { id: String },
     #[error("the journal entry {id} is deleted; undo the delete before editing it")]
@@ -154,12 +155,7 @@ pub struct JournalQuery {
 
 impl Default for JournalQuery {
     fn default() -> Self {
-        Self {
-            from: None,
-            to: None,
-            limit: 50,
-            after: None,
-        }
+        Self { from: None, to: None, limit: 50, after: None }
     }
 }
 
@@ -178,6 +174,7 @@ struct ValidDraft {
     energy: Option<i32>,
     anxiety: Option<i32>,
     sleep_quarters: Option<i64>,
+    /// Space-separated stable names, as stored.
     labels: String,
     areas: String,
     text: String,
@@ -186,35 +183,45 @@ struct ValidDraft {
     shared: bool,
 }
 
+impl ValidDraft {
+    fn into_checkin(self, id: String, occurred_at: i64, now: i64) -> CheckIn {
+        CheckIn {
+            id,
+            valence: self.valence,
+            energy: self.energy,
+            anxiety: self.anxiety,
+            sleep_hours: self.sleep_quarters.map(quarters_to_hours),
+            labels: split_words(&self.labels),
+            areas: split_words(&self.areas),
+            text: self.text,
+            occurred_at: time::from_millis(occurred_at),
+            zone: self.zone,
+            shared: self.shared,
+            created_at: time::from_millis(now),
+            updated_at: time::from_millis(now),
+            deleted_at: None,
+        }
+    }
+}
+
 fn validate(draft: &CheckInDraft) -> Result<ValidDraft, JournalError> {
     let in_range = |value: Option<i32>, low, high| value.is_none_or(|v| (low..=high).contains(&v));
     if !(-3..=3).contains(&draft.valence) {
-        return Err(JournalError::InvalidValence {
-            value: draft.valence,
-        });
+        return Err(JournalError::InvalidValence { value: draft.valence });
     }
     if !in_range(draft.energy, 1, 5) {
-        return Err(JournalError::InvalidEnergy {
-            value: draft.energy.unwrap(),
-        });
+        return Err(JournalError::InvalidEnergy { value: draft.energy.unwrap() });
     }
     if !in_range(draft.anxiety, 0, 10) {
-        return Err(JournalError::InvalidAnxiety {
-            value: draft.anxiety.unwrap(),
-        });
+        return Err(JournalError::InvalidAnxiety { value: draft.anxiety.unwrap() });
     }
     let sleep_quarters = draft.sleep_hours.map(sleep_to_quarters).transpose()?;
     let chars = draft.text.chars().count();
     if chars > MAX_TEXT_CHARS as usize {
-        return Err(JournalError::TextTooLong {
-            chars: chars as u32,
-            max: MAX_TEXT_CHARS,
-        });
+        return Err(JournalError::TextTooLong { chars: chars as u32, max: MAX_TEXT_CHARS });
     }
     if time::parse_zone(&draft.zone).is_none() {
-        return Err(JournalError::UnknownZone {
-            zone: draft.zone.clone(),
-        });
+        return Err(JournalError::UnknownZone { zone: draft.zone.clone() });
     }
     Ok(ValidDraft {
         valence: draft.valence,
@@ -238,6 +245,10 @@ fn sleep_to_quarters(hours: f64) -> Result<i64, JournalError> {
     Ok(quarters as i64)
 }
 
+fn quarters_to_hours(quarters: i64) -> f64 {
+    quarters as f64 / 4.0
+}
+
 /// Space-separated stable names, each once, in the order first given.
 fn join_words<T: Copy + PartialEq>(words: &[T], name: fn(T) -> &'static str) -> String {
     let mut unique: Vec<T> = Vec::with_capacity(words.len());
@@ -251,10 +262,7 @@ fn join_words<T: Copy + PartialEq>(words: &[T], name: fn(T) -> &'static str) -> 
 
 fn split_words<T: std::str::FromStr>(stored: &str) -> Vec<T> {
     // Stored names were written by `join_words`; a name a later build removed is skipped.
-    stored
-        .split_whitespace()
-        .filter_map(|word| word.parse().ok())
-        .collect()
+    stored.split_whitespace().filter_map(|word| word.parse().ok()).collect()
 }
 
 const COLUMNS: &str = "id, valence, energy, anxiety, sleep_quarters, labels, areas, text, \
@@ -266,7 +274,7 @@ fn read_checkin(row: &Row<'_>) -> rusqlite::Result<CheckIn> {
         valence: row.get(1)?,
         energy: row.get(2)?,
         anxiety: row.get(3)?,
-        sleep_hours: row.get::<_, Option<i64>>(4)?.map(|q| q as f64 / 4.0),
+        sleep_hours: row.get::<_, Option<i64>>(4)?.map(quarters_to_hours),
         labels: split_words(&row.get::<_, String>(5)?),
         areas: split_words(&row.get::<_, String>(6)?),
         text: row.get(7)?,
@@ -299,14 +307,17 @@ impl Store {
     pub fn add_checkin(&self, draft: &CheckInDraft) -> Result<CheckIn, JournalError> {
         let draft = validate(draft)?;
         let now = time::to_millis(SystemTime::now());
+        let occurred_at = draft.occurred_at.unwrap_or(now);
         let id = uuid::Uuid::now_v7().to_string();
         self.write(|tx| {
+            let seq = time_key(tx, occurred_at)?;
             tx.prepare_cached(
-                "INSERT INTO checkin (id, valence, energy, anxiety, sleep_quarters, labels, areas, \
+                "INSERT INTO checkin (seq, id, valence, energy, anxiety, sleep_quarters, labels, areas, \
                  text, occurred_at, zone, shared, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
             )?
             .execute(params![
+                seq,
                 id,
                 draft.valence,
                 draft.energy,
@@ -315,20 +326,15 @@ impl Store {
                 draft.labels,
                 draft.areas,
                 draft.text,
-                draft.occurred_at.unwrap_or(now),
+                occurred_at,
                 draft.zone,
                 draft.shared,
                 now,
             ])?;
-            search::index(
-                tx,
-                tx.last_insert_rowid(),
-                &draft.text,
-                &draft.labels,
-                &draft.areas,
-            )?;
-            find(tx, &id)
-        })
+            search::queue(tx, seq)?;
+            Ok::<_, JournalError>(())
+        })?;
+        Ok(draft.into_checkin(id, occurred_at, now))
     }
 
     /// The entry with `id`, including a deleted one (its `deleted_at` is set).
@@ -341,31 +347,33 @@ impl Store {
         let draft = validate(draft)?;
         self.write(|tx| {
             let current = find_live(tx, id)?;
-            let occurred_at = draft.occurred_at.unwrap_or(time::to_millis(current.occurred_at));
-            let seq: i64 = tx
-                .prepare_cached(
-                    "UPDATE checkin SET valence = ?2, energy = ?3, anxiety = ?4, sleep_quarters = ?5, \
-                     labels = ?6, areas = ?7, text = ?8, occurred_at = ?9, zone = ?10, shared = ?11, \
-                     updated_at = ?12 WHERE id = ?1 RETURNING seq",
-                )?
-                .query_row(
-                    params![
-                        id,
-                        draft.valence,
-                        draft.energy,
-                        draft.anxiety,
-                        draft.sleep_quarters,
-                        draft.labels,
-                        draft.areas,
-                        draft.text,
-                        occurred_at,
-                        draft.zone,
-                        draft.shared,
-                        time::to_millis(SystemTime::now()),
-                    ],
-                    |row| row.get(0),
-                )?;
-            search::reindex(tx, seq, &draft.text, &draft.labels, &draft.areas)?;
+            let previous = time::to_millis(current.occurred_at);
+            let occurred_at = draft.occurred_at.unwrap_or(previous);
+            let old_seq: i64 =
+                tx.prepare_cached("SELECT seq FROM checkin WHERE id = ?1")?.query_row([id], |row| row.get(0))?;
+            let seq = if occurred_at == previous { old_seq } else { time_key(tx, occurred_at)? };
+            tx.prepare_cached(
+                "UPDATE checkin SET seq = ?13, valence = ?2, energy = ?3, anxiety = ?4, sleep_quarters = ?5, \
+                 labels = ?6, areas = ?7, text = ?8, occurred_at = ?9, zone = ?10, shared = ?11, \
+                 updated_at = ?12 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                draft.valence,
+                draft.energy,
+                draft.anxiety,
+                draft.sleep_quarters,
+                draft.labels,
+                draft.areas,
+                draft.text,
+                occurred_at,
+                draft.zone,
+                draft.shared,
+                time::to_millis(SystemTime::now()),
+                seq,
+            ])?;
+            search::unindex(tx, old_seq)?;
+            search::queue(tx, seq)?;
             find(tx, id)
         })
     }
@@ -396,10 +404,7 @@ impl Store {
     /// gaps or repeats, even when entries share a timestamp.
     pub fn journal_page(&self, query: &JournalQuery) -> Result<JournalPage, JournalError> {
         if !(1..=MAX_PAGE).contains(&query.limit) {
-            return Err(JournalError::InvalidLimit {
-                limit: query.limit,
-                max: MAX_PAGE,
-            });
+            return Err(JournalError::InvalidLimit { limit: query.limit, max: MAX_PAGE });
         }
         let (after_time, after_id) = match &query.after {
             Some(cursor) => parse_cursor(cursor)?,
@@ -430,12 +435,24 @@ impl Store {
             } else {
                 None
             };
-            Ok(JournalPage {
-                entries,
-                next_cursor,
-            })
+            Ok(JournalPage { entries, next_cursor })
         })
     }
+}
+
+/// Entries per millisecond that `seq` can tell apart.
+const SEQ_PER_MILLI: i64 = 4096;
+
+/// The next free `seq` for an entry that happened at `occurred_at`.
+fn time_key(conn: &Connection, occurred_at: i64) -> Result<i64, JournalError> {
+    let base = occurred_at.checked_mul(SEQ_PER_MILLI).ok_or(JournalError::InvalidTime)?;
+    let next: i64 = conn
+        .prepare_cached("SELECT coalesce(max(seq) + 1, ?1) FROM checkin WHERE seq >= ?1 AND seq < ?1 + ?2")?
+        .query_row(params![base, SEQ_PER_MILLI], |row| row.get(0))?;
+    if next >= base + SEQ_PER_MILLI {
+        return Err(JournalError::InvalidTime);
+    }
+    Ok(next)
 }
 
 fn cursor_of(entry: &CheckIn) -> String {
@@ -443,9 +460,7 @@ fn cursor_of(entry: &CheckIn) -> String {
 }
 
 fn parse_cursor(cursor: &str) -> Result<(i64, String), JournalError> {
-    let invalid = || JournalError::InvalidCursor {
-        cursor: cursor.to_string(),
-    };
+    let invalid = || JournalError::InvalidCursor { cursor: cursor.to_string() };
     let (millis, id) = cursor.split_once('_').ok_or_else(invalid)?;
     let id = uuid::Uuid::parse_str(id).map_err(|_| invalid())?;
     Ok((millis.parse().map_err(|_| invalid())?, id.to_string()))
@@ -465,9 +480,7 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn at(rfc3339: &str) -> SystemTime {
-        chrono::DateTime::parse_from_rfc3339(rfc3339)
-            .unwrap()
-            .into()
+        chrono::DateTime::parse_from_rfc3339(rfc3339).unwrap().into()
     }
 
     pub(crate) fn draft_at(valence: i32, when: &str, text: &str) -> CheckInDraft {
@@ -484,11 +497,7 @@ pub(crate) mod tests {
             energy: Some(4),
             anxiety: Some(3),
             sleep_hours: Some(7.25),
-            labels: vec![
-                EmotionLabel::Hopeful,
-                EmotionLabel::Calm,
-                EmotionLabel::Hopeful,
-            ],
+            labels: vec![EmotionLabel::Hopeful, EmotionLabel::Calm, EmotionLabel::Hopeful],
             areas: vec![LifeArea::SelfCare, LifeArea::Family],
             text: "Walked by the river after the session.".into(),
             occurred_at: Some(at("2026-11-20T18:30:00Z")),
@@ -499,10 +508,7 @@ pub(crate) mod tests {
 
     fn row_count(store: &Store) -> i64 {
         store
-            .read(|c| {
-                c.query_row("SELECT count(*) FROM checkin", [], |r| r.get(0))
-                    .map_err(JournalError::from)
-            })
+            .read(|c| c.query_row("SELECT count(*) FROM checkin", [], |r| r.get(0)).map_err(JournalError::from))
             .unwrap()
     }
 
@@ -511,15 +517,8 @@ pub(crate) mod tests {
         let (_dir, store) = open_store();
         let saved = store.add_checkin(&full_draft()).unwrap();
         assert_eq!(saved.valence, 2);
-        assert_eq!(
-            (saved.energy, saved.anxiety, saved.sleep_hours),
-            (Some(4), Some(3), Some(7.25))
-        );
-        assert_eq!(
-            saved.labels,
-            vec![EmotionLabel::Hopeful, EmotionLabel::Calm],
-            "duplicates dropped"
-        );
+        assert_eq!((saved.energy, saved.anxiety, saved.sleep_hours), (Some(4), Some(3), Some(7.25)));
+        assert_eq!(saved.labels, vec![EmotionLabel::Hopeful, EmotionLabel::Calm], "duplicates dropped");
         assert_eq!(saved.areas, vec![LifeArea::SelfCare, LifeArea::Family]);
         assert_eq!(saved.occurred_at, at("2026-11-20T18:30:00Z"));
         assert_eq!(saved.zone, "America/New_York");
@@ -541,83 +540,29 @@ pub(crate) mod tests {
     fn out_of_range_input_is_refused_and_nothing_is_stored() {
         let (_dir, store) = open_store();
         let cases: Vec<(CheckInDraft, fn(&JournalError) -> bool)> = vec![
-            (
-                CheckInDraft {
-                    valence: 4,
-                    ..full_draft()
-                },
-                |e| matches!(e, JournalError::InvalidValence { value: 4 }),
-            ),
-            (
-                CheckInDraft {
-                    valence: -4,
-                    ..full_draft()
-                },
-                |e| matches!(e, JournalError::InvalidValence { .. }),
-            ),
-            (
-                CheckInDraft {
-                    energy: Some(0),
-                    ..full_draft()
-                },
-                |e| matches!(e, JournalError::InvalidEnergy { .. }),
-            ),
-            (
-                CheckInDraft {
-                    energy: Some(6),
-                    ..full_draft()
-                },
-                |e| matches!(e, JournalError::InvalidEnergy { .. }),
-            ),
-            (
-                CheckInDraft {
-                    anxiety: Some(11),
-                    ..full_draft()
-                },
-                |e| matches!(e, JournalError::InvalidAnxiety { value: 11 }),
-            ),
-            (
-                CheckInDraft {
-                    anxiety: Some(-1),
-                    ..full_draft()
-                },
-                |e| matches!(e, JournalError::InvalidAnxiety { .. }),
-            ),
-            (
-                CheckInDraft {
-                    sleep_hours: Some(7.1),
-                    ..full_draft()
-                },
-                |e| matches!(e, JournalError::InvalidSleep { .. }),
-            ),
-            (
-                CheckInDraft {
-                    sleep_hours: Some(24.25),
-                    ..full_draft()
-                },
-                |e| matches!(e, JournalError::InvalidSleep { .. }),
-            ),
-            (
-                CheckInDraft {
-                    sleep_hours: Some(f64::NAN),
-                    ..full_draft()
-                },
-                |e| matches!(e, JournalError::InvalidSleep { .. }),
-            ),
-            (
-                CheckInDraft {
-                    text: "x".repeat(100_001),
-                    ..full_draft()
-                },
-                |e| matches!(e, JournalError::TextTooLong { chars: 100_001, .. }),
-            ),
-            (
-                CheckInDraft {
-                    zone: "Nowhere/Land".into(),
-                    ..full_draft()
-                },
-                |e| matches!(e, JournalError::UnknownZone { .. }),
-            ),
+            (CheckInDraft { valence: 4, ..full_draft() }, |e| matches!(e, JournalError::InvalidValence { value: 4 })),
+            (CheckInDraft { valence: -4, ..full_draft() }, |e| matches!(e, JournalError::InvalidValence { .. })),
+            (CheckInDraft { energy: Some(0), ..full_draft() }, |e| matches!(e, JournalError::InvalidEnergy { .. })),
+            (CheckInDraft { energy: Some(6), ..full_draft() }, |e| matches!(e, JournalError::InvalidEnergy { .. })),
+            (CheckInDraft { anxiety: Some(11), ..full_draft() }, |e| {
+                matches!(e, JournalError::InvalidAnxiety { value: 11 })
+            }),
+            (CheckInDraft { anxiety: Some(-1), ..full_draft() }, |e| matches!(e, JournalError::InvalidAnxiety { .. })),
+            (CheckInDraft { sleep_hours: Some(7.1), ..full_draft() }, |e| {
+                matches!(e, JournalError::InvalidSleep { .. })
+            }),
+            (CheckInDraft { sleep_hours: Some(24.25), ..full_draft() }, |e| {
+                matches!(e, JournalError::InvalidSleep { .. })
+            }),
+            (CheckInDraft { sleep_hours: Some(f64::NAN), ..full_draft() }, |e| {
+                matches!(e, JournalError::InvalidSleep { .. })
+            }),
+            (CheckInDraft { text: "x".repeat(100_001), ..full_draft() }, |e| {
+                matches!(e, JournalError::TextTooLong { chars: 100_001, .. })
+            }),
+            (CheckInDraft { zone: "Nowhere/Land".into(), ..full_draft() }, |e| {
+                matches!(e, JournalError::UnknownZone { .. })
+            }),
         ];
         for (draft, expected) in cases {
             let error = store.add_checkin(&draft).unwrap_err();
@@ -646,16 +591,10 @@ pub(crate) mod tests {
     fn edit_replaces_the_fields_and_keeps_the_time_unless_given() {
         let (_dir, store) = open_store();
         let saved = store.add_checkin(&full_draft()).unwrap();
-        let edit = CheckInDraft {
-            occurred_at: None,
-            shared: true,
-            ..draft_at(-1, "2000-01-01T00:00:00Z", "rough day")
-        };
+        let edit =
+            CheckInDraft { occurred_at: None, shared: true, ..draft_at(-1, "2000-01-01T00:00:00Z", "rough day") };
         let edited = store.edit_checkin(&saved.id, &edit).unwrap();
-        assert_eq!(
-            (edited.valence, edited.text.as_str(), edited.shared),
-            (-1, "rough day", true)
-        );
+        assert_eq!((edited.valence, edited.text.as_str(), edited.shared), (-1, "rough day", true));
         assert_eq!(edited.occurred_at, saved.occurred_at);
         assert!(edited.labels.is_empty());
         assert_eq!(edited.created_at, saved.created_at);
@@ -665,13 +604,7 @@ pub(crate) mod tests {
     fn a_rejected_edit_changes_nothing() {
         let (_dir, store) = open_store();
         let saved = store.add_checkin(&full_draft()).unwrap();
-        let error = store.edit_checkin(
-            &saved.id,
-            &CheckInDraft {
-                anxiety: Some(11),
-                ..full_draft()
-            },
-        );
+        let error = store.edit_checkin(&saved.id, &CheckInDraft { anxiety: Some(11), ..full_draft() });
         assert!(matches!(error, Err(JournalError::InvalidAnxiety { .. })));
         assert_eq!(store.checkin(&saved.id).unwrap(), saved);
     }
@@ -682,46 +615,20 @@ pub(crate) mod tests {
         let saved = store.add_checkin(&full_draft()).unwrap();
         let deleted = store.delete_checkin(&saved.id).unwrap();
         assert!(deleted.deleted_at.is_some());
-        assert!(store
-            .journal_page(&JournalQuery::default())
-            .unwrap()
-            .entries
-            .is_empty());
-        assert!(matches!(
-            store.edit_checkin(&saved.id, &full_draft()),
-            Err(JournalError::Deleted { .. })
-        ));
+        assert!(store.journal_page(&JournalQuery::default()).unwrap().entries.is_empty());
+        assert!(matches!(store.edit_checkin(&saved.id, &full_draft()), Err(JournalError::Deleted { .. })));
         let restored = store.undelete_checkin(&saved.id).unwrap();
         assert_eq!(restored.deleted_at, None);
-        assert_eq!(
-            store
-                .journal_page(&JournalQuery::default())
-                .unwrap()
-                .entries
-                .len(),
-            1
-        );
+        assert_eq!(store.journal_page(&JournalQuery::default()).unwrap().entries.len(), 1);
     }
 
     #[test]
     fn unknown_ids_are_not_found() {
         let (_dir, store) = open_store();
-        assert!(matches!(
-            store.checkin("nope"),
-            Err(JournalError::NotFound { .. })
-        ));
-        assert!(matches!(
-            store.delete_checkin("nope"),
-            Err(JournalError::NotFound { .. })
-        ));
-        assert!(matches!(
-            store.undelete_checkin("nope"),
-            Err(JournalError::NotFound { .. })
-        ));
-        assert!(matches!(
-            store.edit_checkin("nope", &full_draft()),
-            Err(JournalError::NotFound { .. })
-        ));
+        assert!(matches!(store.checkin("nope"), Err(JournalError::NotFound { .. })));
+        assert!(matches!(store.delete_checkin("nope"), Err(JournalError::NotFound { .. })));
+        assert!(matches!(store.undelete_checkin("nope"), Err(JournalError::NotFound { .. })));
+        assert!(matches!(store.edit_checkin("nope", &full_draft()), Err(JournalError::NotFound { .. })));
     }
 
     #[test]
@@ -736,10 +643,7 @@ pub(crate) mod tests {
         }
         ids.sort_by(|a, b| (b.occurred_at, &b.id).cmp(&(a.occurred_at, &a.id)));
         let mut seen = Vec::new();
-        let mut query = JournalQuery {
-            limit: 4,
-            ..JournalQuery::default()
-        };
+        let mut query = JournalQuery { limit: 4, ..JournalQuery::default() };
         loop {
             let page = store.journal_page(&query).unwrap();
             seen.extend(page.entries.iter().map(|e| e.id.clone()));
@@ -755,9 +659,7 @@ pub(crate) mod tests {
     fn a_page_keeps_to_its_date_range() {
         let (_dir, store) = open_store();
         for day in 1..=5 {
-            store
-                .add_checkin(&draft_at(0, &format!("2026-10-0{day}T08:00:00Z"), ""))
-                .unwrap();
+            store.add_checkin(&draft_at(0, &format!("2026-10-0{day}T08:00:00Z"), "")).unwrap();
         }
         let query = JournalQuery {
             from: Some(at("2026-10-02T00:00:00Z")),
@@ -766,31 +668,16 @@ pub(crate) mod tests {
         };
         let page = store.journal_page(&query).unwrap();
         let times: Vec<_> = page.entries.iter().map(|e| e.occurred_at).collect();
-        assert_eq!(
-            times,
-            vec![at("2026-10-03T08:00:00Z"), at("2026-10-02T08:00:00Z")]
-        );
+        assert_eq!(times, vec![at("2026-10-03T08:00:00Z"), at("2026-10-02T08:00:00Z")]);
         assert_eq!(page.next_cursor, None);
     }
 
     #[test]
     fn bad_limits_and_cursors_are_refused() {
         let (_dir, store) = open_store();
-        let zero = JournalQuery {
-            limit: 0,
-            ..JournalQuery::default()
-        };
-        assert!(matches!(
-            store.journal_page(&zero),
-            Err(JournalError::InvalidLimit { .. })
-        ));
-        let forged = JournalQuery {
-            after: Some("yesterday".into()),
-            ..JournalQuery::default()
-        };
-        assert!(matches!(
-            store.journal_page(&forged),
-            Err(JournalError::InvalidCursor { .. })
-        ));
+        let zero = JournalQuery { limit: 0, ..JournalQuery::default() };
+        assert!(matches!(store.journal_page(&zero), Err(JournalError::InvalidLimit { .. })));
+        let forged = JournalQuery { after: Some("yesterday".into()), ..JournalQuery::default() };
+        assert!(matches!(store.journal_page(&forged), Err(JournalError::InvalidCursor { .. })));
     }
 }

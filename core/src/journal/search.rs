@@ -36,18 +36,18 @@ pub struct SearchHit {
 }
 
 impl Store {
-    /// Live entries matching every word of `query` (each as a prefix), best first.
-    /// A blank query matches nothing.
+    /// Live entries matching every word of `query` (each as a prefix), newest
+    /// first like the journal itself. A blank query matches nothing.
     pub fn search_journal(&self, query: &str, limit: u32) -> Result<Vec<SearchHit>, JournalError> {
         if !(1..=MAX_PAGE).contains(&limit) {
-            return Err(JournalError::InvalidLimit {
-                limit,
-                max: MAX_PAGE,
-            });
+            return Err(JournalError::InvalidLimit { limit, max: MAX_PAGE });
         }
         let Some(fts_query) = to_fts_query(query) else {
             return Ok(Vec::new());
         };
+        if self.read(|conn| Ok::<_, JournalError>(has_pending(conn)?))? {
+            self.write(|tx| Ok::<_, JournalError>(catch_up(tx)?))?;
+        }
         let prefixed: String = COLUMNS.split(", ").map(|c| format!("c.{c}, ")).collect();
         self.read(|conn| {
             let hits = conn
@@ -55,7 +55,7 @@ impl Store {
                     "SELECT {prefixed} snippet(checkin_fts, -1, char(2), char(3), '…', {SNIPPET_TOKENS}) \
                      FROM checkin_fts JOIN checkin c ON c.seq = checkin_fts.rowid \
                      WHERE checkin_fts MATCH ?1 AND c.deleted_at IS NULL \
-                     ORDER BY rank, c.occurred_at DESC LIMIT ?2"
+                     ORDER BY checkin_fts.rowid DESC LIMIT ?2"
                 ))?
                 .query_map(params![fts_query, limit], |row| {
                     Ok(SearchHit { entry: read_checkin(row)?, snippet: split_snippet(&row.get::<_, String>(14)?) })
@@ -66,28 +66,40 @@ impl Store {
     }
 }
 
-pub(super) fn index(
-    conn: &Connection,
-    seq: i64,
-    text: &str,
-    labels: &str,
-    areas: &str,
-) -> rusqlite::Result<()> {
-    conn.prepare_cached("INSERT INTO checkin_fts (rowid, text, tags) VALUES (?1, ?2, ?3)")?
-        .execute(params![seq, spaced(text), format!("{labels} {areas}")])?;
+/// Marks an entry for indexing before the next search.
+pub(super) fn queue(conn: &Connection, seq: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT OR IGNORE INTO search_pending (seq) VALUES (?1)")?.execute([seq])?;
     Ok(())
 }
 
-pub(super) fn reindex(
-    conn: &Connection,
-    seq: i64,
-    text: &str,
-    labels: &str,
-    areas: &str,
-) -> rusqlite::Result<()> {
-    conn.prepare_cached("DELETE FROM checkin_fts WHERE rowid = ?1")?
-        .execute([seq])?;
-    index(conn, seq, text, labels, areas)
+/// Removes an entry from the index, whether indexed yet or still queued.
+pub(super) fn unindex(conn: &Connection, seq: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM checkin_fts WHERE rowid = ?1")?.execute([seq])?;
+    conn.prepare_cached("DELETE FROM search_pending WHERE seq = ?1")?.execute([seq])?;
+    Ok(())
+}
+
+fn has_pending(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM search_pending)")?.query_row([], |row| row.get(0))
+}
+
+/// Indexes every queued entry in one transaction.
+fn catch_up(conn: &Connection) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO checkin_fts (rowid, text, tags) \
+         SELECT c.seq, waymark_spaced(c.text), c.labels || ' ' || c.areas \
+         FROM search_pending p JOIN checkin c ON c.seq = p.seq",
+    )?
+    .execute([])?;
+    conn.prepare_cached("DELETE FROM search_pending")?.execute([])?;
+    Ok(())
+}
+
+/// Makes `waymark_spaced(text)` available to SQL on this connection.
+pub(crate) fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_INNOCUOUS;
+    conn.create_scalar_function("waymark_spaced", 1, flags, |ctx| Ok(spaced(&ctx.get::<String>(0)?)))
 }
 
 /// Characters written without spaces between words, indexed one by one.
@@ -137,10 +149,7 @@ fn split_snippet(raw: &str) -> Vec<SnippetPart> {
         match c {
             MARK_START | MARK_END => {
                 if !current.is_empty() {
-                    parts.push(SnippetPart {
-                        text: std::mem::take(&mut current),
-                        highlighted,
-                    });
+                    parts.push(SnippetPart { text: std::mem::take(&mut current), highlighted });
                 }
                 highlighted = c == MARK_START;
             }
@@ -149,10 +158,7 @@ fn split_snippet(raw: &str) -> Vec<SnippetPart> {
         }
     }
     if !current.is_empty() {
-        parts.push(SnippetPart {
-            text: current,
-            highlighted,
-        });
+        parts.push(SnippetPart { text: current, highlighted });
     }
     parts
 }
@@ -165,32 +171,17 @@ mod tests {
     use proptest::prelude::*;
 
     fn hit_texts(store: &Store, query: &str) -> Vec<String> {
-        store
-            .search_journal(query, 50)
-            .unwrap()
-            .into_iter()
-            .map(|h| h.entry.text)
-            .collect()
+        store.search_journal(query, 50).unwrap().into_iter().map(|h| h.entry.text).collect()
     }
 
     fn highlighted(hit: &SearchHit) -> Vec<String> {
-        hit.snippet
-            .iter()
-            .filter(|p| p.highlighted)
-            .map(|p| p.text.clone())
-            .collect()
+        hit.snippet.iter().filter(|p| p.highlighted).map(|p| p.text.clone()).collect()
     }
 
     fn store_with(texts: &[&str]) -> (tempfile::TempDir, Store) {
         let (dir, store) = open_store();
         for (i, text) in texts.iter().enumerate() {
-            store
-                .add_checkin(&draft_at(
-                    0,
-                    &format!("2026-11-{:02}T10:00:00Z", i + 1),
-                    text,
-                ))
-                .unwrap();
+            store.add_checkin(&draft_at(0, &format!("2026-11-{:02}T10:00:00Z", i + 1), text)).unwrap();
         }
         (dir, store)
     }
@@ -198,25 +189,15 @@ mod tests {
     #[test]
     fn finds_words_case_and_accent_insensitively_with_a_highlight() {
         let (_dir, store) = store_with(&["Coffee at the Café with Zoë", "a quiet evening"]);
-        assert_eq!(
-            hit_texts(&store, "cafe"),
-            vec!["Coffee at the Café with Zoë"]
-        );
-        assert_eq!(
-            hit_texts(&store, "ZOE"),
-            vec!["Coffee at the Café with Zoë"]
-        );
+        assert_eq!(hit_texts(&store, "cafe"), vec!["Coffee at the Café with Zoë"]);
+        assert_eq!(hit_texts(&store, "ZOE"), vec!["Coffee at the Café with Zoë"]);
         let hit = &store.search_journal("café", 10).unwrap()[0];
         assert_eq!(highlighted(hit), vec!["Café"]);
     }
 
     #[test]
     fn words_match_as_prefixes_and_all_must_match() {
-        let (_dir, store) = store_with(&[
-            "feeling hopeful today",
-            "hopeless and tired",
-            "tired but hopeful",
-        ]);
+        let (_dir, store) = store_with(&["feeling hopeful today", "hopeless and tired", "tired but hopeful"]);
         assert_eq!(hit_texts(&store, "hope").len(), 3);
         let mut both = hit_texts(&store, "tired hopeful");
         both.sort();
@@ -230,28 +211,34 @@ mod tests {
         assert_eq!(hit_texts(&store, "タワー"), vec!["東京タワーに行った"]);
         let hit = &store.search_journal("平和", 10).unwrap()[0];
         assert_eq!(highlighted(hit).concat(), "平和");
-        assert_eq!(
-            hit.snippet
-                .iter()
-                .map(|p| p.text.as_str())
-                .collect::<String>(),
-            "平和な一日"
-        );
+        assert_eq!(hit.snippet.iter().map(|p| p.text.as_str()).collect::<String>(), "平和な一日");
     }
 
     #[test]
     fn finds_emoji_and_right_to_left_text() {
-        let (_dir, store) = store_with(&[
-            "great session 🎉🙂🥲",
-            "שלום עולם",
-            "مرحبا بالعالم",
-            "plain",
-        ]);
+        let (_dir, store) = store_with(&["great session 🎉🙂🥲", "שלום עולם", "مرحبا بالعالم", "plain"]);
         assert_eq!(hit_texts(&store, "🎉"), vec!["great session 🎉🙂🥲"]);
         assert_eq!(hit_texts(&store, "🙂"), vec!["great session 🎉🙂🥲"]);
         assert_eq!(hit_texts(&store, "🥲"), vec!["great session 🎉🙂🥲"]);
         assert_eq!(hit_texts(&store, "שלום"), vec!["שלום עולם"]);
         assert_eq!(hit_texts(&store, "بالعالم"), vec!["مرحبا بالعالم"]);
+    }
+
+    #[test]
+    fn results_come_newest_first_by_when_they_happened() {
+        let (_dir, store) = open_store();
+        let mut ids = Vec::new();
+        for (when, text) in [
+            ("2026-11-10T10:00:00Z", "walk one"),
+            ("2026-11-20T10:00:00Z", "walk three"),
+            ("2026-11-15T10:00:00Z", "walk two"),
+        ] {
+            ids.push(store.add_checkin(&draft_at(0, when, text)).unwrap().id);
+        }
+        assert_eq!(hit_texts(&store, "walk"), vec!["walk three", "walk two", "walk one"]);
+        store.edit_checkin(&ids[0], &draft_at(0, "2026-11-25T10:00:00Z", "walk one")).unwrap();
+        assert_eq!(hit_texts(&store, "walk"), vec!["walk one", "walk three", "walk two"]);
+        assert_eq!(store.search_journal("walk", 2).unwrap().len(), 2);
     }
 
     #[test]
@@ -272,9 +259,7 @@ mod tests {
     fn edits_and_deletes_are_reflected() {
         let (_dir, store) = store_with(&["the old words"]);
         let id = store.search_journal("old", 1).unwrap()[0].entry.id.clone();
-        store
-            .edit_checkin(&id, &draft_at(0, "2026-11-01T10:00:00Z", "new words"))
-            .unwrap();
+        store.edit_checkin(&id, &draft_at(0, "2026-11-01T10:00:00Z", "new words")).unwrap();
         assert!(hit_texts(&store, "old").is_empty());
         assert_eq!(hit_texts(&store, "new"), vec!["new words"]);
         store.delete_checkin(&id).unwrap();
@@ -286,9 +271,7 @@ mod tests {
     #[test]
     fn query_syntax_is_taken_literally() {
         let (_dir, store) = store_with(&["said \"no\" OR NOT yes (maybe) * NEAR"]);
-        for query in [
-            "\"no\"", "OR", "NOT", "(maybe)", "*", "NEAR(", "\"", "^x", "   ",
-        ] {
+        for query in ["\"no\"", "OR", "NOT", "(maybe)", "*", "NEAR(", "\"", "^x", "   "] {
             store.search_journal(query, 10).unwrap();
         }
         assert_eq!(hit_texts(&store, "\"no\"").len(), 1);

@@ -50,38 +50,21 @@ impl Store {
 
     /// `today` as seen at `now`.
     pub fn today_at(&self, now: SystemTime, zone: &str) -> Result<TodayView, JournalError> {
-        let tz = time::parse_zone(zone).ok_or_else(|| JournalError::UnknownZone {
-            zone: zone.to_string(),
-        })?;
+        let tz = time::parse_zone(zone).ok_or_else(|| JournalError::UnknownZone { zone: zone.to_string() })?;
         let today = local_date(now, tz);
         let week_start = today - Days::new(WEEK - 1);
         self.read(|conn| {
-            let week = entries_between(
-                conn,
-                start_of_day(week_start, tz),
-                start_of_day(today + Days::new(1), tz),
-            )?;
-            let (entries, earlier): (Vec<_>, Vec<_>) = week
-                .into_iter()
-                .partition(|entry| local_date(entry.occurred_at, tz) == today);
+            let week = entries_between(conn, start_of_day(week_start, tz), start_of_day(today + Days::new(1), tz))?;
+            let (entries, earlier): (Vec<_>, Vec<_>) =
+                week.into_iter().partition(|entry| local_date(entry.occurred_at, tz) == today);
             let last_7_days = daily_means(week_start, &entries, &earlier, tz);
             let streak_days = streak(conn, today, tz)?;
-            Ok(TodayView {
-                date: today.to_string(),
-                zone: zone.to_string(),
-                entries,
-                streak_days,
-                last_7_days,
-            })
+            Ok(TodayView { date: today.to_string(), zone: zone.to_string(), entries, streak_days, last_7_days })
         })
     }
 }
 
-fn entries_between(
-    conn: &Connection,
-    from: SystemTime,
-    to: SystemTime,
-) -> Result<Vec<CheckIn>, JournalError> {
+fn entries_between(conn: &Connection, from: SystemTime, to: SystemTime) -> Result<Vec<CheckIn>, JournalError> {
     let entries = conn
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM checkin WHERE deleted_at IS NULL AND occurred_at >= ?1 AND occurred_at < ?2 \
@@ -92,12 +75,7 @@ fn entries_between(
     Ok(entries)
 }
 
-fn daily_means(
-    first: NaiveDate,
-    today: &[CheckIn],
-    earlier: &[CheckIn],
-    tz: Tz,
-) -> Vec<DayValence> {
+fn daily_means(first: NaiveDate, today: &[CheckIn], earlier: &[CheckIn], tz: Tz) -> Vec<DayValence> {
     (0..WEEK)
         .map(|offset| {
             let date = first + Days::new(offset);
@@ -107,13 +85,8 @@ fn daily_means(
                 .filter(|entry| local_date(entry.occurred_at, tz) == date)
                 .map(|entry| entry.valence)
                 .collect();
-            let mean = (!valences.is_empty())
-                .then(|| f64::from(valences.iter().sum::<i32>()) / valences.len() as f64);
-            DayValence {
-                date: date.to_string(),
-                mean_valence: mean,
-                checkins: valences.len() as u32,
-            }
+            let mean = (!valences.is_empty()).then(|| f64::from(valences.iter().sum::<i32>()) / valences.len() as f64);
+            DayValence { date: date.to_string(), mean_valence: mean, checkins: valences.len() as u32 }
         })
         .collect()
 }
@@ -155,18 +128,13 @@ mod tests {
     #[test]
     fn an_empty_journal_has_an_empty_week() {
         let (_dir, store) = open_store();
-        let view = store
-            .today_at(at("2026-11-27T12:00:00Z"), "Europe/London")
-            .unwrap();
+        let view = store.today_at(at("2026-11-27T12:00:00Z"), "Europe/London").unwrap();
         assert_eq!(view.date, "2026-11-27");
         assert!(view.entries.is_empty());
         assert_eq!(view.streak_days, 0);
         assert_eq!(view.last_7_days.len(), 7);
         assert_eq!(view.last_7_days[0].date, "2026-11-21");
-        assert!(view
-            .last_7_days
-            .iter()
-            .all(|d| d.mean_valence.is_none() && d.checkins == 0));
+        assert!(view.last_7_days.iter().all(|d| d.mean_valence.is_none() && d.checkins == 0));
     }
 
     #[test]
@@ -177,15 +145,10 @@ mod tests {
         let morning = add(&store, 3, "2026-11-27T08:00:00Z");
         let noon = add(&store, 2, "2026-11-27T11:00:00Z");
         add(&store, -3, "2026-11-20T11:00:00Z");
-        let view = store
-            .today_at(at("2026-11-27T12:00:00Z"), "Europe/London")
-            .unwrap();
+        let view = store.today_at(at("2026-11-27T12:00:00Z"), "Europe/London").unwrap();
         assert_eq!(view.entries, vec![noon, morning]);
         let means: Vec<_> = view.last_7_days.iter().map(|d| d.mean_valence).collect();
-        assert_eq!(
-            means,
-            vec![None, None, None, None, Some(-0.5), None, Some(2.5)]
-        );
+        assert_eq!(means, vec![None, None, None, None, Some(-0.5), None, Some(2.5)]);
         assert_eq!(view.last_7_days[4].checkins, 2);
     }
 
@@ -206,20 +169,8 @@ mod tests {
         for day in [24, 25, 26] {
             add(&store, 0, &format!("2026-11-{day}T10:00:00Z"));
         }
-        assert_eq!(
-            store
-                .today_at(at("2026-11-27T12:00:00Z"), "UTC")
-                .unwrap()
-                .streak_days,
-            3
-        );
-        assert_eq!(
-            store
-                .today_at(at("2026-11-28T12:00:00Z"), "UTC")
-                .unwrap()
-                .streak_days,
-            0
-        );
+        assert_eq!(store.today_at(at("2026-11-27T12:00:00Z"), "UTC").unwrap().streak_days, 3);
+        assert_eq!(store.today_at(at("2026-11-28T12:00:00Z"), "UTC").unwrap().streak_days, 0);
     }
 
     #[test]
@@ -239,20 +190,11 @@ mod tests {
         let late = add(&store, 1, "2026-11-27T04:30:00Z");
         let now = at("2026-11-27T05:00:00Z");
         let new_york = store.today_at(now, "America/New_York").unwrap();
-        assert_eq!(
-            (new_york.date.as_str(), new_york.entries.len()),
-            ("2026-11-27", 0)
-        );
+        assert_eq!((new_york.date.as_str(), new_york.entries.len()), ("2026-11-27", 0));
         assert_eq!(new_york.last_7_days[6].checkins, 0);
-        assert_eq!(
-            new_york.last_7_days[5].checkins, 1,
-            "it was the 26th in New York"
-        );
+        assert_eq!(new_york.last_7_days[5].checkins, 1, "it was the 26th in New York");
         let tokyo = store.today_at(now, "Asia/Tokyo").unwrap();
-        assert_eq!(
-            (tokyo.date.as_str(), tokyo.entries.clone()),
-            ("2026-11-27", vec![late])
-        );
+        assert_eq!((tokyo.date.as_str(), tokyo.entries.clone()), ("2026-11-27", vec![late]));
     }
 
     #[test]
@@ -260,14 +202,8 @@ mod tests {
         let (_dir, store) = open_store();
         // New York fell back on 2026-11-01: the day lasts 25 hours.
         let zone = "America/New_York";
-        let first = CheckInDraft {
-            zone: zone.into(),
-            ..draft_at(1, "2026-11-01T04:30:00Z", "")
-        };
-        let last = CheckInDraft {
-            zone: zone.into(),
-            ..draft_at(3, "2026-11-02T04:30:00Z", "")
-        };
+        let first = CheckInDraft { zone: zone.into(), ..draft_at(1, "2026-11-01T04:30:00Z", "") };
+        let last = CheckInDraft { zone: zone.into(), ..draft_at(3, "2026-11-02T04:30:00Z", "") };
         store.add_checkin(&first).unwrap();
         store.add_checkin(&last).unwrap();
         let view = store.today_at(at("2026-11-02T04:45:00Z"), zone).unwrap();
@@ -279,9 +215,6 @@ mod tests {
     #[test]
     fn an_unknown_zone_is_refused() {
         let (_dir, store) = open_store();
-        assert!(matches!(
-            store.today("Atlantis/Capital"),
-            Err(JournalError::UnknownZone { .. })
-        ));
+        assert!(matches!(store.today("Atlantis/Capital"), Err(JournalError::UnknownZone { .. })));
     }
 }

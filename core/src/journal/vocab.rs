@@ -55,10 +55,7 @@ macro_rules! vocabulary {
 }
 
 fn squash(word: &str) -> String {
-    word.chars()
-        .filter(|c| !matches!(c, '_' | '-' | ' '))
-        .flat_map(char::to_lowercase)
-        .collect()
+    word.chars().filter(|c| !matches!(c, '_' | '-' | ' ')).flat_map(char::to_lowercase).collect()
 }
 
 vocabulary! {
@@ -148,14 +145,8 @@ mod tests {
             assert_eq!(area.as_str().parse::<LifeArea>().unwrap(), *area);
         }
         assert_eq!("selfCare".parse::<LifeArea>().unwrap(), LifeArea::SelfCare);
-        assert_eq!(
-            "Current-Events".parse::<LifeArea>().unwrap(),
-            LifeArea::CurrentEvents
-        );
-        assert_eq!(
-            "ANXIOUS".parse::<EmotionLabel>().unwrap(),
-            EmotionLabel::Anxious
-        );
+        assert_eq!("Current-Events".parse::<LifeArea>().unwrap(), LifeArea::CurrentEvents);
+        assert_eq!("ANXIOUS".parse::<EmotionLabel>().unwrap(), EmotionLabel::Anxious);
     }
 
     #[test]
@@ -163,9 +154,6 @@ mod tests {
         assert!(
             matches!("elated".parse::<EmotionLabel>(), Err(JournalError::UnknownLabel { name }) if name == "elated")
         );
-        assert!(matches!(
-            "school".parse::<LifeArea>(),
-            Err(JournalError::UnknownArea { .. })
-        ));
+        assert!(matches!("school".parse::<LifeArea>(), Err(JournalError::UnknownArea { .. })));
     }
 }
