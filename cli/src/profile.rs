@@ -83,7 +83,7 @@ fn key_for(dir: &Path) -> Result<Zeroizing<Vec<u8>>, Failure> {
 fn parse_hex_key(hex: &str) -> Result<Zeroizing<Vec<u8>>, Failure> {
     let invalid = || Failure::input(format!("{KEY_ENV} must be {} hexadecimal characters", 2 * KEY_LEN));
     let hex = hex.trim();
-    if hex.len() % 2 != 0 || !hex.is_ascii() {
+    if !hex.len().is_multiple_of(2) || !hex.is_ascii() {
         return Err(invalid());
     }
     let bytes = (0..hex.len())

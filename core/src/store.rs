@@ -45,7 +45,7 @@ pub enum StoreError {
     DiskFull,
     #[error("cannot read or write {path}: {detail}")]
     Io { path: String, detail: String },
-    #[error("database error: {detail}")]
+    #[error("the database failed ({detail}); try again, and restore from a backup if it keeps failing")]
     Sqlite { detail: String },
 }
 

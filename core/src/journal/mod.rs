@@ -49,7 +49,7 @@ pub enum JournalError {
         "the time is outside what the journal can store, or too many entries share its millisecond; pick another time"
     )]
     InvalidTime,
-    #[error("no journal entry has the id {id}")]
+    #[error("no journal entry has the id {id}; check the id, which may be mistyped or purged")]
     NotFound { id: String },
     #[error("the journal entry {id} is deleted; undo the delete before editing it")]
     Deleted { id: String },
@@ -539,7 +539,8 @@ pub(crate) mod tests {
     #[test]
     fn out_of_range_input_is_refused_and_nothing_is_stored() {
         let (_dir, store) = open_store();
-        let cases: Vec<(CheckInDraft, fn(&JournalError) -> bool)> = vec![
+        type Expect = fn(&JournalError) -> bool;
+        let cases: Vec<(CheckInDraft, Expect)> = vec![
             (CheckInDraft { valence: 4, ..full_draft() }, |e| matches!(e, JournalError::InvalidValence { value: 4 })),
             (CheckInDraft { valence: -4, ..full_draft() }, |e| matches!(e, JournalError::InvalidValence { .. })),
             (CheckInDraft { energy: Some(0), ..full_draft() }, |e| matches!(e, JournalError::InvalidEnergy { .. })),
@@ -569,6 +570,30 @@ pub(crate) mod tests {
             assert!(expected(&error), "unexpected error {error:?}");
         }
         assert_eq!(row_count(&store), 0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_draft_is_accepted_exactly_when_every_field_is_in_range(
+            valence in -6i32..6,
+            energy in proptest::option::of(-1i32..8),
+            anxiety in proptest::option::of(-2i32..13),
+            sleep_quarters in proptest::option::of(-4i32..100),
+            off_grid in proptest::bool::weighted(0.1),
+        ) {
+            let sleep_hours = sleep_quarters.map(|q| q as f64 / 4.0 + if off_grid { 0.1 } else { 0.0 });
+            let draft = CheckInDraft { valence, energy, anxiety, sleep_hours, ..CheckInDraft::new(0, "Asia/Tokyo") };
+            let expected = (-3..=3).contains(&valence)
+                && energy.is_none_or(|e| (1..=5).contains(&e))
+                && anxiety.is_none_or(|a| (0..=10).contains(&a))
+                && sleep_quarters.is_none_or(|q| (0..=96).contains(&q) && !off_grid);
+            proptest::prop_assert_eq!(draft.check().is_ok(), expected);
+            if expected {
+                let stored = validate(&draft).unwrap().into_checkin("id".into(), 0, 0);
+                proptest::prop_assert_eq!((stored.valence, stored.energy, stored.anxiety), (valence, energy, anxiety));
+                proptest::prop_assert_eq!(stored.sleep_hours, sleep_hours);
+            }
+        }
     }
 
     #[test]
