@@ -6,7 +6,7 @@ mod vocab;
 
 use std::time::SystemTime;
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 pub(crate) use search::register_functions;
@@ -268,7 +268,7 @@ fn split_words<T: std::str::FromStr>(stored: &str) -> Vec<T> {
 const COLUMNS: &str = "id, valence, energy, anxiety, sleep_quarters, labels, areas, text, \
                        occurred_at, zone, shared, created_at, updated_at, deleted_at";
 
-fn read_checkin(row: &Row<'_>) -> rusqlite::Result<CheckIn> {
+fn read_checkin(row: &rusqlite::Row<'_>) -> rusqlite::Result<CheckIn> {
     Ok(CheckIn {
         id: row.get(0)?,
         valence: row.get(1)?,
@@ -311,26 +311,7 @@ impl Store {
         let id = uuid::Uuid::now_v7().to_string();
         self.write(|tx| {
             let seq = time_key(tx, occurred_at)?;
-            tx.prepare_cached(
-                "INSERT INTO checkin (seq, id, valence, energy, anxiety, sleep_quarters, labels, areas, \
-                 text, occurred_at, zone, shared, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
-            )?
-            .execute(params![
-                seq,
-                id,
-                draft.valence,
-                draft.energy,
-                draft.anxiety,
-                draft.sleep_quarters,
-                draft.labels,
-                draft.areas,
-                draft.text,
-                occurred_at,
-                draft.zone,
-                draft.shared,
-                now,
-            ])?;
+            save_row(tx, INSERT_ROW, &Row { seq, id: &id, draft: &draft, occurred_at, now })?;
             search::queue(tx, seq)?;
             Ok::<_, JournalError>(())
         })?;
@@ -352,26 +333,8 @@ impl Store {
             let old_seq: i64 =
                 tx.prepare_cached("SELECT seq FROM checkin WHERE id = ?1")?.query_row([id], |row| row.get(0))?;
             let seq = if occurred_at == previous { old_seq } else { time_key(tx, occurred_at)? };
-            tx.prepare_cached(
-                "UPDATE checkin SET seq = ?13, valence = ?2, energy = ?3, anxiety = ?4, sleep_quarters = ?5, \
-                 labels = ?6, areas = ?7, text = ?8, occurred_at = ?9, zone = ?10, shared = ?11, \
-                 updated_at = ?12 WHERE id = ?1",
-            )?
-            .execute(params![
-                id,
-                draft.valence,
-                draft.energy,
-                draft.anxiety,
-                draft.sleep_quarters,
-                draft.labels,
-                draft.areas,
-                draft.text,
-                occurred_at,
-                draft.zone,
-                draft.shared,
-                time::to_millis(SystemTime::now()),
-                seq,
-            ])?;
+            let now = time::to_millis(SystemTime::now());
+            save_row(tx, UPDATE_ROW, &Row { seq, id, draft: &draft, occurred_at, now })?;
             search::unindex(tx, old_seq)?;
             search::queue(tx, seq)?;
             find(tx, id)
@@ -438,6 +401,42 @@ impl Store {
             Ok(JournalPage { entries, next_cursor })
         })
     }
+}
+
+const INSERT_ROW: &str = "INSERT INTO checkin (seq, id, valence, energy, anxiety, sleep_quarters, labels, areas, \
+     text, occurred_at, zone, shared, created_at, updated_at) VALUES (:seq, :id, :valence, :energy, :anxiety, \
+     :sleep_quarters, :labels, :areas, :text, :occurred_at, :zone, :shared, :now, :now)";
+const UPDATE_ROW: &str = "UPDATE checkin SET seq = :seq, valence = :valence, energy = :energy, anxiety = :anxiety, \
+     sleep_quarters = :sleep_quarters, labels = :labels, areas = :areas, text = :text, occurred_at = :occurred_at, \
+     zone = :zone, shared = :shared, updated_at = :now WHERE id = :id";
+
+/// What `INSERT_ROW` and `UPDATE_ROW` write.
+struct Row<'a> {
+    seq: i64,
+    id: &'a str,
+    draft: &'a ValidDraft,
+    occurred_at: i64,
+    now: i64,
+}
+
+fn save_row(conn: &Connection, sql: &str, row: &Row<'_>) -> rusqlite::Result<()> {
+    let draft = row.draft;
+    conn.prepare_cached(sql)?.execute(rusqlite::named_params! {
+        ":seq": row.seq,
+        ":id": row.id,
+        ":valence": draft.valence,
+        ":energy": draft.energy,
+        ":anxiety": draft.anxiety,
+        ":sleep_quarters": draft.sleep_quarters,
+        ":labels": draft.labels,
+        ":areas": draft.areas,
+        ":text": draft.text,
+        ":occurred_at": row.occurred_at,
+        ":zone": draft.zone,
+        ":shared": draft.shared,
+        ":now": row.now,
+    })?;
+    Ok(())
 }
 
 /// Entries per millisecond that `seq` can tell apart.
