@@ -65,7 +65,7 @@ pub fn entry(entry: &CheckIn, as_json: bool) {
     println!("zone:    {}", entry.zone);
     for (name, value) in [("energy", entry.energy), ("anxiety", entry.anxiety)] {
         if let Some(value) = value {
-            println!("{name:<8} {value}");
+            println!("{:<8} {value}", format!("{name}:"));
         }
     }
     if let Some(hours) = entry.sleep_hours {

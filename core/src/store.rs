@@ -41,6 +41,8 @@ pub enum StoreError {
     NotEncrypted { path: String },
     #[error("the database at {path} has schema version {found}, newer than this app's {supported}; update Waymark to open it")]
     SchemaTooNew { path: String, found: u32, supported: u32 },
+    #[error("the database is damaged ({detail}); restore it from a backup")]
+    Damaged { detail: String },
     #[error("the disk is full; free some space and try again (nothing was saved)")]
     DiskFull,
     #[error("cannot read or write {path}: {detail}")]
@@ -53,6 +55,9 @@ impl From<rusqlite::Error> for StoreError {
     fn from(error: rusqlite::Error) -> Self {
         match error.sqlite_error_code() {
             Some(ErrorCode::DiskFull) => StoreError::DiskFull,
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+                StoreError::Damaged { detail: error.to_string() }
+            }
             _ => StoreError::Sqlite { detail: error.to_string() },
         }
     }

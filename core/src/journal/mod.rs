@@ -697,6 +697,22 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_page_damaged_after_opening_is_a_typed_error() {
+        let (dir, store) = open_store();
+        for day in 1..=9 {
+            store.add_checkin(&draft_at(0, &format!("2026-10-0{day}T12:00:00Z"), &"words ".repeat(500))).unwrap();
+        }
+        drop(store);
+        let path = dir.path().join("waymark.db");
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[4096..].iter_mut().for_each(|b| *b ^= 0xff);
+        std::fs::write(&path, &bytes).unwrap();
+        let store = Store::open(&path, &KEY).unwrap();
+        let error = store.journal_page(&JournalQuery::default()).unwrap_err();
+        assert!(matches!(error, JournalError::Store(StoreError::Damaged { .. })), "{error:?}");
+    }
+
+    #[test]
     fn bad_limits_and_cursors_are_refused() {
         let (_dir, store) = open_store();
         let zero = JournalQuery { limit: 0, ..JournalQuery::default() };
