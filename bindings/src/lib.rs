@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use zeroize::Zeroizing;
+
 use waymark_core::{
     CheckIn, CheckInDraft, JournalError, JournalPage, JournalQuery, SearchHit, Store, StoreError, TodayView,
 };
@@ -22,12 +24,13 @@ impl Waymark {
     /// (sealed by Android Keystore or the iOS Keychain).
     #[uniffi::constructor]
     pub fn open(path: String, key: Vec<u8>) -> Result<Arc<Self>, StoreError> {
+        let key = Zeroizing::new(key);
         Ok(Arc::new(Self { store: Store::open(path, &key)? }))
     }
 
     /// Re-encrypts the database under a new 32-byte key.
     pub fn rekey(&self, new_key: Vec<u8>) -> Result<(), StoreError> {
-        self.store.rekey(&new_key)
+        self.store.rekey(&Zeroizing::new(new_key))
     }
 
     /// The home screen: today's entries, the streak and the last seven days.

@@ -232,9 +232,12 @@ fn journal(command: JournalCommand, store: &Store, zone: &str) -> Result<(), Fai
             let tz = parse_zone(zone).expect("local_zone returns known zones");
             let from = from.map(|d| parse_date(&d)).transpose()?;
             let to = to.map(|d| parse_date(&d)).transpose()?;
+            let day_after = |d: NaiveDate| {
+                d.checked_add_days(Days::new(1)).ok_or_else(|| Failure::input(format!("{d} is too far in the future")))
+            };
             let mut query = JournalQuery {
                 from: from.map(|d| start_of_day(d, tz)),
-                to: to.map(|d| start_of_day(d + Days::new(1), tz)),
+                to: to.map(day_after).transpose()?.map(|d| start_of_day(d, tz)),
                 limit: 0,
                 after: None,
             };

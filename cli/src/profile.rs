@@ -8,7 +8,7 @@ use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use waymark_core::store::KEY_LEN;
+use waymark_core::store::{DatabaseKey, KEY_LEN};
 use waymark_core::Store;
 use zeroize::Zeroizing;
 
@@ -33,6 +33,7 @@ pub fn default_data_dir() -> PathBuf {
 /// Opens the profile in `dir`, creating the folder, key and database on first use.
 pub fn open(dir: &Path) -> Result<Store, Failure> {
     let key = key_for(dir)?;
+    DatabaseKey::new(&key)?; // a key of the wrong length is refused before anything is created
     let db = dir.join(DB_FILE);
     fs::DirBuilder::new()
         .recursive(true)

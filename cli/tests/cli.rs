@@ -171,6 +171,16 @@ fn bad_input_exits_2_with_one_line_and_changes_nothing() {
 }
 
 #[test]
+fn a_short_key_on_a_new_profile_creates_nothing() {
+    let profile = Profile::new();
+    let output = profile.command(&["today"]).env("WAYMARK_KEY", "abab").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("must be 32 bytes"));
+    assert!(!profile.path.join("waymark.db").exists());
+    profile.ok(&["checkin", "--valence", "1"]);
+}
+
+#[test]
 fn the_key_file_is_private_and_the_env_key_overrides_it() {
     use std::os::unix::fs::PermissionsExt;
     let profile = Profile::new();

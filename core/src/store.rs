@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 /// Length of the raw database key in bytes.
 pub const KEY_LEN: usize = 32;
@@ -100,13 +101,18 @@ impl Store {
         let path = path.as_ref().to_path_buf();
         check_file_shape(&path)?;
         let conn = open_keyed(&path, &key)?;
+        // A refused open must not checkpoint a WAL left by a killed process into the file.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
         let version = schema_version(&conn, &path)?;
         if version > SCHEMA_VERSION {
             return Err(StoreError::SchemaTooNew { path: display(&path), found: version, supported: SCHEMA_VERSION });
         }
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        migrate(&conn, version)?;
+        if version < SCHEMA_VERSION {
+            migrate(&conn)?;
+        }
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
         Ok(Self { path, conn: Mutex::new(conn) })
     }
 
@@ -118,7 +124,8 @@ impl Store {
     pub fn rekey(&self, new_key: &[u8]) -> Result<(), StoreError> {
         let new_key = DatabaseKey::new(new_key)?;
         let conn = self.conn();
-        conn.execute_batch(&format!("PRAGMA rekey = \"{}\";", new_key.pragma_literal().as_str()))?;
+        let statement = Zeroizing::new(format!("PRAGMA rekey = \"{}\";", new_key.pragma_literal().as_str()));
+        conn.execute_batch(&statement)?;
         Ok(())
     }
 
@@ -181,10 +188,8 @@ fn open_keyed(path: &Path, key: &DatabaseKey) -> Result<Connection, StoreError> 
         .map_err(|e| StoreError::Io { path: display(path), detail: e.to_string() })?;
     // Failures come back as typed errors; SQLCipher's own log would only add noise on stderr.
     conn.pragma_update(None, "cipher_log_level", "NONE")?;
-    let mut statement = format!("PRAGMA key = \"{}\";", key.pragma_literal().as_str());
-    let keyed = conn.execute_batch(&statement);
-    statement.zeroize();
-    keyed?;
+    let statement = Zeroizing::new(format!("PRAGMA key = \"{}\";", key.pragma_literal().as_str()));
+    conn.execute_batch(&statement)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     crate::journal::register_functions(&conn)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -206,15 +211,26 @@ fn schema_version(conn: &Connection, path: &Path) -> Result<u32, StoreError> {
     Ok(conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
 }
 
-/// Applies each missing migration in its own transaction, forward only.
-fn migrate(conn: &Connection, from: u32) -> Result<(), StoreError> {
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+/// Applies each missing migration in its own transaction, forward only. The
+/// version is read again under the write lock, since another process opening
+/// the same file may have migrated it while this one waited.
+fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    for (index, sql) in MIGRATIONS.iter().enumerate() {
         let version = index as u32 + 1;
-        conn.execute_batch(&format!("BEGIN IMMEDIATE; {sql}\n PRAGMA user_version = {version}; COMMIT;")).inspect_err(
-            |_| {
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let applied = conn.pragma_query_value(None, "user_version", |row| row.get::<_, u32>(0)).and_then(|current| {
+            match current < version {
+                true => conn.execute_batch(&format!("{sql}\nPRAGMA user_version = {version};")),
+                false => Ok(()),
+            }
+        });
+        match applied {
+            Ok(()) => conn.execute_batch("COMMIT")?,
+            Err(e) => {
                 let _ = conn.execute_batch("ROLLBACK");
-            },
-        )?;
+                return Err(e.into());
+            }
+        }
     }
     Ok(())
 }
@@ -280,7 +296,7 @@ mod tests {
         let before = bytes_of(&path);
         let error = Store::open(&path, &OTHER_KEY).err().unwrap();
         assert!(matches!(error, StoreError::WrongKey { .. }), "{error}");
-        assert_eq!(bytes_of(&path), before);
+        assert!(bytes_of(&path) == before, "the file changed");
     }
 
     #[test]
@@ -289,7 +305,7 @@ mod tests {
         std::fs::write(&path, b"this is a text file, not a database").unwrap();
         let error = Store::open(&path, &KEY).err().unwrap();
         assert!(matches!(error, StoreError::Corrupt { .. }), "{error}");
-        assert_eq!(bytes_of(&path), b"this is a text file, not a database");
+        assert!(bytes_of(&path) == b"this is a text file, not a database", "the file changed");
     }
 
     #[test]
@@ -299,7 +315,7 @@ mod tests {
         let before = bytes_of(&path);
         let error = Store::open(&path, &KEY).err().unwrap();
         assert!(matches!(error, StoreError::NotEncrypted { .. }), "{error}");
-        assert_eq!(bytes_of(&path), before);
+        assert!(bytes_of(&path) == before, "the file changed");
     }
 
     #[test]
@@ -311,7 +327,30 @@ mod tests {
         let before = bytes_of(&path);
         let error = Store::open(&path, &KEY).err().unwrap();
         assert!(matches!(error, StoreError::SchemaTooNew { found, .. } if found == SCHEMA_VERSION + 1));
-        assert_eq!(bytes_of(&path), before);
+        assert!(bytes_of(&path) == before, "the file changed");
+    }
+
+    /// Copies the database as a killed process leaves it: pages still in the WAL.
+    fn crashed_copy(store: &Store, dir: &Path) -> PathBuf {
+        let copy = dir.join("copy.db");
+        for suffix in ["", "-wal", "-shm"] {
+            let from = format!("{}{suffix}", store.path().display());
+            std::fs::copy(from, format!("{}{suffix}", copy.display())).unwrap();
+        }
+        copy
+    }
+
+    #[test]
+    fn a_refused_open_does_not_checkpoint_a_leftover_wal_into_the_file() {
+        let (dir, path) = temp_db();
+        let store = Store::open(&path, &KEY).unwrap();
+        store.read(|c| c.pragma_update(None, "user_version", SCHEMA_VERSION + 1).map_err(StoreError::from)).unwrap();
+        let copy = crashed_copy(&store, dir.path());
+        let before = bytes_of(&copy);
+        assert!(matches!(Store::open(&copy, &KEY).err().unwrap(), StoreError::SchemaTooNew { .. }));
+        assert!(matches!(Store::open(&copy, &OTHER_KEY).err().unwrap(), StoreError::WrongKey { .. }));
+        assert!(bytes_of(&copy) == before, "the file changed");
+        assert!(std::fs::metadata(format!("{}-wal", copy.display())).unwrap().len() > 0, "the WAL is kept");
     }
 
     #[test]

@@ -445,10 +445,11 @@ const SEQ_PER_MILLI: i64 = 4096;
 /// The next free `seq` for an entry that happened at `occurred_at`.
 fn time_key(conn: &Connection, occurred_at: i64) -> Result<i64, JournalError> {
     let base = occurred_at.checked_mul(SEQ_PER_MILLI).ok_or(JournalError::InvalidTime)?;
+    let end = base.checked_add(SEQ_PER_MILLI).ok_or(JournalError::InvalidTime)?;
     let next: i64 = conn
-        .prepare_cached("SELECT coalesce(max(seq) + 1, ?1) FROM checkin WHERE seq >= ?1 AND seq < ?1 + ?2")?
-        .query_row(params![base, SEQ_PER_MILLI], |row| row.get(0))?;
-    if next >= base + SEQ_PER_MILLI {
+        .prepare_cached("SELECT coalesce(max(seq) + 1, ?1) FROM checkin WHERE seq >= ?1 AND seq < ?2")?
+        .query_row(params![base, end], |row| row.get(0))?;
+    if next >= end {
         return Err(JournalError::InvalidTime);
     }
     Ok(next)

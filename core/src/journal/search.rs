@@ -112,7 +112,10 @@ fn stands_alone(c: char) -> bool {
         | 0xF900..=0xFAFF    // CJK compatibility ideographs
         | 0x1F000..=0x1FAFF  // emoji and pictographs
         | 0x20000..=0x3134F  // CJK extensions B–G
-        | 0x2600..=0x27BF    // miscellaneous symbols and dingbats
+        | 0x00A9 | 0x00AE    // © ®
+        | 0x2100..=0x214F    // letterlike symbols (™)
+        | 0x2190..=0x2BFF    // arrows, technical and miscellaneous symbols, dingbats, ⭐
+        | 0x3030 | 0x303D    // 〰 〽
     )
 }
 
@@ -216,7 +219,10 @@ mod tests {
 
     #[test]
     fn finds_emoji_and_right_to_left_text() {
-        let (_dir, store) = store_with(&["great session 🎉🙂🥲", "שלום עולם", "مرحبا بالعالم", "plain"]);
+        let (_dir, store) = store_with(&["great session 🎉🙂🥲", "שלום עולם", "مرحبا بالعالم", "thanks⭐ ☕"]);
+        assert_eq!(hit_texts(&store, "⭐"), vec!["thanks⭐ ☕"]);
+        assert_eq!(hit_texts(&store, "☕"), vec!["thanks⭐ ☕"]);
+        assert_eq!(hit_texts(&store, "thanks"), vec!["thanks⭐ ☕"]);
         assert_eq!(hit_texts(&store, "🎉"), vec!["great session 🎉🙂🥲"]);
         assert_eq!(hit_texts(&store, "🙂"), vec!["great session 🎉🙂🥲"]);
         assert_eq!(hit_texts(&store, "🥲"), vec!["great session 🎉🙂🥲"]);
