@@ -8,7 +8,7 @@
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use rusqlite::config::DbConfig;
@@ -99,6 +99,7 @@ impl Store {
     pub fn open(path: impl AsRef<Path>, key: &[u8]) -> Result<Self, StoreError> {
         let key = DatabaseKey::new(key)?;
         let path = path.as_ref().to_path_buf();
+        initialize_sqlcipher()?;
         check_file_shape(&path)?;
         let conn = open_keyed(&path, &key)?;
         // A refused open must not checkpoint a WAL left by a killed process into the file.
@@ -177,6 +178,18 @@ fn check_file_shape(path: &Path) -> Result<(), StoreError> {
         });
     }
     Ok(())
+}
+
+/// SQLite counts itself initialised before SQLCipher's own set-up has run, so
+/// another thread's first open in that gap fails at `PRAGMA key`. Every open
+/// waits here until one thread has finished both.
+fn initialize_sqlcipher() -> Result<(), StoreError> {
+    static RESULT: OnceLock<std::ffi::c_int> = OnceLock::new();
+    // SAFETY: sqlite3_initialize takes no arguments and may be called at any time.
+    match *RESULT.get_or_init(|| unsafe { rusqlite::ffi::sqlite3_initialize() }) {
+        rusqlite::ffi::SQLITE_OK => Ok(()),
+        code => Err(StoreError::Sqlite { detail: format!("SQLCipher failed to start (SQLite code {code})") }),
+    }
 }
 
 fn open_keyed(path: &Path, key: &DatabaseKey) -> Result<Connection, StoreError> {
