@@ -6,11 +6,22 @@ use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
+use std::time::SystemTime;
+
+use waymark_core::measures::{self, Assessment, AssessmentDraft, AssessmentFilter, DueMeasure, Form, Instrument};
+use waymark_core::measures::{MeasureError, MeasureSchedule, Progress, ProgressQuery, VitalsDraft, VitalsReading};
 use waymark_core::{
-    CheckIn, CheckInDraft, JournalError, JournalPage, JournalQuery, SearchHit, Store, StoreError, TodayView,
+    CheckIn, CheckInDraft, JournalError, JournalPage, JournalQuery, SafetyEvent, SearchHit, Store, StoreError,
+    TodayView,
 };
 
 uniffi::setup_scaffolding!("waymark");
+
+/// A questionnaire's wording, options and codes, available before any profile is open.
+#[uniffi::export]
+pub fn measure_form(instrument: Instrument) -> Form {
+    measures::form(instrument)
+}
 
 /// A patient's open, encrypted Waymark database.
 #[derive(uniffi::Object)]
@@ -64,5 +75,58 @@ impl Waymark {
 
     pub fn search_journal(&self, query: String, limit: u32) -> Result<Vec<SearchHit>, JournalError> {
         self.store.search_journal(&query, limit)
+    }
+
+    /// Scores and saves a PHQ-9 or GAD-7; check `safety_alert` on the result and show it at once.
+    pub fn add_assessment(&self, draft: AssessmentDraft) -> Result<Assessment, MeasureError> {
+        self.store.add_assessment(&draft)
+    }
+
+    pub fn assessment(&self, id: String) -> Result<Assessment, MeasureError> {
+        self.store.assessment(&id)
+    }
+
+    /// Saved results, newest first.
+    pub fn assessments(&self, filter: AssessmentFilter) -> Result<Vec<Assessment>, MeasureError> {
+        self.store.assessments(&filter)
+    }
+
+    pub fn pick_baseline(&self, id: String) -> Result<Assessment, MeasureError> {
+        self.store.pick_baseline(&id)
+    }
+
+    pub fn clear_baseline(&self, instrument: Instrument) -> Result<(), MeasureError> {
+        self.store.clear_baseline(instrument)
+    }
+
+    /// Saves a blood pressure and/or heart rate; `flag` is set on a reading to act on.
+    pub fn add_vitals(&self, draft: VitalsDraft) -> Result<VitalsReading, MeasureError> {
+        self.store.add_vitals(&draft)
+    }
+
+    /// The progress screen: scores, response and remission, trends, vitals, safety events, what is due.
+    pub fn progress(&self, query: ProgressQuery) -> Result<Progress, MeasureError> {
+        self.store.progress(&query)
+    }
+
+    pub fn due_measures(&self, zone: String) -> Result<Vec<DueMeasure>, MeasureError> {
+        self.store.due_measures(&zone)
+    }
+
+    pub fn measure_schedules(&self) -> Result<Vec<MeasureSchedule>, MeasureError> {
+        self.store.measure_schedules()
+    }
+
+    pub fn set_measure_schedule(&self, schedule: MeasureSchedule) -> Result<(), MeasureError> {
+        self.store.set_measure_schedule(&schedule)
+    }
+
+    /// Times the app raised a safety alert in `[from, to)`, oldest first.
+    pub fn safety_events(
+        &self,
+        from: Option<SystemTime>,
+        to: Option<SystemTime>,
+    ) -> Result<Vec<SafetyEvent>, StoreError> {
+        self.store.safety_events(from, to)
     }
 }

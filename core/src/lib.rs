@@ -8,6 +8,8 @@
 uniffi::setup_scaffolding!("waymark_core");
 
 pub mod journal;
+pub mod measures;
+pub mod safety;
 pub mod store;
 pub mod time;
 
@@ -15,4 +17,9 @@ pub use journal::{
     CheckIn, CheckInDraft, DayValence, EmotionLabel, JournalError, JournalPage, JournalQuery, LifeArea, SearchHit,
     SnippetPart, TodayView,
 };
+pub use measures::{
+    Answer, Assessment, AssessmentDraft, AssessmentFilter, DueMeasure, Form, Instrument, MeasureError, MeasureSchedule,
+    Progress, ProgressQuery, Severity, VitalsDraft, VitalsReading,
+};
+pub use safety::{SafetyAlert, SafetyAlertKind, SafetyEvent};
 pub use store::{Store, StoreError};

@@ -7,13 +7,11 @@ import app.waymark.core.model.JournalQuery
 import app.waymark.core.model.LifeArea
 import app.waymark.core.model.StoreException
 import java.io.File
-import java.nio.file.Files
 import java.time.Instant
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNotNull
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
-import org.junit.Assert.fail
 import org.junit.Test
 
 /** The journal as a shell sees it: through the generated bindings, on the JVM. */
@@ -21,25 +19,8 @@ class WaymarkTest {
     private val key = ByteArray(32) { 7 }
     private val zone = "Europe/Paris"
 
-    private fun newDbPath(): String {
-        val dir = Files.createTempDirectory("waymark-kotlin").toFile()
-        dir.deleteOnExit()
-        return File(dir, "waymark.db").path
-    }
-
     private fun draft(valence: Int, text: String = "", at: Instant? = null) =
         CheckInDraft(valence = valence, text = text, occurredAt = at, zone = zone)
-
-    private inline fun <reified E : Throwable> assertThrows(block: () -> Unit): E {
-        try {
-            block()
-        } catch (e: Throwable) {
-            if (e is E) return e
-            throw AssertionError("expected ${E::class.simpleName}, got $e", e)
-        }
-        fail("expected ${E::class.simpleName}, nothing was thrown")
-        throw IllegalStateException()
-    }
 
     @Test
     fun aCheckInRoundTripsEveryField() {

@@ -14,7 +14,7 @@ echo "swift: bindings generated ($(ls "$gen/swift" | tr '\n' ' '))"
 
 classes="$ROOT/target/kotlin-test-classes"
 rm -rf "$classes"
-compile_kotlin "$classes" $(find "$gen/kotlin" -name '*.kt') "$ROOT"/tests/kotlin/*Test.kt
+compile_kotlin "$classes" $(find "$gen/kotlin" -name '*.kt') "$ROOT"/tests/kotlin/*.kt
 tests=$(cd "$ROOT/tests/kotlin" && ls ./*Test.kt | sed 's|./||; s|\.kt$||; s|^|app.waymark.core.|')
 log=$(mktemp)
 status=0

@@ -700,13 +700,18 @@ pub(crate) mod tests {
     #[test]
     fn a_page_damaged_after_opening_is_a_typed_error() {
         let (dir, store) = open_store();
+        let path = dir.path().join("waymark.db");
+        drop(store);
+        // Pages written from here on hold only check-ins, not the schema that opening reads.
+        let schema_len = std::fs::metadata(&path).unwrap().len() as usize;
+        let store = Store::open(&path, &KEY).unwrap();
         for day in 1..=9 {
             store.add_checkin(&draft_at(0, &format!("2026-10-0{day}T12:00:00Z"), &"words ".repeat(500))).unwrap();
         }
         drop(store);
-        let path = dir.path().join("waymark.db");
         let mut bytes = std::fs::read(&path).unwrap();
-        bytes[4096..].iter_mut().for_each(|b| *b ^= 0xff);
+        assert!(bytes.len() > schema_len);
+        bytes[schema_len..].iter_mut().for_each(|b| *b ^= 0xff);
         std::fs::write(&path, &bytes).unwrap();
         let store = Store::open(&path, &KEY).unwrap();
         let error = store.journal_page(&JournalQuery::default()).unwrap_err();

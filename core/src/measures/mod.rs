@@ -1,0 +1,420 @@
+//! PHQ-9 and GAD-7 check-ins, vitals, and the progress they add up to.
+//!
+//! A PHQ-9 with an item-9 answer above 0 always comes back with a safety
+//! alert and leaves a safety event, whatever its total.
+
+mod due;
+mod forms;
+mod progress;
+mod vitals;
+
+use std::time::SystemTime;
+
+use chrono::Datelike;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+pub use due::{DueMeasure, MeasureSchedule, DEFAULT_EVERY_DAYS};
+pub use forms::{form, score, severity, Answer, AnswerOption, Form, FormItem, Instrument, Score, Severity};
+pub use progress::{InstrumentProgress, Outcome, OutcomeStatus, Progress, ProgressQuery, ScorePoint, TrendDay};
+pub use vitals::{VitalsDraft, VitalsFlag, VitalsReading};
+
+use crate::safety::{self, SafetyAlert, SafetyAlertKind};
+use crate::store::{Store, StoreError};
+use crate::time::{self, rfc3339};
+
+#[derive(Debug, thiserror::Error)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi(flat_error))]
+pub enum MeasureError {
+    #[error("\"{name}\" is not a measure Waymark knows; use phq9 or gad7")]
+    UnknownInstrument { name: String },
+    #[error(
+        "{instrument} item {item} has no answer; answer every item (scores are never estimated from part of a form)"
+    )]
+    MissingAnswer { instrument: Instrument, item: u32 },
+    #[error("{instrument} has {expected} items, but {found} answers were given; give one answer per item")]
+    TooManyAnswers { instrument: Instrument, expected: u32, found: u32 },
+    #[error("{instrument} item {item}: {value} is not an answer; choose 0, 1, 2 or 3")]
+    AnswerOutOfRange { instrument: Instrument, item: u32, value: i32 },
+    #[error("{instrument} item {item} needs an answer from 0 to 3; only PHQ-9 item 9 can be \"prefer not to answer\"")]
+    CannotDecline { instrument: Instrument, item: u32 },
+    #[error("blood pressure needs both numbers; give systolic and diastolic, such as 120/80")]
+    IncompleteBloodPressure,
+    #[error("a systolic pressure of {value} mmHg cannot be right; check the reading (expected {min} to {max})")]
+    SystolicOutOfRange { value: i32, min: i32, max: i32 },
+    #[error("a diastolic pressure of {value} mmHg cannot be right; check the reading (expected {min} to {max})")]
+    DiastolicOutOfRange { value: i32, min: i32, max: i32 },
+    #[error(
+        "{systolic}/{diastolic} cannot be right: the first number (systolic) is always the higher; check the order"
+    )]
+    DiastolicNotBelowSystolic { systolic: i32, diastolic: i32 },
+    #[error("a heart rate of {value} beats a minute cannot be right; check the reading (expected {min} to {max})")]
+    HeartRateOutOfRange { value: i32, min: i32, max: i32 },
+    #[error("there is nothing to save; give a blood pressure, a heart rate, or both")]
+    NoVitals,
+    #[error("\"{id}\" is not a session id; pass the id of one of your sessions")]
+    InvalidSessionId { id: String },
+    #[error("the time is outside the years {min} to {max}; check the date")]
+    InvalidTime { min: i32, max: i32 },
+    #[error("\"{zone}\" is not a known time zone; use an IANA name such as Europe/Paris")]
+    UnknownZone { zone: String },
+    #[error("\"{text}\" is not a date; use the form 2026-11-27")]
+    InvalidDate { text: String },
+    #[error("the range starts on {from}, after it ends on {to}; swap the dates")]
+    InvalidRange { from: String, to: String },
+    #[error("a measure can be due every 1 to 366 days, not every {every_days}")]
+    InvalidInterval { every_days: u32 },
+    #[error("no result has the id {id}; check the id, which may be mistyped")]
+    NotFound { id: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for MeasureError {
+    fn from(error: rusqlite::Error) -> Self {
+        MeasureError::Store(error.into())
+    }
+}
+
+/// A filled-in questionnaire, before it is saved.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct AssessmentDraft {
+    pub instrument: Instrument,
+    /// One per item, in the form's order.
+    pub answers: Vec<Answer>,
+    /// When it was taken; `None` means now.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub taken_at: Option<SystemTime>,
+    /// The IANA zone the patient was in.
+    pub zone: String,
+    /// The treatment session it was taken for, if any.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub session_id: Option<String>,
+    /// Whether the patient chose to share it with their therapist.
+    #[cfg_attr(feature = "uniffi", uniffi(default = false))]
+    pub shared: bool,
+}
+
+impl AssessmentDraft {
+    /// A private result taken now.
+    pub fn new(instrument: Instrument, answers: Vec<Answer>, zone: &str) -> Self {
+        Self { instrument, answers, taken_at: None, zone: zone.to_string(), session_id: None, shared: false }
+    }
+
+    /// Scores the draft without saving it.
+    pub fn check(&self) -> Result<Score, MeasureError> {
+        check_common(self.taken_at, &self.zone, self.session_id.as_deref())?;
+        score(self.instrument, &self.answers)
+    }
+}
+
+/// A saved result, with what it means.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Assessment {
+    pub id: String,
+    pub instrument: Instrument,
+    pub answers: Vec<Answer>,
+    pub total: u32,
+    pub severity: Severity,
+    /// Help to show now: set whenever PHQ-9 item 9 is above 0.
+    pub safety_alert: Option<SafetyAlert>,
+    #[serde(with = "rfc3339")]
+    pub taken_at: SystemTime,
+    pub zone: String,
+    pub session_id: Option<String>,
+    pub shared: bool,
+    #[serde(with = "rfc3339")]
+    pub created_at: SystemTime,
+}
+
+/// Which results to list: `from` inclusive, `to` exclusive, `None` open.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct AssessmentFilter {
+    /// Only this instrument; `None` for both.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub instrument: Option<Instrument>,
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub from: Option<SystemTime>,
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub to: Option<SystemTime>,
+}
+
+/// Years a result can be dated in, so every later date calculation stays in range.
+const YEARS: (i32, i32) = (1900, 9999);
+
+/// The checks every measure's draft shares.
+fn check_common(taken_at: Option<SystemTime>, zone: &str, session_id: Option<&str>) -> Result<(), MeasureError> {
+    let (min, max) = YEARS;
+    if let Some(instant) = taken_at {
+        let year = chrono::DateTime::from_timestamp_millis(time::to_millis(instant)).map(|t| t.year());
+        if !year.is_some_and(|year| (min..=max).contains(&year)) {
+            return Err(MeasureError::InvalidTime { min, max });
+        }
+    }
+    check_zone(zone)?;
+    match session_id {
+        Some(id) if uuid::Uuid::parse_str(id).is_err() => Err(MeasureError::InvalidSessionId { id: id.to_string() }),
+        _ => Ok(()),
+    }
+}
+
+fn check_zone(zone: &str) -> Result<chrono_tz::Tz, MeasureError> {
+    time::parse_zone(zone).ok_or_else(|| MeasureError::UnknownZone { zone: zone.to_string() })
+}
+
+fn self_harm_alert(instrument: Instrument, answers: &[Answer]) -> Option<SafetyAlert> {
+    let item = answers.get(forms::PHQ9_SELF_HARM_ITEM as usize - 1);
+    let raised = instrument == Instrument::Phq9 && matches!(item, Some(Answer::Score { value }) if *value > 0);
+    raised.then(|| safety::alert(SafetyAlertKind::Phq9SelfHarmThoughts))
+}
+
+const COLUMNS: &str = "id, instrument, answers, total, taken_at, zone, session_id, shared, created_at";
+
+fn read_assessment(row: &rusqlite::Row<'_>) -> rusqlite::Result<Assessment> {
+    let instrument: Instrument = row.get::<_, String>(1)?.parse().map_err(|e: MeasureError| {
+        rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, e.into())
+    })?;
+    let answers: Vec<Answer> =
+        row.get::<_, String>(2)?.split(',').map(|code| Answer::parse(code).unwrap_or(Answer::Unanswered)).collect();
+    let total: u32 = row.get(3)?;
+    Ok(Assessment {
+        id: row.get(0)?,
+        instrument,
+        safety_alert: self_harm_alert(instrument, &answers),
+        answers,
+        total,
+        severity: severity(instrument, total),
+        taken_at: time::from_millis(row.get(4)?),
+        zone: row.get(5)?,
+        session_id: row.get(6)?,
+        shared: row.get(7)?,
+        created_at: time::from_millis(row.get(8)?),
+    })
+}
+
+fn find(conn: &Connection, id: &str) -> Result<Assessment, MeasureError> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM assessment WHERE id = ?1"))?
+        .query_row([id], read_assessment)
+        .optional()?
+        .ok_or_else(|| MeasureError::NotFound { id: id.to_string() })
+}
+
+/// Results in `[from, to)`, oldest first.
+fn assessments_between(
+    conn: &Connection,
+    instrument: Option<Instrument>,
+    from: i64,
+    to: i64,
+) -> rusqlite::Result<Vec<Assessment>> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM assessment WHERE (?1 IS NULL OR instrument = ?1) \
+         AND taken_at >= ?2 AND taken_at < ?3 ORDER BY taken_at, id"
+    ))?
+    .query_map(params![instrument.map(Instrument::as_str), from, to], read_assessment)?
+    .collect()
+}
+
+impl Store {
+    /// Scores and saves a questionnaire. An item-9 answer above 0 also
+    /// records a safety event, in the same transaction.
+    pub fn add_assessment(&self, draft: &AssessmentDraft) -> Result<Assessment, MeasureError> {
+        let scored = draft.check()?;
+        let now = time::to_millis(SystemTime::now());
+        let taken_at = draft.taken_at.map_or(now, time::to_millis);
+        let id = uuid::Uuid::now_v7().to_string();
+        let answers: Vec<String> = draft.answers.iter().map(|answer| answer.code()).collect();
+        let alert = self_harm_alert(draft.instrument, &draft.answers);
+        self.write(|tx| {
+            tx.prepare_cached(
+                "INSERT INTO assessment (id, instrument, answers, total, taken_at, zone, session_id, shared, \
+                 created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+            )?
+            .execute(params![
+                id,
+                draft.instrument.as_str(),
+                answers.join(","),
+                scored.total,
+                taken_at,
+                draft.zone,
+                draft.session_id,
+                draft.shared,
+                now
+            ])?;
+            if let Some(alert) = &alert {
+                safety::record(tx, alert.kind, taken_at, &draft.zone, Some(&id))?;
+            }
+            Ok::<_, MeasureError>(())
+        })?;
+        Ok(Assessment {
+            id,
+            instrument: draft.instrument,
+            answers: draft.answers.clone(),
+            total: scored.total,
+            severity: severity(draft.instrument, scored.total),
+            safety_alert: alert,
+            taken_at: time::from_millis(taken_at),
+            zone: draft.zone.clone(),
+            session_id: draft.session_id.clone(),
+            shared: draft.shared,
+            created_at: time::from_millis(now),
+        })
+    }
+
+    pub fn assessment(&self, id: &str) -> Result<Assessment, MeasureError> {
+        self.read(|conn| find(conn, id))
+    }
+
+    /// Saved results, newest first.
+    pub fn assessments(&self, filter: &AssessmentFilter) -> Result<Vec<Assessment>, MeasureError> {
+        let from = filter.from.map_or(i64::MIN, time::to_millis);
+        let to = filter.to.map_or(i64::MAX, time::to_millis);
+        let mut results =
+            self.read(|conn| Ok::<_, MeasureError>(assessments_between(conn, filter.instrument, from, to)?))?;
+        results.reverse();
+        Ok(results)
+    }
+
+    /// Makes the result `id` the baseline its instrument's progress is measured from.
+    pub fn pick_baseline(&self, id: &str) -> Result<Assessment, MeasureError> {
+        self.write(|tx| {
+            let picked = find(tx, id)?;
+            tx.prepare_cached("INSERT OR REPLACE INTO baseline (instrument, assessment_id) VALUES (?1, ?2)")?
+                .execute(params![picked.instrument.as_str(), id])?;
+            Ok(picked)
+        })
+    }
+
+    /// Goes back to the default baseline: the first result in the range shown.
+    pub fn clear_baseline(&self, instrument: Instrument) -> Result<(), MeasureError> {
+        self.write(|tx| {
+            tx.prepare_cached("DELETE FROM baseline WHERE instrument = ?1")?.execute([instrument.as_str()])?;
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::journal::tests::{at, open_store};
+
+    pub(crate) fn phq9(values: [i32; 9], when: &str) -> AssessmentDraft {
+        let answers = values.iter().map(|&value| Answer::Score { value }).collect();
+        AssessmentDraft { taken_at: Some(at(when)), ..AssessmentDraft::new(Instrument::Phq9, answers, "Europe/London") }
+    }
+
+    fn row_count(store: &Store, table: &str) -> i64 {
+        store
+            .read(|conn| {
+                Ok::<_, StoreError>(conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn a_result_round_trips_with_its_score_and_band() {
+        let (_dir, store) = open_store();
+        let session = uuid::Uuid::now_v7().to_string();
+        let draft = AssessmentDraft {
+            session_id: Some(session.clone()),
+            shared: true,
+            ..phq9([2, 2, 1, 1, 2, 1, 1, 1, 0], "2026-11-20T09:00:00Z")
+        };
+        let saved = store.add_assessment(&draft).unwrap();
+        assert_eq!((saved.total, saved.severity), (11, Severity::Moderate));
+        assert_eq!(saved.safety_alert, None);
+        assert_eq!(saved.session_id.as_deref(), Some(session.as_str()));
+        assert_eq!(store.assessment(&saved.id).unwrap(), saved);
+        assert_eq!(row_count(&store, "safety_event"), 0);
+    }
+
+    #[test]
+    fn item_9_above_0_alerts_and_records_a_safety_event_whatever_the_total() {
+        let (_dir, store) = open_store();
+        let saved = store.add_assessment(&phq9([0, 0, 0, 0, 0, 0, 0, 0, 1], "2026-11-20T09:00:00Z")).unwrap();
+        assert_eq!((saved.total, saved.severity), (1, Severity::Minimal));
+        let alert = saved.safety_alert.clone().expect("an alert");
+        assert_eq!(alert.kind, SafetyAlertKind::Phq9SelfHarmThoughts);
+        assert!(alert.message.contains("emergency"));
+        let events = store.safety_events(None, None).unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].assessment_id.as_deref(), Some(saved.id.as_str()));
+        assert_eq!(events[0].occurred_at, at("2026-11-20T09:00:00Z"));
+        assert_eq!(store.assessment(&saved.id).unwrap().safety_alert, Some(alert));
+    }
+
+    #[test]
+    fn prefer_not_to_answer_on_item_9_is_kept_and_raises_no_alert() {
+        let (_dir, store) = open_store();
+        let mut draft = phq9([1; 9], "2026-11-20T09:00:00Z");
+        draft.answers[8] = Answer::PreferNotToAnswer;
+        let saved = store.add_assessment(&draft).unwrap();
+        assert_eq!(saved.total, 8);
+        assert_eq!(saved.safety_alert, None);
+        assert_eq!(store.assessment(&saved.id).unwrap().answers[8], Answer::PreferNotToAnswer);
+    }
+
+    #[test]
+    fn bad_forms_are_refused_and_nothing_is_stored() {
+        let (_dir, store) = open_store();
+        let good = phq9([1; 9], "2026-11-20T09:00:00Z");
+        let with = |answers: Vec<Answer>| AssessmentDraft { answers, ..good.clone() };
+        let score = |value| Answer::Score { value };
+        let mut declined_early = good.answers.clone();
+        declined_early[0] = Answer::PreferNotToAnswer;
+        let bad = [
+            with(vec![score(1); 8]),
+            with(vec![score(1); 10]),
+            with([vec![score(4)], vec![score(1); 8]].concat()),
+            with([vec![score(-1)], vec![score(1); 8]].concat()),
+            with([vec![Answer::Unanswered], vec![score(1); 8]].concat()),
+            with(declined_early),
+            AssessmentDraft { zone: "Mars/Olympus".into(), ..good.clone() },
+            AssessmentDraft { session_id: Some("session one".into()), ..good.clone() },
+        ];
+        for draft in bad {
+            assert!(store.add_assessment(&draft).is_err(), "{draft:?} was accepted");
+        }
+        assert_eq!(row_count(&store, "assessment"), 0);
+    }
+
+    #[test]
+    fn results_list_newest_first_and_filter_by_instrument_and_time() {
+        let (_dir, store) = open_store();
+        let first = store.add_assessment(&phq9([1; 9], "2026-11-01T09:00:00Z")).unwrap();
+        let gad = AssessmentDraft {
+            taken_at: Some(at("2026-11-02T09:00:00Z")),
+            ..AssessmentDraft::new(Instrument::Gad7, vec![Answer::Score { value: 2 }; 7], "UTC")
+        };
+        let second = store.add_assessment(&gad).unwrap();
+        let third = store.add_assessment(&phq9([0; 9], "2026-11-03T09:00:00Z")).unwrap();
+        let ids = |filter: AssessmentFilter| -> Vec<String> {
+            store.assessments(&filter).unwrap().into_iter().map(|a| a.id).collect()
+        };
+        assert_eq!(ids(AssessmentFilter::default()), [third.id.as_str(), &second.id, &first.id]);
+        assert_eq!(
+            ids(AssessmentFilter { instrument: Some(Instrument::Phq9), ..Default::default() }),
+            [third.id.as_str(), &first.id]
+        );
+        let window = AssessmentFilter {
+            from: Some(at("2026-11-02T00:00:00Z")),
+            to: Some(at("2026-11-03T09:00:00Z")),
+            ..Default::default()
+        };
+        assert_eq!(ids(window), [second.id.as_str()]);
+    }
+
+    #[test]
+    fn a_baseline_can_be_picked_and_cleared() {
+        let (_dir, store) = open_store();
+        let saved = store.add_assessment(&phq9([2; 9], "2026-11-01T09:00:00Z")).unwrap();
+        assert_eq!(store.pick_baseline(&saved.id).unwrap().id, saved.id);
+        assert!(matches!(store.pick_baseline("nope"), Err(MeasureError::NotFound { .. })));
+        assert_eq!(row_count(&store, "baseline"), 1);
+        store.clear_baseline(Instrument::Phq9).unwrap();
+        assert_eq!(row_count(&store, "baseline"), 0);
+    }
+}
