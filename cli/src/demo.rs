@@ -5,8 +5,9 @@ use std::path::Path;
 use std::time::SystemTime;
 
 use chrono::{Days, NaiveTime, TimeZone};
+use waymark_core::measures::{Answer, Instrument, ProgressQuery};
 use waymark_core::time::{local_date, parse_zone};
-use waymark_core::{CheckInDraft, EmotionLabel as E, LifeArea as A};
+use waymark_core::{AssessmentDraft, CheckInDraft, EmotionLabel as E, LifeArea as A, VitalsDraft};
 
 use crate::{profile, render, Failure};
 
@@ -38,6 +39,13 @@ const HIGH_NOTES: &[&str] = &[
     "Journaled about the session: I feel more room between me and the bad thoughts.",
 ];
 
+/// Weekly PHQ-9 and GAD-7 totals, oldest first: 20 to 9 is a 55% fall, a
+/// response but not a remission.
+const WEEKLY: [(u64, u32, u32); 5] = [(29, 20, 15), (22, 17, 13), (15, 14, 11), (8, 11, 8), (1, 9, 6)];
+/// Blood pressure before and after two sessions: (days back, hour, systolic, diastolic, heart rate).
+const READINGS: [(u64, u32, i32, i32, i32); 4] =
+    [(22, 10, 128, 82, 74), (22, 12, 138, 88, 80), (15, 10, 126, 80, 72), (15, 12, 134, 86, 78)];
+
 /// A small deterministic generator, so every demo tells the same story.
 struct Lcg(u64);
 
@@ -68,13 +76,29 @@ pub fn run(data_dir: Option<&Path>, zone: &str) -> Result<(), Failure> {
             .keep(),
     };
     let store = profile::open(&dir)?;
-    let drafts = month_of_checkins(SystemTime::now(), zone);
+    let now = SystemTime::now();
+    let drafts = month_of_checkins(now, zone);
     for draft in &drafts {
         store.add_checkin(draft)?;
     }
-    println!("Seeded {} check-ins over {DAYS} days into {}", drafts.len(), dir.display());
-    println!("Explore it with: waymark --data-dir {} journal list\n", dir.display());
+    let results = weekly_measures(now, zone);
+    for result in &results {
+        store.add_assessment(result)?;
+    }
+    for reading in session_vitals(now, zone) {
+        store.add_vitals(&reading)?;
+    }
+    println!(
+        "Seeded {} check-ins, {} PHQ-9 and GAD-7 results and {} blood pressures over {DAYS} days into {}",
+        drafts.len(),
+        results.len(),
+        READINGS.len(),
+        dir.display()
+    );
+    println!("Explore it with: waymark --data-dir {} journal list (or progress)\n", dir.display());
     render::today(&store.today(zone)?, false);
+    println!();
+    render::progress(&store.progress(&ProgressQuery { from: None, to: None, zone: zone.to_string() })?, false);
     Ok(())
 }
 
@@ -101,6 +125,52 @@ fn month_of_checkins(now: SystemTime, zone: &str) -> Vec<CheckInDraft> {
         }
     }
     drafts
+}
+
+/// `days_back` days before today at `hour` local time, if that time exists.
+fn local_time(now: SystemTime, zone: &str, days_back: u64, hour: u32) -> Option<SystemTime> {
+    let tz = parse_zone(zone).expect("the CLI passes a known zone");
+    let date = local_date(now, tz) - Days::new(days_back);
+    let time = NaiveTime::from_hms_opt(hour, 0, 0).expect("valid hour");
+    tz.from_local_datetime(&date.and_time(time)).earliest().map(SystemTime::from)
+}
+
+/// Answers adding up to `total`, spread evenly and leaving PHQ-9 item 9 at 0.
+fn answers_totalling(instrument: Instrument, total: u32) -> Vec<Answer> {
+    let spread = if instrument == Instrument::Phq9 { 8 } else { instrument.item_count() as u32 };
+    (0..instrument.item_count() as u32)
+        .map(|item| match item < spread {
+            true => Answer::Score { value: (total / spread + u32::from(item < total % spread)) as i32 },
+            false => Answer::Score { value: 0 },
+        })
+        .collect()
+}
+
+fn weekly_measures(now: SystemTime, zone: &str) -> Vec<AssessmentDraft> {
+    WEEKLY
+        .iter()
+        .flat_map(|&(back, phq9, gad7)| [(back, Instrument::Phq9, phq9), (back, Instrument::Gad7, gad7)])
+        .filter_map(|(back, instrument, total)| {
+            let at = local_time(now, zone, back, 9)?;
+            Some(AssessmentDraft {
+                taken_at: Some(at),
+                ..AssessmentDraft::new(instrument, answers_totalling(instrument, total), zone)
+            })
+        })
+        .collect()
+}
+
+fn session_vitals(now: SystemTime, zone: &str) -> Vec<VitalsDraft> {
+    READINGS
+        .iter()
+        .filter_map(|&(back, hour, systolic, diastolic, heart_rate)| {
+            Some(VitalsDraft {
+                heart_rate: Some(heart_rate),
+                taken_at: Some(local_time(now, zone, back, hour)?),
+                ..VitalsDraft::blood_pressure(systolic, diastolic, zone)
+            })
+        })
+        .collect()
 }
 
 fn draft(rng: &mut Lcg, valence: i32, at: SystemTime, zone: &str) -> CheckInDraft {
@@ -140,5 +210,16 @@ mod tests {
         let mean = |part: &[CheckInDraft]| part.iter().map(|d| d.valence as f64).sum::<f64>() / part.len() as f64;
         let third = drafts.len() / 3;
         assert!(mean(&drafts[..third]) < mean(&drafts[2 * third..]));
+    }
+
+    #[test]
+    fn the_weekly_measures_are_valid_and_add_up_to_their_totals() {
+        let results = weekly_measures(SystemTime::now(), "Europe/Paris");
+        assert_eq!(results.len(), 2 * WEEKLY.len());
+        for (result, expected) in results.iter().zip(WEEKLY.iter().flat_map(|&(_, phq9, gad7)| [phq9, gad7])) {
+            assert_eq!(result.check().unwrap().total, expected);
+            assert_eq!(result.check().unwrap().self_harm_answer.unwrap_or(0), 0);
+        }
+        assert!(session_vitals(SystemTime::now(), "Europe/Paris").iter().all(|r| r.check().is_ok()));
     }
 }

@@ -4,6 +4,7 @@
 //! 1 any other failure.
 
 mod demo;
+mod measures;
 mod profile;
 mod render;
 
@@ -14,7 +15,7 @@ use std::time::SystemTime;
 use chrono::{DateTime, Days, NaiveDate};
 use clap::{Args, Parser, Subcommand};
 use waymark_core::time::{parse_zone, start_of_day};
-use waymark_core::{CheckInDraft, EmotionLabel, JournalError, JournalQuery, LifeArea, Store, StoreError};
+use waymark_core::{CheckInDraft, EmotionLabel, JournalError, JournalQuery, LifeArea, MeasureError, Store, StoreError};
 
 #[derive(Parser)]
 #[command(name = "waymark", version, about = "A private companion for ketamine-assisted treatment.")]
@@ -35,7 +36,14 @@ enum Command {
     Journal(JournalCommand),
     /// Today's entries, your streak and the last seven days.
     Today(JsonFlag),
-    /// Seed a month of sample check-ins into a fresh profile and show today.
+    /// Take a PHQ-9 or GAD-7, list results, and set when they are due.
+    #[command(subcommand)]
+    Assess(measures::AssessCommand),
+    /// Record blood pressure and/or heart rate.
+    Vitals(measures::VitalsArgs),
+    /// Scores against your baseline, response and remission, and check-in trends.
+    Progress(measures::ProgressArgs),
+    /// Seed a month of sample check-ins and measures into a fresh profile and show them.
     Demo,
 }
 
@@ -169,6 +177,15 @@ impl From<JournalError> for Failure {
     }
 }
 
+impl From<MeasureError> for Failure {
+    fn from(error: MeasureError) -> Self {
+        match error {
+            MeasureError::Store(store) => store.into(),
+            other => Failure::input(other.to_string()),
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -221,6 +238,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let view = profile::open(&data_dir)?.today(&zone)?;
             render::today(&view, flag.json);
         }
+        Command::Assess(command) => measures::assess(command, &data_dir, &zone)?,
+        Command::Vitals(args) => measures::vitals(args, &data_dir, &zone)?,
+        Command::Progress(args) => measures::progress(args, &profile::open_existing(&data_dir)?, &zone)?,
         Command::Demo => demo::run(cli.data_dir.as_deref(), &zone)?,
     }
     Ok(())
@@ -301,7 +321,7 @@ impl FieldArgs {
     }
 }
 
-fn parse_instant(text: &str) -> Result<SystemTime, Failure> {
+pub(crate) fn parse_instant(text: &str) -> Result<SystemTime, Failure> {
     DateTime::parse_from_rfc3339(text)
         .map(SystemTime::from)
         .map_err(|_| Failure::input(format!("\"{text}\" is not an RFC 3339 time such as 2026-11-27T09:30:00+01:00")))

@@ -4,8 +4,9 @@ use std::time::SystemTime;
 
 use chrono::DateTime;
 use serde::Serialize;
+use waymark_core::measures::{InstrumentProgress, MeasureSchedule, Outcome, OutcomeStatus, VitalsFlag};
 use waymark_core::time::{parse_zone, rfc3339};
-use waymark_core::{CheckIn, SearchHit, TodayView};
+use waymark_core::{Assessment, CheckIn, DueMeasure, Progress, SafetyAlert, SearchHit, TodayView, VitalsReading};
 
 fn json<T: Serialize + ?Sized>(value: &T) {
     println!("{}", serde_json::to_string_pretty(value).expect("journal types serialise"));
@@ -132,4 +133,162 @@ fn bar(mean: f64) -> String {
     } else {
         format!("{:>6}|{}", "", cells)
     }
+}
+
+fn total_line(result: &Assessment) -> String {
+    let max = result.instrument.max_total();
+    format!("{} {}/{max} ({})", result.instrument, result.total, result.severity.as_str())
+}
+
+/// Help first and unmissable: a blank line, a marked title, then the message.
+fn alert(alert: &SafetyAlert) {
+    println!("\n!! {}", alert.title);
+    println!("   {}", alert.message);
+}
+
+fn flag(flag: &VitalsFlag) {
+    println!("\n!! {}", flag.title);
+    println!("   {}", flag.message);
+}
+
+pub fn assessment(result: &Assessment, as_json: bool) {
+    if as_json {
+        return json(result);
+    }
+    println!("{}", total_line(result));
+    println!("saved as {}", result.id);
+    if let Some(help) = &result.safety_alert {
+        alert(help);
+    }
+}
+
+pub fn assessments(results: &[Assessment], as_json: bool) {
+    if as_json {
+        return json(results);
+    }
+    if results.is_empty() {
+        println!("No results yet: `waymark assess phq9` takes one.");
+    }
+    for result in results {
+        let marker = if result.safety_alert.is_some() { "  (item 9 above 0)" } else { "" };
+        println!("{}  {}  {}{marker}", local_time(result.taken_at, &result.zone), total_line(result), result.id);
+    }
+}
+
+pub fn due(due: &[DueMeasure], zone: &str, as_json: bool) {
+    if as_json {
+        return json(due);
+    }
+    if due.is_empty() {
+        println!("No measures are scheduled.");
+    }
+    for measure in due {
+        let when = match measure.due_at {
+            _ if measure.due_now => "due now".to_string(),
+            Some(at) => format!("due from {}", local_time(at, zone)),
+            None => "due now".to_string(),
+        };
+        println!("{}: {when} (every {} days)", measure.instrument, measure.every_days);
+    }
+}
+
+pub fn schedule(schedule: &MeasureSchedule) {
+    match schedule.enabled {
+        true => println!("{}: due every {} days", schedule.instrument, schedule.every_days),
+        false => println!("{}: off", schedule.instrument),
+    }
+}
+
+fn vitals_line(reading: &VitalsReading) -> String {
+    let mut parts = Vec::new();
+    if let (Some(systolic), Some(diastolic)) = (reading.systolic, reading.diastolic) {
+        parts.push(format!("blood pressure {systolic}/{diastolic} mmHg"));
+    }
+    if let Some(rate) = reading.heart_rate {
+        parts.push(format!("heart rate {rate} bpm"));
+    }
+    parts.join(", ")
+}
+
+pub fn vitals(reading: &VitalsReading, as_json: bool) {
+    if as_json {
+        return json(reading);
+    }
+    println!("{}", vitals_line(reading));
+    println!("saved as {}", reading.id);
+    if let Some(high) = &reading.flag {
+        flag(high);
+    }
+}
+
+fn outcome_line(name: &str, outcome: &Outcome) {
+    let status = match outcome.status {
+        OutcomeStatus::Met => "met",
+        OutcomeStatus::NotMet => "not met",
+        OutcomeStatus::NotApplicable => "not yet applicable",
+    };
+    println!("  {name}: {status}  ({})", outcome.definition);
+}
+
+fn instrument_progress(progress: &InstrumentProgress, zone: &str) {
+    let day = |at| local_time(at, zone).chars().take(10).collect::<String>();
+    let (Some(baseline), Some(latest)) = (&progress.baseline, &progress.latest) else {
+        println!("{}: no results in this range", progress.instrument);
+        return;
+    };
+    let picked = if progress.baseline_picked { ", picked" } else { "" };
+    println!(
+        "{}: baseline {} ({}{picked}), latest {} {} ({})",
+        progress.instrument,
+        baseline.total,
+        day(baseline.taken_at),
+        latest.total,
+        latest.severity.as_str(),
+        day(latest.taken_at),
+    );
+    if let (Some(change), Some(percent)) = (progress.change, progress.reduction_percent) {
+        println!("  change {change:+} ({percent:.0}% lower than baseline)");
+    }
+    for (name, outcome) in [("response", &progress.response), ("remission", &progress.remission)] {
+        if let Some(outcome) = outcome {
+            outcome_line(name, outcome);
+        }
+    }
+    let scores: Vec<String> = progress.trajectory.iter().map(|point| point.total.to_string()).collect();
+    println!("  scores: {}", scores.join(" "));
+}
+
+pub fn progress(progress: &Progress, as_json: bool) {
+    if as_json {
+        return json(progress);
+    }
+    let from = progress.from.as_deref().unwrap_or("the start");
+    println!("Progress from {from} to {} ({})", progress.to, progress.zone);
+    instrument_progress(&progress.phq9, &progress.zone);
+    instrument_progress(&progress.gad7, &progress.zone);
+    let recent = &progress.trends[progress.trends.len().saturating_sub(7)..];
+    match progress.trends.len() {
+        0 => println!("No check-ins in this range."),
+        days => println!("Check-ins on {days} days; the last days with one:"),
+    }
+    for day in recent {
+        let anxiety = day.mean_anxiety.map_or("—".to_string(), |a| format!("{a:.1}"));
+        let sleep = day.mean_sleep_hours.map_or("—".to_string(), |h| format!("{h:.1} h"));
+        println!(
+            "  {}  valence {:+.1} (7-day {:+.1})  anxiety {anxiety}  sleep {sleep}",
+            day.date, day.mean_valence, day.rolling_valence_7d
+        );
+    }
+    if let Some(reading) = progress.vitals.last() {
+        let date = local_time(reading.taken_at, &progress.zone);
+        println!(
+            "Latest vitals: {} ({date}){}",
+            vitals_line(reading),
+            if reading.flag.is_some() { "  !! very high" } else { "" }
+        );
+    }
+    if !progress.safety_events.is_empty() {
+        println!("Safety alerts in this range: {}", progress.safety_events.len());
+    }
+    due(&progress.due, &progress.zone, false);
 }

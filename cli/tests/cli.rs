@@ -1,57 +1,8 @@
 //! The `waymark` binary end to end: what a person types and what they get back.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-use serde_json::Value;
-
-struct Profile {
-    _dir: tempfile::TempDir,
-    path: PathBuf,
-}
-
-impl Profile {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("profile");
-        Self { _dir: dir, path }
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_waymark"));
-        command.arg("--data-dir").arg(&self.path).args(args).env_remove("WAYMARK_KEY").env("TZ", "Europe/Paris");
-        command
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.command(args).output().unwrap()
-    }
-
-    /// Runs a command that must succeed and returns its stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let output = self.run(args);
-        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
-        String::from_utf8(output.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args)).unwrap()
-    }
-
-    fn files(&self) -> Vec<(String, Vec<u8>)> {
-        let mut files: Vec<_> = std::fs::read_dir(&self.path)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .map(|p| (name(&p), std::fs::read(&p).unwrap()))
-            .collect();
-        files.sort();
-        files
-    }
-}
-
-fn name(path: &Path) -> String {
-    path.file_name().unwrap().to_string_lossy().into_owned()
-}
+use common::Profile;
 
 #[test]
 fn a_check_in_can_be_listed_shown_searched_and_seen_today() {
