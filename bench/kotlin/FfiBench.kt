@@ -3,12 +3,13 @@ package app.waymark.bench
 import app.waymark.core.Waymark
 import app.waymark.core.model.CheckInDraft
 import app.waymark.core.model.JournalQuery
+import app.waymark.core.model.ProgressQuery
 import java.io.File
 import java.nio.file.Files
 import java.time.Duration
 import java.time.Instant
 
-/** Call costs of the home screen and a journal page, seen from Kotlin through JNA. */
+/** Call costs of the home screen, a journal page and the progress screen, seen from Kotlin through JNA. */
 fun main(args: Array<String>) {
     val fixture = File(args[0])
     val dir = Files.createTempDirectory("waymark-ffi-bench").toFile()
@@ -27,13 +28,17 @@ fun main(args: Array<String>) {
         measure("journalPage(limit = 50)") { waymark.journalPage(first) }
         val newest = waymark.journalPage(JournalQuery(limit = 1u)).entries[0].id
         measure("checkin(id), one record") { waymark.checkin(newest) }
+        val tenYears = ProgressQuery(zone = zone)
+        println("progress: ${waymark.progress(tenYears).trends.size} trend days, ${waymark.progress(tenYears).phq9.trajectory.size} PHQ-9s")
+        measure("progress(), ten years", samples = 200) { waymark.progress(tenYears) }
+        measure("progress(), last 90 days") { waymark.progress(ProgressQuery(from = "2026-08-20", zone = zone)) }
     }
     dir.deleteRecursively()
 }
 
-private fun measure(name: String, call: () -> Any) {
-    repeat(300) { call() }
-    val samples = LongArray(2000) {
+private fun measure(name: String, samples: Int = 2000, call: () -> Any) {
+    repeat(samples / 7) { call() }
+    val samples = LongArray(samples) {
         val start = System.nanoTime()
         call()
         System.nanoTime() - start

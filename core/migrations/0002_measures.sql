@@ -1,6 +1,12 @@
 -- PHQ-9 and GAD-7 results, vitals, safety events, and the patient's measure settings.
 -- Instants are UTC milliseconds; `zone` is the IANA zone the patient was in.
 
+-- Check-in trends read only these columns; covering them keeps ten years of
+-- trends off the check-in rows, whose text fills thousands of pages. SQLite
+-- counts the partial index's own `deleted_at` as a column the query needs.
+CREATE INDEX checkin_live_figures ON checkin (occurred_at, valence, anxiety, sleep_quarters, deleted_at)
+    WHERE deleted_at IS NULL;
+
 -- `answers` holds one entry per item, comma-separated: 0 to 3, or x for
 -- "prefer not to answer" (PHQ-9 item 9 only). `total` is their sum, kept so
 -- SQL can read it; the severity band is derived from it on read.

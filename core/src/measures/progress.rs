@@ -215,20 +215,25 @@ impl DayTotals {
     }
 }
 
+/// Check-in figures in time order; `checkin_live_figures` covers every column it reads.
+const TREND_ROWS: &str = "SELECT occurred_at, valence, anxiety, sleep_quarters FROM checkin \
+                          WHERE deleted_at IS NULL AND occurred_at >= ?1 AND occurred_at < ?2 ORDER BY occurred_at";
+
 /// Daily check-in figures in `[from, to)`, by local day in `tz`.
 fn trends(conn: &Connection, from: i64, to: i64, tz: Tz) -> rusqlite::Result<Vec<TrendDay>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT occurred_at, valence, anxiety, sleep_quarters FROM checkin \
-         WHERE deleted_at IS NULL AND occurred_at >= ?1 AND occurred_at < ?2 ORDER BY occurred_at",
-    )?;
+    let mut statement = conn.prepare_cached(TREND_ROWS)?;
     let mut rows = statement.query(params![from, to])?;
     let mut days: Vec<(NaiveDate, DayTotals)> = Vec::new();
+    // Rows come in time order, so the local date only changes once a row reaches the next day's start.
+    let mut next_day_starts = i64::MIN;
     while let Some(row) = rows.next()? {
-        let date = local_date(time::from_millis(row.get(0)?), tz);
-        if days.last().is_none_or(|(last, _)| *last != date) {
+        let occurred_at: i64 = row.get(0)?;
+        if occurred_at >= next_day_starts {
+            let date = local_date(time::from_millis(occurred_at), tz);
+            next_day_starts = date.succ_opt().map_or(i64::MAX, |next| time::to_millis(start_of_day(next, tz)));
             days.push((date, DayTotals::default()));
         }
-        let totals = &mut days.last_mut().expect("pushed above").1;
+        let totals = &mut days.last_mut().expect("a day was pushed for the first row").1;
         totals.checkins += 1;
         totals.valence += row.get::<_, i64>(1)?;
         if let Some(anxiety) = row.get::<_, Option<i64>>(2)? {
@@ -438,6 +443,20 @@ mod tests {
         );
         assert_eq!((trends[0].mean_anxiety, trends[0].mean_sleep_hours), (Some(5.0), Some(5.0)));
         assert_eq!((trends[1].mean_anxiety, trends[1].mean_sleep_hours), (None, Some(8.0)));
+    }
+
+    #[test]
+    fn trends_read_only_the_covering_index_never_the_check_in_text() {
+        let (_dir, store) = open_store();
+        let plan: Vec<String> = store
+            .read(|conn| {
+                let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {TREND_ROWS}"))?;
+                let rows = statement.query_map(params![0, 1], |row| row.get::<_, String>(3))?;
+                rows.collect::<rusqlite::Result<Vec<_>>>().map_err(crate::store::StoreError::from)
+            })
+            .unwrap();
+        assert_eq!(plan.len(), 1, "{plan:?}");
+        assert!(plan[0].contains("USING COVERING INDEX checkin_live_figures"), "{plan:?}");
     }
 
     #[test]
