@@ -54,17 +54,30 @@ pub struct TakeArgs {
     /// One answer per item, comma-separated, 0 to 3; PHQ-9 item 9 may be x ("prefer not to answer").
     #[arg(long, allow_hyphen_values = true, value_name = "A,B,...")]
     answers: Option<String>,
-    /// When you took it, RFC 3339 (default: now).
+    #[command(flatten)]
+    record: RecordArgs,
+}
+
+/// What every new result or reading takes besides its values.
+#[derive(Args)]
+pub struct RecordArgs {
+    /// When it was taken, RFC 3339 (default: now).
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
-    /// The treatment session it was taken for.
+    /// The treatment session it belongs to.
     #[arg(long, value_name = "ID")]
     session: Option<String>,
-    /// Share this result with your therapist.
+    /// Share it with your therapist.
     #[arg(long)]
     share: bool,
     #[arg(long)]
     json: bool,
+}
+
+impl RecordArgs {
+    fn taken_at(&self) -> Result<Option<std::time::SystemTime>, Failure> {
+        self.at.as_deref().map(parse_instant).transpose()
+    }
 }
 
 #[derive(Args)]
@@ -75,15 +88,8 @@ pub struct VitalsArgs {
     /// Heart rate in beats a minute.
     #[arg(long, allow_hyphen_values = true, value_name = "BPM")]
     hr: Option<i32>,
-    /// When it was measured, RFC 3339 (default: now).
-    #[arg(long, value_name = "RFC3339")]
-    at: Option<String>,
-    #[arg(long, value_name = "ID")]
-    session: Option<String>,
-    #[arg(long)]
-    share: bool,
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    record: RecordArgs,
 }
 
 #[derive(Args)]
@@ -156,15 +162,16 @@ fn take(
         Some(text) => parse_answers(text)?,
         None => ask(&form(instrument), &mut std::io::stdin().lock(), &mut std::io::stderr())?,
     };
+    let record = args.record;
     let draft = AssessmentDraft {
-        taken_at: args.at.as_deref().map(parse_instant).transpose()?,
-        session_id: args.session,
-        shared: args.share,
+        taken_at: record.taken_at()?,
+        session_id: record.session,
+        shared: record.share,
         ..AssessmentDraft::new(instrument, answers, zone)
     };
     draft.check()?;
     let saved = open()?.add_assessment(&draft)?;
-    render::assessment(&saved, args.json);
+    render::assessment(&saved, record.json);
     Ok(())
 }
 
@@ -226,13 +233,13 @@ pub fn vitals(args: VitalsArgs, data_dir: &Path, zone: &str) -> Result<(), Failu
         systolic,
         diastolic,
         heart_rate: args.hr,
-        taken_at: args.at.as_deref().map(parse_instant).transpose()?,
+        taken_at: args.record.taken_at()?,
         zone: zone.to_string(),
-        session_id: args.session,
-        shared: args.share,
+        session_id: args.record.session,
+        shared: args.record.share,
     };
     draft.check()?;
-    render::vitals(&profile::open(data_dir)?.add_vitals(&draft)?, args.json);
+    render::vitals(&profile::open(data_dir)?.add_vitals(&draft)?, args.record.json);
     Ok(())
 }
 
