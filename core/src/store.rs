@@ -344,6 +344,35 @@ mod tests {
         assert!(bytes_of(&path) == before, "the file changed");
     }
 
+    #[test]
+    fn a_database_from_each_older_schema_is_brought_up_to_date_and_keeps_its_rows() {
+        for old_version in 1..SCHEMA_VERSION {
+            let (_dir, path) = temp_db();
+            let old = open_keyed(&path, &DatabaseKey::new(&KEY).unwrap()).unwrap();
+            for sql in &MIGRATIONS[..old_version as usize] {
+                old.execute_batch(sql).unwrap();
+            }
+            old.pragma_update(None, "user_version", old_version).unwrap();
+            old.execute(
+                "INSERT INTO checkin (seq, id, occurred_at, zone, valence, created_at, updated_at) \
+                 VALUES (4096, 'kept', 1, 'UTC', 2, 1, 1)",
+                [],
+            )
+            .unwrap();
+            drop(old);
+            let store = Store::open(&path, &KEY).unwrap();
+            let (version, valence): (u32, i32) = store
+                .read(|c| {
+                    let version = c.pragma_query_value(None, "user_version", |r| r.get(0))?;
+                    let valence = c.query_row("SELECT valence FROM checkin WHERE id = 'kept'", [], |r| r.get(0))?;
+                    Ok::<_, StoreError>((version, valence))
+                })
+                .unwrap();
+            assert_eq!((version, valence), (SCHEMA_VERSION, 2), "from version {old_version}");
+            assert_eq!(store.measure_schedules().unwrap().len(), 2, "the newer tables are there");
+        }
+    }
+
     /// Copies the database as a killed process leaves it: pages still in the WAL.
     fn crashed_copy(store: &Store, dir: &Path) -> PathBuf {
         let copy = dir.join("copy.db");
