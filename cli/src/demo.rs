@@ -128,7 +128,7 @@ fn month_of_checkins(now: SystemTime, zone: &str) -> Vec<CheckInDraft> {
 }
 
 /// `days_back` days before today at `hour` local time, if that time exists.
-fn local_time(now: SystemTime, zone: &str, days_back: u64, hour: u32) -> Option<SystemTime> {
+fn days_ago_at(now: SystemTime, zone: &str, days_back: u64, hour: u32) -> Option<SystemTime> {
     let tz = parse_zone(zone).expect("the CLI passes a known zone");
     let date = local_date(now, tz) - Days::new(days_back);
     let time = NaiveTime::from_hms_opt(hour, 0, 0).expect("valid hour");
@@ -151,7 +151,7 @@ fn weekly_measures(now: SystemTime, zone: &str) -> Vec<AssessmentDraft> {
         .iter()
         .flat_map(|&(back, phq9, gad7)| [(back, Instrument::Phq9, phq9), (back, Instrument::Gad7, gad7)])
         .filter_map(|(back, instrument, total)| {
-            let at = local_time(now, zone, back, 9)?;
+            let at = days_ago_at(now, zone, back, 9)?;
             Some(AssessmentDraft {
                 taken_at: Some(at),
                 ..AssessmentDraft::new(instrument, answers_totalling(instrument, total), zone)
@@ -166,7 +166,7 @@ fn session_vitals(now: SystemTime, zone: &str) -> Vec<VitalsDraft> {
         .filter_map(|&(back, hour, systolic, diastolic, heart_rate)| {
             Some(VitalsDraft {
                 heart_rate: Some(heart_rate),
-                taken_at: Some(local_time(now, zone, back, hour)?),
+                taken_at: Some(days_ago_at(now, zone, back, hour)?),
                 ..VitalsDraft::blood_pressure(systolic, diastolic, zone)
             })
         })

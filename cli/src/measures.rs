@@ -29,7 +29,7 @@ pub enum AssessCommand {
     Schedule {
         /// phq9 or gad7.
         measure: String,
-        #[arg(long, value_name = "DAYS")]
+        #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=366))]
         every: Option<u32>,
         /// Stop this measure falling due.
         #[arg(long, conflicts_with = "on")]
@@ -38,7 +38,7 @@ pub enum AssessCommand {
         #[arg(long)]
         on: bool,
     },
-    /// Measure progress from this result rather than the first one shown.
+    /// Measure progress from this result rather than the first one.
     Baseline {
         /// The id of a saved result.
         #[arg(required_unless_present = "clear")]
@@ -133,7 +133,7 @@ pub fn assess(command: AssessCommand, data_dir: &Path, zone: &str) -> Result<(),
             Ok(())
         }
         AssessCommand::Baseline { id: Some(id), .. } => {
-            let picked = open()?.pick_baseline(&id)?;
+            let picked = profile::open_existing(data_dir)?.pick_baseline(&id)?;
             println!(
                 "{} baseline: {} ({}) from {}",
                 picked.instrument,
@@ -145,8 +145,8 @@ pub fn assess(command: AssessCommand, data_dir: &Path, zone: &str) -> Result<(),
         }
         AssessCommand::Baseline { clear, .. } => {
             let instrument: Instrument = clear.expect("clap requires an id or --clear").parse()?;
-            open()?.clear_baseline(instrument)?;
-            println!("{instrument} baseline: the first result shown");
+            profile::open_existing(data_dir)?.clear_baseline(instrument)?;
+            println!("{instrument} baseline: the first result");
             Ok(())
         }
     }
@@ -176,7 +176,9 @@ fn take(
 }
 
 /// `1,0,2,...`: each 0 to 3, `x` for prefer not to answer, empty for none.
+/// One trailing comma is allowed.
 fn parse_answers(text: &str) -> Result<Vec<Answer>, Failure> {
+    let text = text.strip_suffix(',').unwrap_or(text);
     text.split(',')
         .enumerate()
         .map(|(index, part)| {
@@ -262,10 +264,10 @@ mod tests {
 
     #[test]
     fn answers_parse_digits_x_and_blanks_and_name_a_bad_one() {
-        let parsed = parse_answers("0, 3,x,").unwrap();
+        let parsed = parse_answers("0, 3,,x,").unwrap();
         let expected =
-            [Answer::Score { value: 0 }, Answer::Score { value: 3 }, Answer::PreferNotToAnswer, Answer::Unanswered];
-        assert_eq!(parsed, expected);
+            [Answer::Score { value: 0 }, Answer::Score { value: 3 }, Answer::Unanswered, Answer::PreferNotToAnswer];
+        assert_eq!(parsed, expected, "one trailing comma is dropped");
         assert!(matches!(parse_answers("1,two"), Err(Failure::Input(m)) if m.contains("answer 2")));
     }
 

@@ -4,9 +4,9 @@ use std::time::SystemTime;
 
 use chrono::DateTime;
 use serde::Serialize;
-use waymark_core::measures::{InstrumentProgress, MeasureSchedule, Outcome, OutcomeStatus, VitalsFlag};
+use waymark_core::measures::{InstrumentProgress, MeasureSchedule, Outcome, OutcomeStatus};
 use waymark_core::time::{parse_zone, rfc3339};
-use waymark_core::{Assessment, CheckIn, DueMeasure, Progress, SafetyAlert, SearchHit, TodayView, VitalsReading};
+use waymark_core::{Assessment, CheckIn, DueMeasure, Progress, SearchHit, TodayView, VitalsReading};
 
 fn json<T: Serialize + ?Sized>(value: &T) {
     println!("{}", serde_json::to_string_pretty(value).expect("journal types serialise"));
@@ -140,15 +140,10 @@ fn total_line(result: &Assessment) -> String {
     format!("{} {}/{max} ({})", result.instrument, result.total, result.severity.as_str())
 }
 
-/// Help first and unmissable: a blank line, a marked title, then the message.
-fn alert(alert: &SafetyAlert) {
-    println!("\n!! {}", alert.title);
-    println!("   {}", alert.message);
-}
-
-fn flag(flag: &VitalsFlag) {
-    println!("\n!! {}", flag.title);
-    println!("   {}", flag.message);
+/// Help, unmissable: a blank line, a marked title, then the message.
+fn help(title: &str, message: &str) {
+    println!("\n!! {title}");
+    println!("   {message}");
 }
 
 pub fn assessment(result: &Assessment, as_json: bool) {
@@ -157,8 +152,8 @@ pub fn assessment(result: &Assessment, as_json: bool) {
     }
     println!("{}", total_line(result));
     println!("saved as {}", result.id);
-    if let Some(help) = &result.safety_alert {
-        alert(help);
+    if let Some(alert) = &result.safety_alert {
+        help(&alert.title, &alert.message);
     }
 }
 
@@ -216,8 +211,8 @@ pub fn vitals(reading: &VitalsReading, as_json: bool) {
     }
     println!("{}", vitals_line(reading));
     println!("saved as {}", reading.id);
-    if let Some(high) = &reading.flag {
-        flag(high);
+    if let Some(flag) = &reading.flag {
+        help(&flag.title, &flag.message);
     }
 }
 
@@ -246,8 +241,11 @@ fn instrument_progress(progress: &InstrumentProgress, zone: &str) {
         latest.severity.as_str(),
         day(latest.taken_at),
     );
-    if let (Some(change), Some(percent)) = (progress.change, progress.reduction_percent) {
-        println!("  change {change:+} ({percent:.0}% lower than baseline)");
+    match (progress.change, progress.reduction_percent) {
+        (Some(change), Some(percent)) if percent >= 0.0 => println!("  change {change:+} ({percent:.0}% lower)"),
+        (Some(change), Some(percent)) => println!("  change {change:+} ({:.0}% higher)", -percent),
+        (Some(change), None) => println!("  change {change:+}"),
+        (None, _) => println!("  no result after the baseline yet"),
     }
     for (name, outcome) in [("response", &progress.response), ("remission", &progress.remission)] {
         if let Some(outcome) = outcome {

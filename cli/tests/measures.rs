@@ -85,7 +85,8 @@ fn bad_measures_exit_2_with_one_line_and_store_nothing() {
         (&["vitals", "--hr", "0"], "heart rate of 0"),
         (&["progress", "--from", "2026-11-02", "--to", "2026-11-01"], "swap the dates"),
         (&["progress", "--from", "yesterday"], "not a date"),
-        (&["assess", "schedule", "phq9", "--every", "0"], "every 0"),
+        (&["assess", "schedule", "phq9", "--every", "0"], "--every"),
+        (&["assess", "phq9", "--answers", "1,1,1,1,1,1,1,1,1", "--at", "2099-01-01T00:00:00Z"], "in the future"),
         (&["assess", "baseline", "no-such-id"], "no result has the id"),
     ];
     for (args, expected) in cases {
@@ -96,6 +97,20 @@ fn bad_measures_exit_2_with_one_line_and_store_nothing() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
         assert!(output.stdout.is_empty(), "{args:?}");
         assert_eq!(profile.files(), before, "{args:?} changed the profile");
+    }
+}
+
+#[test]
+fn bad_input_on_a_fresh_profile_creates_nothing() {
+    let profile = Profile::new();
+    for args in [
+        &["assess", "phq9", "--answers", "1,1"][..],
+        &["assess", "schedule", "phq9", "--every", "0"],
+        &["assess", "baseline", "no-such-id"],
+        &["vitals", "--bp", "300/20"],
+    ] {
+        assert_ne!(profile.run(args).status.code(), Some(0), "{args:?}");
+        assert!(!profile.path.exists(), "{args:?} created the profile");
     }
 }
 
@@ -133,7 +148,8 @@ fn progress_shows_the_hand_computed_response_with_its_definition() {
     let text = profile.ok(&["progress", "--from", "2026-10-01", "--to", "2026-10-31"]);
     assert!(text.contains("response: met") && text.contains("scores: 20 15 9"), "{text}");
     let later = profile.json(&["progress", "--from", "2026-10-15", "--to", "2026-10-31", "--json"]);
-    assert_eq!(later["phq9"]["baseline"]["total"], 15, "the range chooses the default baseline");
+    assert_eq!(later["phq9"]["trajectory"].as_array().unwrap().len(), 2, "the range limits what is shown");
+    assert_eq!(later["phq9"]["baseline"]["total"], 20, "but not the baseline");
 }
 
 #[test]

@@ -56,6 +56,8 @@ pub enum MeasureError {
     InvalidSessionId { id: String },
     #[error("the time is outside the years {min} to {max}; check the date")]
     InvalidTime { min: i32, max: i32 },
+    #[error("the time is in the future; give when it was actually measured")]
+    InFuture,
     #[error("\"{zone}\" is not a known time zone; use an IANA name such as Europe/Paris")]
     UnknownZone { zone: String },
     #[error("\"{text}\" is not a date; use the form 2026-11-27")]
@@ -118,7 +120,8 @@ pub struct Assessment {
     pub answers: Vec<Answer>,
     pub total: u32,
     pub severity: Severity,
-    /// Help to show now: set whenever PHQ-9 item 9 is above 0.
+    /// Set whenever PHQ-9 item 9 is above 0. From `add_assessment`, show it
+    /// at once; on a result read back later it records that help was shown.
     pub safety_alert: Option<SafetyAlert>,
     #[serde(with = "rfc3339")]
     pub taken_at: SystemTime,
@@ -144,6 +147,8 @@ pub struct AssessmentFilter {
 
 /// Years a result can be dated in, so every later date calculation stays in range.
 const YEARS: (i32, i32) = (1900, 9999);
+/// How far ahead of this device's clock a time may be, for another device's clock drift.
+const CLOCK_DRIFT: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
 /// The checks every measure's draft shares.
 fn check_common(taken_at: Option<SystemTime>, zone: &str, session_id: Option<&str>) -> Result<(), MeasureError> {
@@ -152,6 +157,9 @@ fn check_common(taken_at: Option<SystemTime>, zone: &str, session_id: Option<&st
         let year = chrono::DateTime::from_timestamp_millis(time::to_millis(instant)).map(|t| t.year());
         if !year.is_some_and(|year| (min..=max).contains(&year)) {
             return Err(MeasureError::InvalidTime { min, max });
+        }
+        if instant > SystemTime::now() + CLOCK_DRIFT {
+            return Err(MeasureError::InFuture);
         }
     }
     check_zone(zone)?;
@@ -177,8 +185,9 @@ fn read_assessment(row: &rusqlite::Row<'_>) -> rusqlite::Result<Assessment> {
     let instrument: Instrument = row.get::<_, String>(1)?.parse().map_err(|e: MeasureError| {
         rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, e.into())
     })?;
-    let answers: Vec<Answer> =
-        row.get::<_, String>(2)?.split(',').map(|code| Answer::parse(code).unwrap_or(Answer::Unanswered)).collect();
+    let answers = parse_stored_answers(instrument, &row.get::<_, String>(2)?).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, "damaged answers".into())
+    })?;
     let total: u32 = row.get(3)?;
     Ok(Assessment {
         id: row.get(0)?,
@@ -193,6 +202,12 @@ fn read_assessment(row: &rusqlite::Row<'_>) -> rusqlite::Result<Assessment> {
         shared: row.get(7)?,
         created_at: time::from_millis(row.get(8)?),
     })
+}
+
+/// The answers as `add_assessment` stored them: one code per item.
+fn parse_stored_answers(instrument: Instrument, stored: &str) -> Option<Vec<Answer>> {
+    let answers: Vec<Answer> = stored.split(',').map(Answer::parse).collect::<Option<_>>()?;
+    score(instrument, &answers).ok().map(|_| answers)
 }
 
 fn find(conn: &Connection, id: &str) -> Result<Assessment, MeasureError> {
@@ -374,11 +389,34 @@ pub(crate) mod tests {
             with(declined_early),
             AssessmentDraft { zone: "Mars/Olympus".into(), ..good.clone() },
             AssessmentDraft { session_id: Some("session one".into()), ..good.clone() },
+            AssessmentDraft {
+                taken_at: Some(SystemTime::now() + std::time::Duration::from_secs(3_600)),
+                ..good.clone()
+            },
+            AssessmentDraft {
+                taken_at: Some(SystemTime::UNIX_EPOCH - std::time::Duration::from_secs(3_000_000_000)),
+                ..good.clone()
+            },
         ];
         for draft in bad {
             assert!(store.add_assessment(&draft).is_err(), "{draft:?} was accepted");
         }
         assert_eq!(row_count(&store, "assessment"), 0);
+    }
+
+    #[test]
+    fn damaged_stored_answers_are_an_error_not_a_silent_change() {
+        let (_dir, store) = open_store();
+        let saved = store.add_assessment(&phq9([1; 9], "2026-11-20T09:00:00Z")).unwrap();
+        for damaged in ["1,1,1", "1,1,1,1,1,1,1,1,1,1", "1,1,1,1,1,1,1,1,7", "1,1,1,1,,1,1,1,1", "x,1,1,1,1,1,1,1,1"] {
+            store
+                .read(|conn| {
+                    conn.execute("UPDATE assessment SET answers = ?1 WHERE id = ?2", params![damaged, saved.id])
+                        .map_err(MeasureError::from)
+                })
+                .unwrap();
+            assert!(matches!(store.assessment(&saved.id), Err(MeasureError::Store(_))), "{damaged}");
+        }
     }
 
     #[test]

@@ -57,7 +57,7 @@ pub struct Progress {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct InstrumentProgress {
     pub instrument: Instrument,
-    /// The picked baseline, or else the first result in the range.
+    /// The picked baseline, or else the first result of all, whatever the range.
     pub baseline: Option<ScorePoint>,
     pub baseline_picked: bool,
     /// The newest result in the range.
@@ -109,18 +109,20 @@ pub struct TrendDay {
     pub date: String,
     pub checkins: u32,
     pub mean_valence: f64,
-    /// The mean of the daily means over this day and the 6 before it, days without check-ins left out.
+    /// The mean of the daily means over this day and the 6 before it (even
+    /// before the range starts), days without check-ins left out.
     pub rolling_valence_7d: f64,
     pub mean_anxiety: Option<f64>,
     pub mean_sleep_hours: Option<f64>,
 }
 
 const RESPONSE: &str = "Response: a PHQ-9 total at least 50% below the baseline total";
-const RESPONSE_SOURCE: &str = "The usual definition in depression treatment studies: a reduction of 50% or more \
-                               from baseline (shared/domain.md, \"Measures\")";
+const RESPONSE_SOURCE: &str = "The usual definition in depression treatment trials, a fall of 50% or more from \
+                               baseline (e.g. on MADRS in Daly et al. 2018, JAMA Psychiatry, on esketamine), \
+                               applied to the PHQ-9";
 const REMISSION: &str = "Remission: a PHQ-9 total below 5, from a baseline total of 10 or more";
-const REMISSION_SOURCE: &str = "Mindbloom's retrospective study of at-home ketamine (shared/domain.md, \"Measures\"); \
-                                the esketamine trials used MADRS 10 or less instead (Daly et al. 2018, JAMA Psychiatry)";
+const REMISSION_SOURCE: &str = "As in Mindbloom's retrospective study of at-home ketamine treatment; \
+                                Daly et al. 2018 (JAMA Psychiatry, esketamine) used MADRS 10 or less instead";
 
 fn outcome(status: OutcomeStatus, definition: &str, source: &str) -> Outcome {
     Outcome { status, definition: definition.to_string(), source: source.to_string() }
@@ -145,12 +147,21 @@ fn point(result: &Assessment) -> ScorePoint {
     ScorePoint { id: result.id.clone(), taken_at: result.taken_at, total: result.total, severity: result.severity }
 }
 
-fn picked_baseline(conn: &Connection, instrument: Instrument) -> Result<Option<Assessment>, MeasureError> {
-    let id: Option<String> = conn
+/// The picked baseline, else the first result of all. Courses are not modelled
+/// yet; once they are, the default becomes the first result of the course.
+fn baseline(conn: &Connection, instrument: Instrument) -> Result<(Option<Assessment>, bool), MeasureError> {
+    let picked: Option<String> = conn
         .prepare_cached("SELECT assessment_id FROM baseline WHERE instrument = ?1")?
         .query_row([instrument.as_str()], |row| row.get(0))
         .optional()?;
-    id.map(|id| find(conn, &id)).transpose()
+    if let Some(id) = picked {
+        return Ok((Some(find(conn, &id)?), true));
+    }
+    let first: Option<String> = conn
+        .prepare_cached("SELECT id FROM assessment WHERE instrument = ?1 ORDER BY taken_at, id LIMIT 1")?
+        .query_row([instrument.as_str()], |row| row.get(0))
+        .optional()?;
+    Ok((first.map(|id| find(conn, &id)).transpose()?, false))
 }
 
 fn instrument_progress(
@@ -160,9 +171,7 @@ fn instrument_progress(
     to: i64,
 ) -> Result<InstrumentProgress, MeasureError> {
     let results = assessments_between(conn, Some(instrument), from, to)?;
-    let picked = picked_baseline(conn, instrument)?;
-    let baseline_picked = picked.is_some();
-    let baseline = picked.or_else(|| results.first().cloned());
+    let (baseline, baseline_picked) = baseline(conn, instrument)?;
     let latest = results.last();
     let follow_up = match (&baseline, latest) {
         (Some(base), Some(latest)) if latest.taken_at > base.taken_at => Some((base.total, latest.total)),
@@ -202,12 +211,16 @@ struct DayTotals {
 }
 
 impl DayTotals {
+    fn mean_valence(&self) -> f64 {
+        self.valence as f64 / f64::from(self.checkins)
+    }
+
     fn into_trend(self, date: NaiveDate, rolling_valence_7d: f64) -> TrendDay {
         let mean = |(sum, count): (i64, u32)| (count > 0).then(|| sum as f64 / f64::from(count));
         TrendDay {
             date: date.to_string(),
             checkins: self.checkins,
-            mean_valence: self.valence as f64 / f64::from(self.checkins),
+            mean_valence: self.mean_valence(),
             rolling_valence_7d,
             mean_anxiety: mean(self.anxiety),
             mean_sleep_hours: mean(self.sleep_quarters).map(|quarters| quarters / 4.0),
@@ -219,8 +232,11 @@ impl DayTotals {
 const TREND_ROWS: &str = "SELECT occurred_at, valence, anxiety, sleep_quarters FROM checkin \
                           WHERE deleted_at IS NULL AND occurred_at >= ?1 AND occurred_at < ?2 ORDER BY occurred_at";
 
-/// Daily check-in figures in `[from, to)`, by local day in `tz`.
-fn trends(conn: &Connection, from: i64, to: i64, tz: Tz) -> rusqlite::Result<Vec<TrendDay>> {
+/// Daily check-in figures for the local days from `first` (all when `None`)
+/// until `to`. The rolling mean of the first days also counts the six before.
+fn trends(conn: &Connection, first: Option<NaiveDate>, to: i64, tz: Tz) -> rusqlite::Result<Vec<TrendDay>> {
+    let lead_in = first.and_then(|first| first.checked_sub_days(Days::new(ROLLING_DAYS - 1)));
+    let from = lead_in.map_or(i64::MIN, |day| time::to_millis(start_of_day(day, tz)));
     let mut statement = conn.prepare_cached(TREND_ROWS)?;
     let mut rows = statement.query(params![from, to])?;
     let mut days: Vec<(NaiveDate, DayTotals)> = Vec::new();
@@ -243,15 +259,17 @@ fn trends(conn: &Connection, from: i64, to: i64, tz: Tz) -> rusqlite::Result<Vec
             totals.sleep_quarters = (totals.sleep_quarters.0 + quarters, totals.sleep_quarters.1 + 1);
         }
     }
-    Ok(with_rolling_means(days))
+    let mut trends = with_rolling_means(days);
+    trends.retain(|(date, _)| first.is_none_or(|first| *date >= first));
+    Ok(trends.into_iter().map(|(_, trend)| trend).collect())
 }
 
-fn with_rolling_means(days: Vec<(NaiveDate, DayTotals)>) -> Vec<TrendDay> {
+fn with_rolling_means(days: Vec<(NaiveDate, DayTotals)>) -> Vec<(NaiveDate, TrendDay)> {
     let mut window: VecDeque<(NaiveDate, f64)> = VecDeque::new();
     let mut window_sum = 0.0;
     days.into_iter()
         .map(|(date, totals)| {
-            let mean = totals.valence as f64 / f64::from(totals.checkins);
+            let mean = totals.mean_valence();
             window.push_back((date, mean));
             window_sum += mean;
             while let Some(&(oldest, old_mean)) = window.front() {
@@ -261,7 +279,7 @@ fn with_rolling_means(days: Vec<(NaiveDate, DayTotals)>) -> Vec<TrendDay> {
                 window.pop_front();
                 window_sum -= old_mean;
             }
-            totals.into_trend(date, window_sum / window.len() as f64)
+            (date, totals.into_trend(date, window_sum / window.len() as f64))
         })
         .collect()
 }
@@ -298,7 +316,7 @@ impl Store {
                 to: to.to_string(),
                 phq9: instrument_progress(conn, Instrument::Phq9, start, end)?,
                 gad7: instrument_progress(conn, Instrument::Gad7, start, end)?,
-                trends: trends(conn, start, end, tz)?,
+                trends: trends(conn, from, end, tz)?,
                 vitals: readings_between(conn, start, end)?,
                 safety_events: safety::events_between(conn, start, end)?,
                 due: due::due_at(conn, now, tz)?,
@@ -402,7 +420,7 @@ mod tests {
     }
 
     #[test]
-    fn the_range_chooses_the_default_baseline_and_what_is_shown() {
+    fn the_range_limits_what_is_shown_but_not_the_baseline() {
         let (_dir, store) = open_store();
         store.add_assessment(&phq9_totalling(20, "2026-09-01T09:00:00Z")).unwrap();
         store.add_assessment(&phq9_totalling(16, "2026-10-01T09:00:00Z")).unwrap();
@@ -413,7 +431,8 @@ mod tests {
             .unwrap()
             .phq9;
         assert_eq!(phq9.trajectory.iter().map(|p| p.total).collect::<Vec<_>>(), [16, 8]);
-        assert_eq!(phq9.reduction_percent, Some(50.0));
+        assert_eq!((phq9.baseline.unwrap().total, phq9.latest.unwrap().total), (20, 8));
+        assert_eq!(phq9.reduction_percent, Some(60.0));
     }
 
     #[test]
@@ -443,6 +462,13 @@ mod tests {
         );
         assert_eq!((trends[0].mean_anxiety, trends[0].mean_sleep_hours), (Some(5.0), Some(5.0)));
         assert_eq!((trends[1].mean_anxiety, trends[1].mean_sleep_hours), (None, Some(8.0)));
+
+        let from_the_9th = store
+            .progress_at(at("2026-11-27T12:00:00Z"), &query(Some("2026-11-09"), None, "Asia/Tokyo"))
+            .unwrap()
+            .trends;
+        let rolling: Vec<_> = from_the_9th.iter().map(|d| (d.date.as_str(), d.rolling_valence_7d)).collect();
+        assert_eq!(rolling, [("2026-11-09", 2.5), ("2026-11-10", 2.0)], "the week before the range still counts");
     }
 
     #[test]

@@ -116,8 +116,8 @@ fn flag(systolic: Option<i32>, diastolic: Option<i32>) -> Option<VitalsFlag> {
     let very_high = systolic.is_some_and(|s| s >= CRISIS_SYSTOLIC) || diastolic.is_some_and(|d| d >= CRISIS_DIASTOLIC);
     very_high.then(|| VitalsFlag {
         title: "Very high blood pressure".to_string(),
-        message: "This reading is 180/120 mm Hg or higher. Wait a few minutes and measure again; if it is still \
-                  this high, contact your clinic now. If you also have chest pain, shortness of breath, back pain, \
+        message: "The top number is 180 or higher, or the bottom number is 120 or higher. Wait a few minutes \
+                  and measure again; if it is still this high, contact your clinic now. If you also have chest pain, shortness of breath, back pain, \
                   numbness or weakness, a change in vision or difficulty speaking, call your local emergency \
                   number now."
             .to_string(),
