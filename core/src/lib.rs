@@ -7,12 +7,17 @@
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("waymark_core");
 
+pub mod course;
 pub mod journal;
 pub mod measures;
 pub mod safety;
 pub mod store;
 pub mod time;
 
+pub use course::{
+    Appointment, AppointmentDraft, AppointmentKind, AppointmentStatus, CareItem, CareItemKind, Course, CourseDraft,
+    CourseError, CourseTemplate,
+};
 pub use journal::{
     CheckIn, CheckInDraft, DayValence, EmotionLabel, JournalError, JournalPage, JournalQuery, LifeArea, SearchHit,
     SnippetPart, TodayView,

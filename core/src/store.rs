@@ -24,8 +24,11 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const PLAINTEXT_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// Migrations in order; the position (1-based) is the schema version.
-const MIGRATIONS: &[&str] =
-    &[include_str!("../migrations/0001_journal.sql"), include_str!("../migrations/0002_measures.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_journal.sql"),
+    include_str!("../migrations/0002_measures.sql"),
+    include_str!("../migrations/0003_course.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
