@@ -39,3 +39,14 @@ CREATE TABLE checklist_item (
     checked_at     INTEGER NOT NULL,
     PRIMARY KEY (appointment_id, item)
 );
+
+-- The patient's reminder settings: one row, absent until changed.
+-- Quiet hours are minutes after local midnight; equal start and end mean none.
+CREATE TABLE reminder_settings (
+    id                  INTEGER PRIMARY KEY CHECK (id = 1),
+    appointment_offsets TEXT    NOT NULL,
+    quiet_start_minute  INTEGER NOT NULL CHECK (quiet_start_minute BETWEEN 0 AND 1439),
+    quiet_end_minute    INTEGER NOT NULL CHECK (quiet_end_minute BETWEEN 0 AND 1439),
+    max_pending         INTEGER NOT NULL CHECK (max_pending BETWEEN 1 AND 1000),
+    measures            INTEGER NOT NULL CHECK (measures IN (0, 1))
+);

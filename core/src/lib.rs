@@ -10,6 +10,7 @@ uniffi::setup_scaffolding!("waymark_core");
 pub mod course;
 pub mod journal;
 pub mod measures;
+pub mod reminders;
 pub mod safety;
 pub mod store;
 pub mod time;

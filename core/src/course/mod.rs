@@ -6,7 +6,7 @@
 //! across DST changes and rule updates, and a patient who travels still sees
 //! when the clinic expects them.
 
-mod care;
+pub(crate) mod care;
 mod templates;
 
 use std::time::SystemTime;

@@ -66,7 +66,7 @@ fn last_taken(conn: &Connection, instrument: Instrument) -> rusqlite::Result<Opt
 }
 
 /// Every enabled measure and when it is due, as seen at `now` in `zone`.
-pub(super) fn due_at(conn: &Connection, now: SystemTime, tz: chrono_tz::Tz) -> rusqlite::Result<Vec<DueMeasure>> {
+pub(crate) fn due_at(conn: &Connection, now: SystemTime, tz: chrono_tz::Tz) -> rusqlite::Result<Vec<DueMeasure>> {
     let mut due = Vec::new();
     for instrument in Instrument::ALL {
         let schedule = schedule(conn, instrument)?;

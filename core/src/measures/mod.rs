@@ -3,7 +3,7 @@
 //! A PHQ-9 with an item-9 answer above 0 always comes back with a safety
 //! alert and leaves a safety event, whatever its total.
 
-mod due;
+pub(crate) mod due;
 mod forms;
 mod progress;
 mod vitals;
