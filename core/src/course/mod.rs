@@ -6,8 +6,10 @@
 //! across DST changes and rule updates, and a patient who travels still sees
 //! when the clinic expects them.
 
+mod calendar;
 pub(crate) mod care;
 mod templates;
+mod windows_zones;
 
 use std::time::SystemTime;
 
@@ -16,6 +18,7 @@ use chrono_tz::Tz;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
+pub use calendar::ImportReport;
 pub use care::{CareItem, CareItemKind};
 pub use templates::CourseTemplate;
 
@@ -47,6 +50,10 @@ pub enum CourseError {
     AppointmentNotFound { id: String },
     #[error("the appointment {id} is {status}; only a scheduled or missed one can be changed")]
     NotChangeable { id: String, status: String },
+    #[error("line {line} of the calendar file: {reason}; nothing was imported")]
+    InvalidCalendar { line: u32, reason: String },
+    #[error("the calendar file could not be read ({reason}); nothing was imported")]
+    UnreadableCalendar { reason: String },
     #[error("\"{item}\" is not on this appointment's checklist")]
     NotOnChecklist { item: String },
     #[error(transparent)]

@@ -371,7 +371,7 @@ fn fnv1a(parts: &[&[u8]]) -> u64 {
         .fold(0xcbf2_9ce4_8422_2325, |hash, &byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }
 
-fn read_settings(conn: &Connection) -> rusqlite::Result<ReminderSettings> {
+pub(crate) fn read_settings(conn: &Connection) -> rusqlite::Result<ReminderSettings> {
     let stored = conn
         .prepare_cached(
             "SELECT appointment_offsets, quiet_start_minute, quiet_end_minute, max_pending, measures \

@@ -1,0 +1,171 @@
+use super::*;
+use crate::course::{Appointment, AppointmentKind, AppointmentStatus};
+use crate::journal::tests::{at, open_store};
+
+const GOOGLE: &str = include_str!("../../../tests/fixtures/calendar/google.ics");
+const APPLE: &str = include_str!("../../../tests/fixtures/calendar/apple.ics");
+const OUTLOOK: &str = include_str!("../../../tests/fixtures/calendar/outlook.ics");
+const UPDATE: &str = include_str!("../../../tests/fixtures/calendar/update.ics");
+
+fn now() -> SystemTime {
+    at("2026-11-27T12:00:00Z")
+}
+
+fn by_title<'a>(appointments: &'a [Appointment], title: &str) -> Vec<&'a Appointment> {
+    appointments.iter().filter(|a| a.title == title).collect()
+}
+
+#[test]
+fn a_google_file_with_a_recurring_event_and_an_exception_imports() {
+    let (_dir, store) = open_store();
+    let report = store.import_calendar(GOOGLE, "UTC", now()).unwrap();
+    assert_eq!(report, ImportReport { added: 4, ..Default::default() });
+    let all = store.appointments().unwrap();
+    let dose = by_title(&all, "Esketamine treatment")[0];
+    assert_eq!(
+        (dose.kind, dose.zone.as_str(), dose.local_start.as_str()),
+        (AppointmentKind::Dosing, "America/New_York", "2026-12-01T09:00:00")
+    );
+    assert_eq!((dose.starts_at, dose.duration_minutes), (at("2026-12-01T14:00:00Z"), 120));
+    assert_eq!(dose.place, "Riverside Clinic, 12 Main St, Suite 4");
+    assert!(
+        dose.notes.starts_with("Esketamine session.\nNo food for 2 hours before, no drinks for 30 minutes"),
+        "{}",
+        dose.notes
+    );
+    let integration: Vec<&str> =
+        by_title(&all, "Integration session with Dr. Ames").iter().map(|a| a.local_start.as_str()).collect();
+    assert_eq!(
+        integration,
+        ["2026-12-08T14:00:00", "2026-12-15T14:00:00", "2026-12-29T14:00:00"],
+        "the EXDATE is skipped"
+    );
+    assert!(by_title(&all, "Integration session with Dr. Ames").iter().all(|a| a.kind == AppointmentKind::Integration));
+}
+
+#[test]
+fn an_apple_file_with_utc_and_duration_times_imports_in_the_course_zone() {
+    let (_dir, store) = open_store();
+    crate::course::tests::start(&store, crate::course::CourseTemplate::Custom, "2026-10-01T09:00", "Europe/London");
+    store.import_calendar(APPLE, "UTC", now()).unwrap();
+    let all = store.appointments().unwrap();
+    let first = by_title(&all, "Ketamine infusion 1 of 6")[0];
+    let second = by_title(&all, "Ketamine infusion 2 of 6")[0];
+    assert_eq!(
+        (first.starts_at, second.starts_at),
+        (at("2026-10-23T07:30:00Z"), at("2026-10-27T08:30:00Z")),
+        "across the end of BST"
+    );
+    let check = by_title(&all, "Blood pressure check")[0];
+    assert_eq!((check.kind, check.duration_minutes), (AppointmentKind::MedicalCheck, 45));
+    assert_eq!((check.zone.as_str(), check.local_start.as_str()), ("Europe/London", "2026-10-29T17:00:00"));
+    assert!(all.iter().all(|a| a.course_id.is_some()), "imported sessions join the current course");
+}
+
+#[test]
+fn an_outlook_file_with_windows_zone_names_and_crlf_imports() {
+    let (_dir, store) = open_store();
+    store.import_calendar(OUTLOOK, "UTC", now()).unwrap();
+    let all = store.appointments().unwrap();
+    assert_eq!(all.len(), 1);
+    let prep = &all[0];
+    assert_eq!((prep.kind, prep.zone.as_str()), (AppointmentKind::Preparation, "America/New_York"));
+    assert_eq!(prep.starts_at, at("2026-12-03T15:00:00Z"));
+    assert_eq!(prep.place, "Room 2, Northside Therapy");
+    assert!(prep.notes.contains("talk about intentions"), "{}", prep.notes);
+}
+
+#[test]
+fn a_higher_sequence_updates_and_a_cancelled_occurrence_is_cancelled() {
+    let (_dir, store) = open_store();
+    store.import_calendar(GOOGLE, "UTC", now()).unwrap();
+    let report = store.import_calendar(UPDATE, "UTC", now()).unwrap();
+    assert_eq!(report, ImportReport { updated: 1, cancelled: 1, ..Default::default() });
+    let all = store.appointments().unwrap();
+    let dose = by_title(&all, "Esketamine treatment")[0];
+    assert_eq!(dose.local_start, "2026-12-02T10:00:00");
+    let cancelled: Vec<_> =
+        all.iter().filter(|a| a.status == AppointmentStatus::Cancelled).map(|a| a.local_start.as_str()).collect();
+    assert_eq!(cancelled, ["2026-12-15T14:00:00"]);
+    assert_eq!(
+        store.import_calendar(GOOGLE, "UTC", now()).unwrap(),
+        ImportReport { unchanged: 4, ..Default::default() },
+        "an older SEQUENCE changes nothing"
+    );
+    assert_eq!(
+        store.import_calendar(UPDATE, "UTC", now()).unwrap(),
+        ImportReport { unchanged: 2, ..Default::default() },
+        "importing twice is idempotent"
+    );
+}
+
+#[test]
+fn malformed_files_import_nothing_and_name_the_line() {
+    let missing_start = GOOGLE.replace("DTSTART;TZID=America/New_York:20261201T090000\n", "");
+    let unknown_zone =
+        GOOGLE.replace("DTSTART;TZID=America/New_York:20261208T140000", "DTSTART;TZID=Mars/Olympus:20261208T140000");
+    let broken_line = GOOGLE.replace("SUMMARY:Esketamine treatment", "SUMMARY Esketamine treatment");
+    let cut_short = &GOOGLE[..GOOGLE.find("END:VCALENDAR").unwrap()];
+    let cases = [
+        (missing_start.as_str(), 26, "no DTSTART"),
+        (unknown_zone.as_str(), 47, "Mars/Olympus"),
+        (broken_line.as_str(), 38, "not a calendar line"),
+        (cut_short, 57, "ends inside BEGIN:VCALENDAR"),
+    ];
+    for (ics, expected_line, reason) in cases {
+        let (_dir, store) = open_store();
+        store.import_calendar(APPLE, "UTC", now()).unwrap();
+        let before = store.appointments().unwrap();
+        match store.import_calendar(ics, "UTC", now()) {
+            Err(CourseError::InvalidCalendar { line, reason: why }) => {
+                assert_eq!(line, expected_line, "{why}");
+                assert!(why.contains(reason), "{why}");
+            }
+            other => panic!("expected InvalidCalendar for {reason}, got {other:?}"),
+        }
+        assert_eq!(store.appointments().unwrap(), before, "nothing changed");
+    }
+}
+
+#[test]
+fn exported_files_carry_alarms_and_round_trip() {
+    let (_dir, store) = open_store();
+    for file in [GOOGLE, APPLE, OUTLOOK] {
+        store.import_calendar(file, "UTC", now()).unwrap();
+    }
+    store.cancel_appointment(&by_title(&store.appointments().unwrap(), "Blood pressure check")[0].id).unwrap();
+    let exported = store.export_calendar().unwrap();
+    assert!(
+        exported.contains("BEGIN:VALARM")
+            && exported.contains("ACTION:DISPLAY")
+            && exported.contains("TRIGGER:-PT86400S"),
+        "{exported}"
+    );
+    assert!(exported.contains("STATUS:CANCELLED"));
+    assert!(exported.lines().all(|line| line.len() <= 75), "lines are folded");
+
+    let (_other, copy) = open_store();
+    copy.import_calendar(&exported, "UTC", now()).unwrap();
+    let summary = |store: &Store| {
+        let mut rows: Vec<_> = store
+            .appointments()
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.starts_at, a.title, a.kind, a.duration_minutes, a.place, a.notes, a.status))
+            .collect();
+        rows.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        rows
+    };
+    assert_eq!(summary(&copy), summary(&store));
+}
+
+#[test]
+fn durations_and_zone_names_parse_as_calendars_write_them() {
+    assert_eq!(duration_minutes("PT1H30M"), Some(90));
+    assert_eq!(duration_minutes("P1D"), Some(1440));
+    assert_eq!(duration_minutes("-P0DT0H30M0S"), Some(-30));
+    assert_eq!(duration_minutes("1 hour"), None);
+    assert_eq!(resolve_zone("\"Eastern Standard Time\"").map(|z| z.name()), Some("America/New_York"));
+    assert_eq!(resolve_zone("/mozilla.org/20050126_1/Europe/Berlin").map(|z| z.name()), Some("Europe/Berlin"));
+    assert_eq!(resolve_zone("Atlantis"), None);
+}
