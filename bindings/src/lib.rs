@@ -11,8 +11,9 @@ use std::time::SystemTime;
 use waymark_core::measures::{self, Assessment, AssessmentDraft, AssessmentFilter, DueMeasure, Form, Instrument};
 use waymark_core::measures::{MeasureError, MeasureSchedule, Progress, ProgressQuery, VitalsDraft, VitalsReading};
 use waymark_core::{
-    CheckIn, CheckInDraft, JournalError, JournalPage, JournalQuery, SafetyEvent, SearchHit, Store, StoreError,
-    TodayView,
+    Appointment, AppointmentDraft, CareItem, CareItemKind, CheckIn, CheckInDraft, Course, CourseDraft, CourseError,
+    CourseOverview, ImportReport, JournalError, JournalPage, JournalQuery, PlannedNotification, Reconciliation,
+    ReminderError, ReminderSettings, SafetyEvent, SearchHit, Store, StoreError, TodayView,
 };
 
 uniffi::setup_scaffolding!("waymark");
@@ -128,5 +129,104 @@ impl Waymark {
         to: Option<SystemTime>,
     ) -> Result<Vec<SafetyEvent>, StoreError> {
         self.store.safety_events(from, to)
+    }
+
+    /// Starts a course from a template; its sessions are scheduled from the first one.
+    pub fn start_course(&self, draft: CourseDraft) -> Result<Course, CourseError> {
+        self.store.start_course(&draft)
+    }
+
+    /// Sets the course's fasting times in minutes before each dose; `None` removes a rule.
+    pub fn set_fasting(
+        &self,
+        course_id: String,
+        no_food_before_minutes: Option<u32>,
+        no_liquids_before_minutes: Option<u32>,
+    ) -> Result<Course, CourseError> {
+        self.store.set_fasting(&course_id, no_food_before_minutes, no_liquids_before_minutes)
+    }
+
+    /// The course screen: next, upcoming and past sessions with their care plans.
+    pub fn course_overview(&self, now: SystemTime, device_zone: String) -> Result<CourseOverview, CourseError> {
+        self.store.course_overview(now, &device_zone)
+    }
+
+    pub fn add_appointment(&self, draft: AppointmentDraft) -> Result<Appointment, CourseError> {
+        self.store.add_appointment(&draft)
+    }
+
+    /// Moves a session to a new local time, in its own zone unless `zone` is given.
+    pub fn move_appointment(
+        &self,
+        id: String,
+        local_start: String,
+        zone: Option<String>,
+    ) -> Result<Appointment, CourseError> {
+        self.store.move_appointment(&id, &local_start, zone.as_deref())
+    }
+
+    pub fn cancel_appointment(&self, id: String) -> Result<Appointment, CourseError> {
+        self.store.cancel_appointment(&id)
+    }
+
+    /// Marks a session done (now when `at` is `None`), which starts its after-session window.
+    pub fn mark_appointment_done(&self, id: String, at: Option<SystemTime>) -> Result<Appointment, CourseError> {
+        self.store.mark_appointment_done(&id, at)
+    }
+
+    pub fn mark_appointment_missed(&self, id: String) -> Result<Appointment, CourseError> {
+        self.store.mark_appointment_missed(&id)
+    }
+
+    pub fn delete_appointment(&self, id: String) -> Result<(), CourseError> {
+        self.store.delete_appointment(&id)
+    }
+
+    /// Ticks or unticks a dosing session's checklist item; returns its care plan.
+    pub fn set_checklist_item(
+        &self,
+        appointment_id: String,
+        item: CareItemKind,
+        checked: bool,
+    ) -> Result<Vec<CareItem>, CourseError> {
+        self.store.set_checklist_item(&appointment_id, item, checked)
+    }
+
+    /// Imports a clinic's .ics file, all or nothing.
+    pub fn import_calendar(&self, ics: String, default_zone: String) -> Result<ImportReport, CourseError> {
+        self.store.import_calendar(&ics, &default_zone, SystemTime::now())
+    }
+
+    /// The course as an .ics file with display alarms.
+    pub fn export_calendar(&self) -> Result<String, CourseError> {
+        self.store.export_calendar()
+    }
+
+    pub fn reminder_settings(&self) -> Result<ReminderSettings, ReminderError> {
+        self.store.reminder_settings()
+    }
+
+    pub fn set_reminder_settings(&self, settings: ReminderSettings) -> Result<(), ReminderError> {
+        self.store.set_reminder_settings(&settings)
+    }
+
+    /// The notifications that should be pending at `now`; `max_pending` overrides the setting.
+    pub fn plan_notifications(
+        &self,
+        now: SystemTime,
+        device_zone: String,
+        max_pending: Option<u32>,
+    ) -> Result<Vec<PlannedNotification>, ReminderError> {
+        self.store.plan_notifications(now, &device_zone, max_pending)
+    }
+
+    /// What to schedule and cancel so the phone, holding `os_pending_ids`, matches the plan.
+    pub fn reconcile_notifications(
+        &self,
+        now: SystemTime,
+        device_zone: String,
+        os_pending_ids: Vec<String>,
+    ) -> Result<Reconciliation, ReminderError> {
+        self.store.reconcile_notifications(now, &device_zone, &os_pending_ids)
     }
 }

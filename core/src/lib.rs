@@ -16,8 +16,8 @@ pub mod store;
 pub mod time;
 
 pub use course::{
-    Appointment, AppointmentDraft, AppointmentKind, AppointmentStatus, CareItem, CareItemKind, Course, CourseDraft,
-    CourseError, CourseTemplate,
+    Appointment, AppointmentDraft, AppointmentKind, AppointmentStatus, AppointmentView, CareItem, CareItemKind, Course,
+    CourseDraft, CourseError, CourseOverview, CourseTemplate, ImportReport,
 };
 pub use journal::{
     CheckIn, CheckInDraft, DayValence, EmotionLabel, JournalError, JournalPage, JournalQuery, LifeArea, SearchHit,
@@ -27,5 +27,6 @@ pub use measures::{
     Answer, Assessment, AssessmentDraft, AssessmentFilter, DueMeasure, Form, Instrument, MeasureError, MeasureSchedule,
     Progress, ProgressQuery, Severity, VitalsDraft, VitalsReading,
 };
+pub use reminders::{NotificationKind, PlannedNotification, Reconciliation, ReminderError, ReminderSettings};
 pub use safety::{SafetyAlert, SafetyAlertKind, SafetyEvent};
 pub use store::{Store, StoreError};

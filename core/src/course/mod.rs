@@ -8,6 +8,7 @@
 
 mod calendar;
 pub(crate) mod care;
+mod overview;
 mod templates;
 mod windows_zones;
 
@@ -20,6 +21,7 @@ use serde::Serialize;
 
 pub use calendar::ImportReport;
 pub use care::{CareItem, CareItemKind};
+pub use overview::{AppointmentView, CourseOverview};
 pub use templates::CourseTemplate;
 
 use crate::store::{Store, StoreError};
