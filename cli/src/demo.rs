@@ -7,7 +7,9 @@ use std::time::SystemTime;
 use chrono::{Days, NaiveTime, TimeZone};
 use waymark_core::measures::{Answer, Instrument, ProgressQuery};
 use waymark_core::time::{local_date, parse_zone};
-use waymark_core::{AssessmentDraft, CheckInDraft, EmotionLabel as E, LifeArea as A, VitalsDraft};
+use waymark_core::{
+    AssessmentDraft, CheckInDraft, CourseDraft, CourseTemplate, EmotionLabel as E, LifeArea as A, Store, VitalsDraft,
+};
 
 use crate::{profile, render, Failure};
 
@@ -88,17 +90,21 @@ pub fn run(data_dir: Option<&Path>, zone: &str) -> Result<(), Failure> {
     for reading in session_vitals(now, zone) {
         store.add_vitals(&reading)?;
     }
+    let done = esketamine_course(&store, now, zone)?;
     println!(
-        "Seeded {} check-ins, {} PHQ-9 and GAD-7 results and {} blood pressures over {DAYS} days into {}",
+        "Seeded {} check-ins, {} PHQ-9 and GAD-7 results and {} blood pressures over {DAYS} days, and an esketamine \
+         course with {done} sessions done, into {}",
         drafts.len(),
         results.len(),
         READINGS.len(),
         dir.display()
     );
-    println!("Explore it with: waymark --data-dir {} journal list (or progress)\n", dir.display());
+    println!("Explore it with: waymark --data-dir {} journal list (or progress, course show)\n", dir.display());
     render::today(&store.today(zone)?, false);
     println!();
     render::progress(&store.progress(&ProgressQuery { from: None, to: None, zone: zone.to_string() })?, false);
+    println!();
+    render::overview(&store.course_overview(now, zone)?, false);
     Ok(())
 }
 
@@ -125,6 +131,28 @@ fn month_of_checkins(now: SystemTime, zone: &str) -> Vec<CheckInDraft> {
         }
     }
     drafts
+}
+
+/// Days since the demo course's first session.
+const COURSE_START_DAYS: u64 = 15;
+
+/// Starts an esketamine course two weeks ago and marks the sessions that are over as done.
+fn esketamine_course(store: &Store, now: SystemTime, zone: &str) -> Result<u32, Failure> {
+    let tz = parse_zone(zone).expect("the CLI passes a known zone");
+    let first = local_date(now, tz) - Days::new(COURSE_START_DAYS);
+    let draft = CourseDraft {
+        template: CourseTemplate::Esketamine,
+        first_session: format!("{first}T10:00"),
+        zone: zone.to_string(),
+        place: "Riverside Clinic".to_string(),
+    };
+    store.start_course(&draft)?;
+    let mut done = 0;
+    for session in store.appointments()?.into_iter().filter(|s| s.ends_at() < now) {
+        store.mark_appointment_done(&session.id, Some(session.ends_at()))?;
+        done += 1;
+    }
+    Ok(done)
 }
 
 /// `days_back` days before today at `hour` local time, if that time exists.

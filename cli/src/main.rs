@@ -3,6 +3,7 @@
 //! Exit codes: 0 done, 2 invalid input (one line on stderr, nothing written),
 //! 1 any other failure.
 
+mod course;
 mod demo;
 mod measures;
 mod profile;
@@ -15,7 +16,10 @@ use std::time::SystemTime;
 use chrono::{DateTime, Days, NaiveDate};
 use clap::{Args, Parser, Subcommand};
 use waymark_core::time::{parse_zone, start_of_day};
-use waymark_core::{CheckInDraft, EmotionLabel, JournalError, JournalQuery, LifeArea, MeasureError, Store, StoreError};
+use waymark_core::{
+    CheckInDraft, CourseError, EmotionLabel, JournalError, JournalQuery, LifeArea, MeasureError, ReminderError, Store,
+    StoreError,
+};
 
 #[derive(Parser)]
 #[command(name = "waymark", version, about = "A private companion for ketamine-assisted treatment.")]
@@ -43,7 +47,19 @@ enum Command {
     Vitals(measures::VitalsArgs),
     /// Scores against your baseline, response and remission, and check-in trends.
     Progress(measures::ProgressArgs),
-    /// Seed a month of sample check-ins and measures into a fresh profile and show them.
+    /// Start a treatment course, see it, and set its fasting times.
+    #[command(subcommand)]
+    Course(course::CourseCommand),
+    /// Add, move, cancel and finish sessions, and tick their checklists.
+    #[command(subcommand)]
+    Appointment(course::AppointmentCommand),
+    /// The notifications the phone should have pending.
+    #[command(subcommand)]
+    Reminders(course::RemindersCommand),
+    /// Calendar files (.ics) in and out.
+    #[command(subcommand)]
+    Calendar(course::CalendarCommand),
+    /// Seed a month of check-ins, measures and a course into a fresh profile and show them.
     Demo,
 }
 
@@ -186,6 +202,25 @@ impl From<MeasureError> for Failure {
     }
 }
 
+impl From<CourseError> for Failure {
+    fn from(error: CourseError) -> Self {
+        match error {
+            CourseError::Store(store) => store.into(),
+            other => Failure::input(other.to_string()),
+        }
+    }
+}
+
+impl From<ReminderError> for Failure {
+    fn from(error: ReminderError) -> Self {
+        match error {
+            ReminderError::Store(store) => store.into(),
+            ReminderError::Course(course) => course.into(),
+            other => Failure::input(other.to_string()),
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -241,6 +276,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Assess(command) => measures::assess(command, &data_dir, &zone)?,
         Command::Vitals(args) => measures::vitals(args, &data_dir, &zone)?,
         Command::Progress(args) => measures::progress(args, &profile::open_existing(&data_dir)?, &zone)?,
+        Command::Course(command) => course::course(command, &data_dir, &zone)?,
+        Command::Appointment(command) => course::appointment(command, &data_dir, &zone)?,
+        Command::Reminders(command) => course::reminders(command, &profile::open_existing(&data_dir)?, &zone)?,
+        Command::Calendar(command) => course::calendar(command, &data_dir, &zone)?,
         Command::Demo => demo::run(cli.data_dir.as_deref(), &zone)?,
     }
     Ok(())

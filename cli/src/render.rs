@@ -6,7 +6,10 @@ use chrono::DateTime;
 use serde::Serialize;
 use waymark_core::measures::{InstrumentProgress, MeasureSchedule, Outcome, OutcomeStatus};
 use waymark_core::time::{parse_zone, rfc3339};
-use waymark_core::{Assessment, CheckIn, DueMeasure, Progress, SearchHit, TodayView, VitalsReading};
+use waymark_core::{
+    AppointmentView, Assessment, CareItem, CheckIn, CourseOverview, DueMeasure, PlannedNotification, Progress,
+    SearchHit, TodayView, VitalsReading,
+};
 
 fn json<T: Serialize + ?Sized>(value: &T) {
     println!("{}", serde_json::to_string_pretty(value).expect("journal types serialise"));
@@ -289,4 +292,59 @@ pub fn progress(progress: &Progress, as_json: bool) {
         println!("Safety alerts in this range: {}", progress.safety_events.len());
     }
     due(&progress.due, &progress.zone, false);
+}
+
+fn appointment_line(view: &AppointmentView) -> String {
+    let a = &view.appointment;
+    let place = if a.place.is_empty() { String::new() } else { format!(" @ {}", a.place) };
+    format!("{}  {:<9}  {}{place}  {}", view.local_time, a.status.as_str(), a.title, a.id)
+}
+
+pub fn care(items: &[CareItem]) {
+    for item in items {
+        let mark = if item.checked { "[x]" } else { "[ ]" };
+        let from = item.from.map(|at| format!(" (from {})", rfc3339::format(at))).unwrap_or_default();
+        println!("    {mark} {}{from}: {}", item.title, item.detail);
+    }
+}
+
+pub fn overview(overview: &CourseOverview, as_json: bool) {
+    if as_json {
+        return json(overview);
+    }
+    match &overview.course {
+        Some(course) => println!("{} ({}), {} sessions done", course.title, course.zone, overview.done),
+        None => {
+            println!("No course yet: `waymark course start --template esketamine --first 2026-12-01T09:00` starts one.")
+        }
+    }
+    if let Some(next) = &overview.next {
+        println!("Next: {}", appointment_line(next));
+        care(&next.care);
+    }
+    if overview.upcoming.len() > 1 {
+        println!("Then:");
+        for view in &overview.upcoming[1..] {
+            println!("  {}", appointment_line(view));
+        }
+    }
+    if !overview.past.is_empty() {
+        println!("Past:");
+        for view in &overview.past {
+            println!("  {}", appointment_line(view));
+        }
+    }
+}
+
+pub fn plan(plan: &[PlannedNotification], as_json: bool) {
+    if as_json {
+        return json(plan);
+    }
+    if plan.is_empty() {
+        println!("Nothing to remind.");
+    }
+    for notification in plan {
+        let exact = if notification.exact { "exact" } else { "window" };
+        println!("{}  {:<6}  {}: {}", notification.local_time, exact, notification.title, notification.body);
+    }
 }

@@ -178,6 +178,9 @@ fn demo_seeds_a_fresh_profile_and_refuses_a_used_one() {
     assert!(out.contains("Seeded") && out.contains("Last 7 days"), "{out}");
     let entries = profile.json(&["journal", "list", "--limit", "500", "--json"]);
     assert!(entries.as_array().unwrap().len() >= 27);
+    let course = profile.json(&["course", "show", "--json"]);
+    assert!(course["done"].as_u64().unwrap() >= 4, "{course}");
+    assert!(!course["upcoming"].as_array().unwrap().is_empty() && course["next"].is_object());
     let again = profile.run(&["demo"]);
     assert_eq!(again.status.code(), Some(2));
 }

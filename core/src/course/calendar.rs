@@ -468,8 +468,7 @@ fn export_event(appointment: &super::Appointment, settings: &ReminderSettings) -
     };
     if appointment.status == AppointmentStatus::Scheduled {
         for &offset in &settings.appointment_offsets_minutes {
-            let description = format!("{} at {}", appointment.title, time::rfc3339::format(appointment.starts_at));
-            event.alarm(Alarm::display(&description, -chrono::Duration::minutes(i64::from(offset))));
+            event.alarm(Alarm::display(&appointment.title, -chrono::Duration::minutes(i64::from(offset))));
         }
     }
     event.done()

@@ -233,6 +233,15 @@ fn check_text(field: &str, text: &str) -> Result<(), CourseError> {
     Ok(())
 }
 
+impl CourseDraft {
+    /// Checks the draft without saving it.
+    pub fn check(&self) -> Result<(), CourseError> {
+        parse_local(&self.first_session)?;
+        zone(&self.zone)?;
+        check_text("place", &self.place)
+    }
+}
+
 impl AppointmentDraft {
     /// Checks the draft without saving it; returns its local time, canonical.
     pub fn check(&self) -> Result<String, CourseError> {
@@ -356,9 +365,8 @@ fn insert_appointment(
 impl Store {
     /// Starts a course from `draft.template`, with its sessions scheduled from the first one.
     pub fn start_course(&self, draft: &CourseDraft) -> Result<Course, CourseError> {
+        draft.check()?;
         let first = parse_local(&draft.first_session)?;
-        zone(&draft.zone)?;
-        check_text("place", &draft.place)?;
         let template = draft.template;
         let fasting = template.fasting();
         let now = time::to_millis(SystemTime::now());
