@@ -451,6 +451,7 @@ fn export_event(appointment: &super::Appointment, settings: &ReminderSettings) -
     let mut event = icalendar::Event::new();
     event
         .uid(&uid)
+        .sequence(appointment.calendar_sequence.unwrap_or(0))
         .summary(&appointment.title)
         .starts(time::to_utc(appointment.starts_at))
         .ends(time::to_utc(appointment.ends_at()))

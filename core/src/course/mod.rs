@@ -184,8 +184,9 @@ pub struct Appointment {
     /// When it was marked done, which starts its after-session window.
     #[serde(with = "rfc3339::option")]
     pub done_at: Option<SystemTime>,
-    /// The calendar UID when it came from an imported file.
+    /// The calendar UID and SEQUENCE when it came from an imported file; `None` when it is the patient's own.
     pub calendar_uid: Option<String>,
+    pub calendar_sequence: Option<u32>,
 }
 
 impl Appointment {
@@ -281,7 +282,7 @@ fn read_course(row: &rusqlite::Row<'_>) -> rusqlite::Result<Course> {
 }
 
 const APPOINTMENT_COLUMNS: &str = "id, course_id, kind, title, local_start, zone, duration_minutes, place, notes, \
-                                   status, done_at, ics_uid";
+                                   status, done_at, ics_uid, ics_sequence";
 
 fn conversion_error(column: usize, error: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(error))
@@ -308,6 +309,7 @@ fn read_appointment(row: &rusqlite::Row<'_>) -> rusqlite::Result<Appointment> {
         status: AppointmentStatus::from_stored(&row.get::<_, String>(9)?).ok_or_else(damaged(9))?,
         done_at: row.get::<_, Option<i64>>(10)?.map(time::from_millis),
         calendar_uid: row.get(11)?,
+        calendar_sequence: row.get(12)?,
     })
 }
 

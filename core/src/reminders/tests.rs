@@ -22,6 +22,7 @@ fn appointment(id: &str, local: &str, zone: &str, kind: AppointmentKind) -> Appo
         status: AppointmentStatus::Scheduled,
         done_at: None,
         calendar_uid: None,
+        calendar_sequence: None,
     }
 }
 

@@ -83,7 +83,8 @@ fn a_higher_sequence_updates_and_a_cancelled_occurrence_is_cancelled() {
     assert_eq!(report, ImportReport { updated: 1, cancelled: 1, ..Default::default() });
     let all = store.appointments().unwrap();
     let dose = by_title(&all, "Esketamine treatment")[0];
-    assert_eq!(dose.local_start, "2026-12-02T10:00:00");
+    assert_eq!((dose.local_start.as_str(), dose.calendar_sequence), ("2026-12-02T10:00:00", Some(1)));
+    assert_eq!(dose.calendar_uid.as_deref(), Some("7kukuqrfedlm2f9t2bpe6l0kq4@google.com"));
     let cancelled: Vec<_> =
         all.iter().filter(|a| a.status == AppointmentStatus::Cancelled).map(|a| a.local_start.as_str()).collect();
     assert_eq!(cancelled, ["2026-12-15T14:00:00"]);
