@@ -121,16 +121,11 @@ pub enum CalendarCommand {
 }
 
 fn kind(name: &str) -> Result<AppointmentKind, Failure> {
-    match name.replace('-', "_").to_ascii_lowercase().as_str() {
-        "dosing" => Ok(AppointmentKind::Dosing),
-        "preparation" => Ok(AppointmentKind::Preparation),
-        "integration" => Ok(AppointmentKind::Integration),
-        "medical_check" => Ok(AppointmentKind::MedicalCheck),
-        "other" => Ok(AppointmentKind::Other),
-        _ => Err(Failure::input(format!(
+    AppointmentKind::from_stored(name).ok_or_else(|| {
+        Failure::input(format!(
             "\"{name}\" is not a kind of session; use dosing, preparation, integration, medical-check or other"
-        ))),
-    }
+        ))
+    })
 }
 
 fn care_item(name: &str) -> Result<CareItemKind, Failure> {

@@ -26,7 +26,9 @@ CREATE TABLE appointment (
     status           TEXT    NOT NULL CHECK (status IN ('scheduled', 'done', 'missed', 'cancelled')),
     done_at          INTEGER,
     ics_uid          TEXT    UNIQUE,
-    ics_sequence     INTEGER,
+    ics_sequence     INTEGER CHECK (ics_sequence BETWEEN 0 AND 4294967295),
+    -- 1 when a RECURRENCE-ID override gave it, which beats its series at the same SEQUENCE.
+    ics_override     INTEGER NOT NULL DEFAULT 0 CHECK (ics_override IN (0, 1)),
     created_at       INTEGER NOT NULL,
     updated_at       INTEGER NOT NULL,
     deleted_at       INTEGER

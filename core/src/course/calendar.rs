@@ -8,9 +8,10 @@
 //! Export writes every appointment in UTC, so no VTIMEZONE is needed, with
 //! display alarms at the patient's reminder offsets.
 
+use std::collections::{HashMap, HashSet};
 use std::time::SystemTime;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use icalendar::parser::{read_calendar, Component as Parsed, Property};
 use icalendar::{Alarm, Component, EventLike, EventStatus};
@@ -19,18 +20,24 @@ use serde::Serialize;
 
 use super::windows_zones::iana_for_windows;
 use super::{
-    all_appointments, current_course, instant_of, AppointmentKind, AppointmentStatus, CourseError, MAX_DURATION_MINUTES,
+    all_appointments, current_course, instant_of, AppointmentKind, AppointmentStatus, CourseError,
+    MAX_DURATION_MINUTES, MAX_TEXT_CHARS,
 };
 use crate::reminders::ReminderSettings;
 use crate::store::Store;
 use crate::time;
 
-/// How far past now (or past its start) a recurring event is expanded.
-const HORIZON_DAYS: u64 = 366;
-/// The most occurrences one recurring event may produce.
+/// How far before and after now a recurring event is expanded.
+const PAST_DAYS: i64 = 90;
+const FUTURE_DAYS: i64 = 366;
+/// The most occurrences one recurring event may produce in that window.
 const MAX_OCCURRENCES: u16 = 500;
+/// The most sessions one file may hold.
+const MAX_SESSIONS: usize = 5_000;
 const DEFAULT_MINUTES: u32 = 60;
 const KIND_PROPERTY: &str = "X-WAYMARK-KIND";
+/// Waymark's own exports name each session `<id>@waymark`.
+const OWN_UID_SUFFIX: &str = "@waymark";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -38,15 +45,19 @@ pub struct ImportReport {
     pub added: u32,
     pub updated: u32,
     pub cancelled: u32,
-    /// Events already imported at the same or a newer SEQUENCE.
+    /// Events already imported at the same or a newer version, deleted by the
+    /// patient, or Waymark's own sessions coming back.
     pub unchanged: u32,
 }
 
 /// One appointment an event stands for.
 #[derive(Clone)]
 struct Incoming {
+    /// The UID, or `UID/<UTC start>` for one occurrence of a recurring event.
     key: String,
-    sequence: i64,
+    /// SEQUENCE, then whether a RECURRENCE-ID override says it: an override
+    /// beats the occurrence its series makes at the same SEQUENCE.
+    version: (u32, bool),
     kind: AppointmentKind,
     title: String,
     local_start: NaiveDateTime,
@@ -55,6 +66,13 @@ struct Incoming {
     place: String,
     notes: String,
     cancelled: bool,
+}
+
+/// A recurring event's series: which occurrences it makes now.
+struct Series {
+    uid: String,
+    sequence: u32,
+    keys: HashSet<String>,
 }
 
 /// Where each top-level event starts in the file, and where its properties are.
@@ -151,25 +169,35 @@ fn resolve_zone(tzid: &str) -> Option<Tz> {
     (1..parts.len()).find_map(|skip| time::parse_zone(&parts[skip..].join("/")))
 }
 
-/// A DTSTART, DTEND, EXDATE or RECURRENCE-ID value as a local time and zone.
-/// UTC and floating times are placed in `default_zone`.
-fn when(value: &str, property: &Property<'_>, default_zone: Tz) -> Result<(NaiveDateTime, Tz), String> {
+/// A DTSTART, DTEND, EXDATE or RECURRENCE-ID value as an instant and the
+/// zone its local time is kept in. UTC and floating times use `default_zone`.
+fn when(value: &str, property: &Property<'_>, default_zone: Tz) -> Result<(SystemTime, NaiveDateTime, Tz), String> {
     let value = value.trim();
     let zone = match param(property, "TZID") {
         Some(tzid) => resolve_zone(tzid).ok_or_else(|| format!("\"{tzid}\" is not a time zone Waymark knows"))?,
         None => default_zone,
     };
-    if let Ok(date) = NaiveDate::parse_from_str(value, "%Y%m%d") {
-        return Ok((date.and_hms_opt(0, 0, 0).expect("midnight"), zone));
+    let not_a_time = || format!("\"{value}\" is not a date-time");
+    let (instant, local) = if let Ok(date) = NaiveDate::parse_from_str(value, "%Y%m%d") {
+        let local = date.and_hms_opt(0, 0, 0).expect("midnight");
+        (instant_of(local, zone), local)
+    } else if let Some(utc) = value.strip_suffix(['Z', 'z']) {
+        let utc = NaiveDateTime::parse_from_str(utc, "%Y%m%dT%H%M%S").map_err(|_| not_a_time())?;
+        let instant: SystemTime = Utc.from_utc_datetime(&utc).into();
+        (instant, time::to_utc(instant).with_timezone(&zone).naive_local())
+    } else {
+        let local = NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%S").map_err(|_| not_a_time())?;
+        (instant_of(local, zone), local)
+    };
+    Ok((instant, local, zone))
+}
+
+/// A local time Waymark can keep: the years 1900 to 9999.
+fn storable(local: NaiveDateTime, line: u32) -> Result<NaiveDateTime, CourseError> {
+    match local.year() {
+        1900..=9999 => Ok(local),
+        _ => Err(invalid(line, "sessions before 1900 or after 9999 cannot be imported")),
     }
-    if let Some(utc) = value.strip_suffix(['Z', 'z']) {
-        let local = NaiveDateTime::parse_from_str(utc, "%Y%m%dT%H%M%S")
-            .map_err(|_| format!("\"{value}\" is not a date-time"))?;
-        return Ok((Utc.from_utc_datetime(&local).with_timezone(&default_zone).naive_local(), default_zone));
-    }
-    let local =
-        NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%S").map_err(|_| format!("\"{value}\" is not a date-time"))?;
-    Ok((local, zone))
 }
 
 /// `PT1H30M`, `P1D`, `-PT15M`: minutes, or `None` if it is not a duration.
@@ -186,21 +214,24 @@ fn duration_minutes(value: &str) -> Option<i64> {
             '0'..='9' => number.push(c),
             unit => {
                 let n: i64 = std::mem::take(&mut number).parse().ok()?;
-                total += match (unit, in_time) {
-                    ('W', false) => n * 7 * 24 * 60,
-                    ('D', false) => n * 24 * 60,
-                    ('H', true) => n * 60,
-                    ('M', true) => n,
-                    ('S', true) => n / 60,
-                    _ => return None,
+                let minutes = match (unit, in_time) {
+                    ('W', false) => n.checked_mul(7 * 24 * 60),
+                    ('D', false) => n.checked_mul(24 * 60),
+                    ('H', true) => n.checked_mul(60),
+                    ('M', true) => Some(n),
+                    ('S', true) => Some(n / 60),
+                    _ => None,
                 };
+                total = total.checked_add(minutes?)?;
             }
         }
     }
     number.is_empty().then_some(sign * total)
 }
 
-/// A guess from the title, unless the file says (as Waymark's own export does).
+/// From the file when it says (as Waymark's own export does), else from
+/// explicit words in the title. Only a clear dosing word makes a dosing
+/// session, since that brings fasting and no-driving reminders.
 fn kind_of(event: &Parsed<'_>, title: &str) -> AppointmentKind {
     if let Some(kind) = property(event, KIND_PROPERTY).and_then(|p| AppointmentKind::from_stored(p.val.as_str())) {
         return kind;
@@ -209,115 +240,169 @@ fn kind_of(event: &Parsed<'_>, title: &str) -> AppointmentKind {
     let has = |words: &[&str]| words.iter().any(|word| title.contains(word));
     if has(&["integration"]) {
         AppointmentKind::Integration
-    } else if has(&["preparation", "prep session", "intake"]) {
+    } else if has(&["preparation", "prep session"]) {
         AppointmentKind::Preparation
-    } else if has(&["infusion", "esketamine", "spravato", "ketamine", "dosing", "dose"]) {
+    } else if has(&["infusion", "esketamine", "spravato", "dosing", "ketamine treatment", "ketamine session"]) {
         AppointmentKind::Dosing
-    } else if has(&["check-up", "checkup", "blood pressure", "medical", "assessment"]) {
+    } else if has(&["check-up", "checkup", "blood pressure", "medical"]) {
         AppointmentKind::MedicalCheck
     } else {
         AppointmentKind::Other
     }
 }
 
-/// The appointments one VEVENT stands for: one, or one per occurrence of its RRULE.
+fn occurrence_key(uid: &str, instant: SystemTime) -> String {
+    format!("{uid}/{}", time::to_utc(instant).format("%Y%m%dT%H%M%SZ"))
+}
+
+/// The appointments one VEVENT stands for, and its series if it recurs.
 fn incoming(
     event: &Parsed<'_>,
     lines: &EventLines,
     default_zone: Tz,
     now: SystemTime,
-) -> Result<Vec<Incoming>, CourseError> {
-    let text = |name: &str| {
-        property(event, name).map(|p| {
-            p.val
-                .as_str()
-                .replace("\\n", "\n")
-                .replace("\\N", "\n")
-                .replace("\\,", ",")
-                .replace("\\;", ";")
-                .replace("\\\\", "\\")
-        })
+) -> Result<(Vec<Incoming>, Option<Series>), CourseError> {
+    let text = |name: &str| -> Result<Option<String>, CourseError> {
+        // The parser has already undone RFC 5545 text escapes.
+        let Some(value) = property(event, name).map(|p| p.val.as_str().to_string()) else { return Ok(None) };
+        if value.chars().count() > MAX_TEXT_CHARS {
+            return Err(invalid(
+                lines.line_of(name),
+                format!("the {} is longer than {MAX_TEXT_CHARS} characters", name.to_lowercase()),
+            ));
+        }
+        Ok(Some(value))
     };
-    let uid = text("UID")
+    let uid = text("UID")?
         .filter(|uid| !uid.trim().is_empty())
         .ok_or_else(|| invalid(lines.begin, "this event has no UID"))?;
     let start = property(event, "DTSTART").ok_or_else(|| invalid(lines.begin, "this event has no DTSTART"))?;
-    let (local_start, zone) =
+    let (start_instant, local_start, zone) =
         when(start.val.as_str(), start, default_zone).map_err(|r| invalid(lines.line_of("DTSTART"), r))?;
-    let start_instant = instant_of(local_start, zone);
-    let minutes = if let Some(end) = property(event, "DTEND") {
-        let (local_end, end_zone) =
-            when(end.val.as_str(), end, zone).map_err(|r| invalid(lines.line_of("DTEND"), r))?;
-        let end = instant_of(local_end, end_zone);
-        end.duration_since(start_instant).map(|d| (d.as_secs() / 60) as i64).unwrap_or(-1)
+    let (minutes, minutes_line) = if let Some(end) = property(event, "DTEND") {
+        let (end, _, _) = when(end.val.as_str(), end, zone).map_err(|r| invalid(lines.line_of("DTEND"), r))?;
+        let minutes = end.duration_since(start_instant).map_or(-1, |d| (d.as_secs() / 60) as i64);
+        (minutes, lines.line_of("DTEND"))
     } else if let Some(duration) = property(event, "DURATION") {
-        duration_minutes(duration.val.as_str())
-            .ok_or_else(|| invalid(lines.line_of("DURATION"), "this is not a duration such as PT1H"))?
+        let line = lines.line_of("DURATION");
+        (
+            duration_minutes(duration.val.as_str())
+                .ok_or_else(|| invalid(line, "this is not a duration such as PT1H"))?,
+            line,
+        )
     } else {
-        i64::from(DEFAULT_MINUTES)
+        (i64::from(DEFAULT_MINUTES), lines.begin)
     };
     let duration_minutes = u32::try_from(minutes)
         .ok()
         .filter(|m| (1..=MAX_DURATION_MINUTES).contains(m))
-        .ok_or_else(|| invalid(lines.line_of("DTEND"), "the event must end after it starts, and within a day"))?;
+        .ok_or_else(|| invalid(minutes_line, "the event must end after it starts, and within a day"))?;
     let sequence = match property(event, "SEQUENCE") {
         Some(p) => p
             .val
             .as_str()
             .trim()
-            .parse()
+            .parse::<u32>()
             .map_err(|_| invalid(lines.line_of("SEQUENCE"), "SEQUENCE must be a whole number"))?,
         None => 0,
     };
-    let title = text("SUMMARY").unwrap_or_else(|| "Appointment".to_string());
+    let title = text("SUMMARY")?.unwrap_or_else(|| "Appointment".to_string());
     let base = Incoming {
         key: uid.clone(),
-        sequence,
+        version: (sequence, false),
         kind: kind_of(event, &title),
         title,
         local_start,
         zone,
         duration_minutes,
-        place: text("LOCATION").unwrap_or_default(),
-        notes: text("DESCRIPTION").unwrap_or_default(),
-        cancelled: text("STATUS").is_some_and(|s| s.trim().eq_ignore_ascii_case("CANCELLED")),
+        place: text("LOCATION")?.unwrap_or_default(),
+        notes: text("DESCRIPTION")?.unwrap_or_default(),
+        cancelled: text("STATUS")?.is_some_and(|s| s.trim().eq_ignore_ascii_case("CANCELLED")),
     };
-    let occurrence_key = |local: NaiveDateTime| format!("{uid}/{}", local.format("%Y%m%dT%H%M%S"));
     if let Some(recurrence) = property(event, "RECURRENCE-ID") {
-        let (local, _) =
-            when(recurrence.val.as_str(), recurrence, zone).map_err(|r| invalid(lines.line_of("RECURRENCE-ID"), r))?;
-        return Ok(vec![Incoming { key: occurrence_key(local), ..base }]);
+        let line = lines.line_of("RECURRENCE-ID");
+        let (original, _, _) = when(recurrence.val.as_str(), recurrence, zone).map_err(|r| invalid(line, r))?;
+        storable(local_start, lines.line_of("DTSTART"))?;
+        return Ok((vec![Incoming { key: occurrence_key(&uid, original), version: (sequence, true), ..base }], None));
     }
     let Some(rule) = property(event, "RRULE") else {
-        return Ok(vec![base]);
+        storable(local_start, lines.line_of("DTSTART"))?;
+        return Ok((vec![base], None));
     };
-    let mut exdates = Vec::new();
+    let mut exdates = HashSet::new();
     for exdate in properties(event, "EXDATE") {
         for value in exdate.val.as_str().split(',') {
-            let (local, ex_zone) = when(value, exdate, zone).map_err(|r| invalid(lines.line_of("EXDATE"), r))?;
-            exdates.push(instant_of(local, ex_zone));
+            let (instant, _, _) = when(value, exdate, zone).map_err(|r| invalid(lines.line_of("EXDATE"), r))?;
+            exdates.insert(instant);
         }
     }
-    let occurrences =
-        expand(local_start, zone, rule.val.as_str(), now).map_err(|r| invalid(lines.line_of("RRULE"), r))?;
-    Ok(occurrences
+    let rule_line = lines.line_of("RRULE");
+    let occurrences = expand(start_instant, zone, rule.val.as_str(), now).map_err(|r| invalid(rule_line, r))?;
+    let sessions: Vec<Incoming> = occurrences
         .into_iter()
-        .filter(|local| !exdates.contains(&instant_of(*local, zone)))
-        .map(|local| Incoming { key: occurrence_key(local), local_start: local, ..base.clone() })
-        .collect())
+        .filter(|instant| !exdates.contains(instant))
+        .map(|instant| {
+            let local = time::to_utc(instant).with_timezone(&zone).naive_local();
+            Incoming { key: occurrence_key(&uid, instant), local_start: local, ..base.clone() }
+        })
+        .collect();
+    let keys = sessions.iter().map(|s| s.key.clone()).collect();
+    Ok((sessions, Some(Series { uid, sequence, keys })))
 }
 
-/// The local start of each occurrence, up to a year past `now` or the first one.
-fn expand(first: NaiveDateTime, zone: Tz, rule: &str, now: SystemTime) -> Result<Vec<NaiveDateTime>, String> {
+/// The start of each occurrence from 90 days ago to a year ahead.
+fn expand(first: SystemTime, zone: Tz, rule: &str, now: SystemTime) -> Result<Vec<SystemTime>, String> {
     let rrule_zone = rrule::Tz::Tz(zone);
-    let start = time::to_utc(instant_of(first, zone)).with_timezone(&rrule_zone);
+    let start = time::to_utc(first).with_timezone(&rrule_zone);
     let rule: rrule::RRule<rrule::Unvalidated> =
-        rule.parse().map_err(|e| format!("this RRULE cannot be read ({e})"))?;
+        until_in_utc(rule, zone).parse().map_err(|e| format!("this RRULE cannot be read ({e})"))?;
     let set = rule.build(start).map_err(|e| format!("this RRULE cannot be used ({e})"))?;
-    let from: DateTime<Utc> = start.with_timezone(&Utc).max(time::to_utc(now));
-    let horizon = from + chrono::Duration::days(HORIZON_DAYS as i64);
-    let result = set.before(horizon.with_timezone(&rrule_zone)).all(MAX_OCCURRENCES);
-    Ok(result.dates.into_iter().map(|at| at.with_timezone(&zone).naive_local()).collect())
+    let now = time::to_utc(now);
+    let window_start = (now - chrono::Duration::days(PAST_DAYS)).with_timezone(&rrule_zone);
+    let window_end = (now + chrono::Duration::days(FUTURE_DAYS)).with_timezone(&rrule_zone);
+    let result = set.after(window_start).before(window_end).all(MAX_OCCURRENCES);
+    if result.limited {
+        return Err(format!("this RRULE makes more than {MAX_OCCURRENCES} sessions in a year and a quarter"));
+    }
+    Ok(result.dates.into_iter().map(|at| at.with_timezone(&Utc).into()).collect())
+}
+
+/// The rrule crate wants UNTIL in UTC; all-day and floating series give it as
+/// a date or a local time, which are read in the event's zone (a date until
+/// its last second).
+fn until_in_utc(rule: &str, zone: Tz) -> String {
+    let part = |part: &str| -> String {
+        let Some(value) = part.strip_prefix("UNTIL=").filter(|v| !v.ends_with(['Z', 'z'])) else {
+            return part.to_string();
+        };
+        let local = NaiveDate::parse_from_str(value, "%Y%m%d")
+            .map(|date| date.and_hms_opt(23, 59, 59).expect("a valid time"))
+            .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%S"));
+        match local {
+            Ok(local) => format!("UNTIL={}", time::to_utc(instant_of(local, zone)).format("%Y%m%dT%H%M%SZ")),
+            Err(_) => part.to_string(),
+        }
+    };
+    rule.split(';').map(part).collect::<Vec<_>>().join(";")
+}
+
+/// Within one file an override always replaces its series' occurrence (RFC
+/// 5545 §3.8.4.4), and otherwise a higher SEQUENCE beats a lower one.
+fn newest_per_key(sessions: Vec<Incoming>) -> Vec<Incoming> {
+    let beats = |new: &Incoming, old: &Incoming| (new.version.1, new.version.0) > (old.version.1, old.version.0);
+    let mut newest: Vec<Incoming> = Vec::with_capacity(sessions.len());
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for session in sessions {
+        match index.get(&session.key) {
+            Some(&at) if beats(&session, &newest[at]) => newest[at] = session,
+            Some(_) => {}
+            None => {
+                index.insert(session.key.clone(), newest.len());
+                newest.push(session);
+            }
+        }
+    }
+    newest
 }
 
 /// What an import did to one appointment.
@@ -330,25 +415,28 @@ enum Outcome {
 
 fn upsert(conn: &Connection, course_id: Option<&str>, incoming: &Incoming, now: i64) -> Result<Outcome, CourseError> {
     let local = incoming.local_start.format("%Y-%m-%dT%H:%M:%S").to_string();
-    let existing: Option<(String, Option<i64>, String)> = conn
-        .prepare_cached("SELECT id, ics_sequence, status FROM appointment WHERE ics_uid = ?1")?
-        .query_row([&incoming.key], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+    let (sequence, is_override) = incoming.version;
+    let existing: Option<(String, u32, bool, String, bool)> = conn
+        .prepare_cached(
+            "SELECT id, ics_sequence, ics_override, status, deleted_at IS NOT NULL FROM appointment WHERE ics_uid = ?1",
+        )?
+        .query_row([&incoming.key], |row| {
+            Ok((row.get(0)?, row.get::<_, Option<u32>>(1)?.unwrap_or(0), row.get(2)?, row.get(3)?, row.get(4)?))
+        })
         .optional()?;
-    // A cancellation always wins; otherwise a session already done or missed keeps that status.
-    let status = |current: Option<&str>| {
-        match (incoming.cancelled, current) {
-            (true, _) => AppointmentStatus::Cancelled,
-            (false, Some("done")) => AppointmentStatus::Done,
-            (false, Some("missed")) => AppointmentStatus::Missed,
-            _ => AppointmentStatus::Scheduled,
+    let Some((id, stored_sequence, stored_override, current, deleted)) = existing else {
+        if let Some(own) = incoming.key.split('/').next().and_then(|uid| uid.strip_suffix(OWN_UID_SUFFIX)) {
+            let exists: bool = conn
+                .prepare_cached("SELECT count(*) > 0 FROM appointment WHERE id = ?1")?
+                .query_row([own], |row| row.get(0))?;
+            if exists {
+                return Ok(Outcome::Unchanged);
+            }
         }
-        .as_str()
-    };
-    let Some((id, sequence, current)) = existing else {
         conn.prepare_cached(
             "INSERT INTO appointment (id, course_id, kind, title, local_start, zone, duration_minutes, place, notes, \
-             status, ics_uid, ics_sequence, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+             status, ics_uid, ics_sequence, ics_override, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
         )?
         .execute(params![
             uuid::Uuid::now_v7().to_string(),
@@ -360,41 +448,76 @@ fn upsert(conn: &Connection, course_id: Option<&str>, incoming: &Incoming, now: 
             incoming.duration_minutes,
             incoming.place,
             incoming.notes,
-            status(None),
+            if incoming.cancelled { "cancelled" } else { "scheduled" },
             incoming.key,
-            incoming.sequence,
+            sequence,
+            is_override,
             now
         ])?;
         return Ok(if incoming.cancelled { Outcome::Cancelled } else { Outcome::Added });
     };
-    if incoming.sequence < sequence.unwrap_or(0) {
+    // The same or an older version changes nothing, so re-importing a file
+    // keeps what the patient changed; a session they deleted stays deleted.
+    if deleted || incoming.version <= (stored_sequence, stored_override) {
         return Ok(Outcome::Unchanged);
     }
-    let changed = conn
+    // A cancellation wins; otherwise a session already done or missed keeps that status.
+    let status = match (incoming.cancelled, current.as_str()) {
+        (true, _) => AppointmentStatus::Cancelled,
+        (false, "done") => AppointmentStatus::Done,
+        (false, "missed") => AppointmentStatus::Missed,
+        _ => AppointmentStatus::Scheduled,
+    }
+    .as_str();
+    conn.prepare_cached(
+        "UPDATE appointment SET kind = ?2, title = ?3, local_start = ?4, zone = ?5, duration_minutes = ?6, \
+         place = ?7, notes = ?8, status = ?9, ics_sequence = ?10, ics_override = ?11, updated_at = ?12 WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        incoming.kind.as_str(),
+        incoming.title,
+        local,
+        incoming.zone.name(),
+        incoming.duration_minutes,
+        incoming.place,
+        incoming.notes,
+        status,
+        sequence,
+        is_override,
+        now
+    ])?;
+    Ok(if incoming.cancelled && current != "cancelled" { Outcome::Cancelled } else { Outcome::Updated })
+}
+
+/// Cancels the future, still-scheduled occurrences an updated series no longer makes.
+fn cancel_dropped(
+    conn: &Connection,
+    series: &Series,
+    overridden: &HashSet<String>,
+    now: SystemTime,
+) -> Result<u32, CourseError> {
+    let prefix = format!("{}/", series.uid);
+    let rows: Vec<(String, String, u32)> = conn
         .prepare_cached(
-            "UPDATE appointment SET kind = ?2, title = ?3, local_start = ?4, zone = ?5, duration_minutes = ?6, \
-             place = ?7, notes = ?8, status = ?9, ics_sequence = ?10, updated_at = ?11 WHERE id = ?1 AND NOT \
-             (kind IS ?2 AND title IS ?3 AND local_start IS ?4 AND zone IS ?5 AND duration_minutes IS ?6 AND \
-             place IS ?7 AND notes IS ?8 AND status IS ?9 AND ics_sequence IS ?10)",
+            "SELECT id, ics_uid, coalesce(ics_sequence, 0) FROM appointment \
+             WHERE substr(ics_uid, 1, length(?1)) = ?1 AND status = 'scheduled' AND deleted_at IS NULL",
         )?
-        .execute(params![
-            id,
-            incoming.kind.as_str(),
-            incoming.title,
-            local,
-            incoming.zone.name(),
-            incoming.duration_minutes,
-            incoming.place,
-            incoming.notes,
-            status(Some(&current)),
-            incoming.sequence,
-            now
-        ])?;
-    Ok(match (changed, incoming.cancelled && current != "cancelled") {
-        (0, _) => Outcome::Unchanged,
-        (_, true) => Outcome::Cancelled,
-        _ => Outcome::Updated,
-    })
+        .query_map([&prefix], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut cancelled = 0;
+    for (id, key, sequence) in rows {
+        if series.keys.contains(&key) || overridden.contains(&key) || sequence > series.sequence {
+            continue;
+        }
+        if super::find_appointment(conn, &id)?.starts_at <= now {
+            continue;
+        }
+        conn.prepare_cached("UPDATE appointment SET status = 'cancelled', updated_at = ?2 WHERE id = ?1")?
+            .execute(params![id, time::to_millis(SystemTime::now())])?;
+        cancelled += 1;
+    }
+    Ok(cancelled)
 }
 
 impl Store {
@@ -411,20 +534,33 @@ impl Store {
         if events.len() != positions.len() {
             return Err(CourseError::UnreadableCalendar { reason: "its events could not be told apart".into() });
         }
+        let course = self.read(current_course)?;
+        let zone = course.as_ref().and_then(|c| time::parse_zone(&c.zone)).unwrap_or(fallback);
+        // Everything is read and expanded before the write lock is taken.
+        let (mut sessions, mut series) = (Vec::new(), Vec::new());
+        for (event, lines) in events.iter().zip(&positions) {
+            let (more, recurring) = incoming(event, lines, zone, now)?;
+            sessions.extend(more);
+            series.extend(recurring);
+            if sessions.len() > MAX_SESSIONS {
+                return Err(invalid(lines.begin, format!("the file holds more than {MAX_SESSIONS} sessions")));
+            }
+        }
+        let sessions = newest_per_key(sessions);
+        let overridden: HashSet<String> = sessions.iter().filter(|s| s.version.1).map(|s| s.key.clone()).collect();
         self.write(|tx| {
-            let course = current_course(tx)?;
-            let zone = course.as_ref().and_then(|c| time::parse_zone(&c.zone)).unwrap_or(fallback);
             let mut report = ImportReport::default();
             let stamp = time::to_millis(SystemTime::now());
-            for (event, lines) in events.iter().zip(&positions) {
-                for appointment in incoming(event, lines, zone, now)? {
-                    match upsert(tx, course.as_ref().map(|c| c.id.as_str()), &appointment, stamp)? {
-                        Outcome::Added => report.added += 1,
-                        Outcome::Updated => report.updated += 1,
-                        Outcome::Cancelled => report.cancelled += 1,
-                        Outcome::Unchanged => report.unchanged += 1,
-                    }
+            for session in &sessions {
+                match upsert(tx, course.as_ref().map(|c| c.id.as_str()), session, stamp)? {
+                    Outcome::Added => report.added += 1,
+                    Outcome::Updated => report.updated += 1,
+                    Outcome::Cancelled => report.cancelled += 1,
+                    Outcome::Unchanged => report.unchanged += 1,
                 }
+            }
+            for recurring in &series {
+                report.cancelled += cancel_dropped(tx, recurring, &overridden, now)?;
             }
             Ok(report)
         })

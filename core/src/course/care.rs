@@ -5,11 +5,13 @@
 //! - Fasting: the course's times, from its template's cited defaults or the clinic.
 //! - A ride home and no driving until the next day after a restful sleep
 //!   (spravato.com, "Treatment with SPRAVATO"; spravatohcp.com dosing page).
-//! - No alcohol or cannabis for at least 24 hours (amg-ketamine.com treatment
-//!   day; nervanamedical.com discharge sheet); the 24 hours before is the
-//!   course plan Waymark was asked to follow.
+//! - No alcohol or cannabis for at least 24 hours after (amg-ketamine.com
+//!   treatment day; nervanamedical.com discharge sheet). The 24 hours before
+//!   has no published source we found; it is Waymark's course plan, and the
+//!   item says so.
 //! - Never dose alone, and no bath or swimming on a dosing day (public
-//!   reporting on a ketamine drowning death, and the guidance that followed).
+//!   reporting on a ketamine drowning death and the guidance that followed,
+//!   as summarised in shared/domain.md, "Lessons from real harms").
 
 use std::time::{Duration, SystemTime};
 
@@ -122,7 +124,8 @@ pub fn care_plan(appointment: &Appointment, course: Option<&Course>, checked: &[
         "None from 24 hours before the session until 24 hours after it.".into(),
         Some(start - DAY),
         Some(end + DAY),
-        "amg-ketamine.com treatment day; nervanamedical.com discharge sheet",
+        "24 hours after: amg-ketamine.com treatment day; nervanamedical.com discharge sheet. 24 hours before: \
+         Waymark's course plan, with no published source found; follow your clinic if it says otherwise",
     );
     add(
         CareItemKind::NoDriving,
@@ -135,11 +138,11 @@ pub fn care_plan(appointment: &Appointment, course: Option<&Course>, checked: &[
     add(
         CareItemKind::NoBathOrSwimmingAlone,
         "No bath or swimming alone today",
-        "Ketamine taken alone near water can kill. Shower instead, and stay away from water for the rest of the day."
-            .into(),
+        "Ketamine taken alone near water can kill. Do not take a bath or swim alone for the rest of the day.".into(),
         Some(start),
         end_of_day,
-        "Public reporting on a ketamine drowning death, and the guidance that followed",
+        "Public reporting on a ketamine drowning death and the guidance that followed: never dose alone, no baths \
+         or swimming on a dosing day (summarised in Waymark's domain notes, \"Lessons from real harms\")",
     );
     items
 }

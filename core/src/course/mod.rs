@@ -14,7 +14,7 @@ mod windows_zones;
 
 use std::time::SystemTime;
 
-use chrono::{Days, NaiveDateTime, TimeZone};
+use chrono::{Days, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::Tz;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -96,8 +96,9 @@ macro_rules! stored_names {
                 match self { $(Self::$variant => $name,)+ }
             }
 
-            fn from_stored(name: &str) -> Option<Self> {
-                match name { $($name => Some(Self::$variant),)+ _ => None }
+            /// The stored name; dashes are read as underscores, so `medical-check` works too.
+            pub fn from_stored(name: &str) -> Option<Self> {
+                match name.replace('-', "_").to_ascii_lowercase().as_str() { $($name => Some(Self::$variant),)+ _ => None }
             }
         }
     };
@@ -212,14 +213,15 @@ fn zone(name: &str) -> Result<Tz, CourseError> {
 /// read with the offset from before the change (RFC 5545 §3.3.5), so 02:30 on
 /// a spring-forward night is 03:30; a repeated time is its first occurrence.
 pub fn instant_of(local: NaiveDateTime, zone: Tz) -> SystemTime {
-    match zone.from_local_datetime(&local).earliest() {
-        Some(instant) => instant.into(),
-        None => {
-            let hour_before = zone.from_local_datetime(&(local - chrono::Duration::hours(1))).earliest();
-            let instant = hour_before.expect("a DST gap is shorter than an hour");
-            SystemTime::from(instant) + std::time::Duration::from_secs(3_600)
-        }
+    if let Some(instant) = zone.from_local_datetime(&local).earliest() {
+        return instant.into();
     }
+    // Inside a gap: the offset in force just before it, found by stepping back.
+    let offset = (1..=24 * 4)
+        .find_map(|quarter| zone.from_local_datetime(&(local - chrono::Duration::minutes(15 * quarter))).earliest())
+        .map(|before| before.offset().fix().local_minus_utc())
+        .expect("a zone's clocks never jump by more than a day");
+    chrono::Utc.from_utc_datetime(&(local - chrono::Duration::seconds(i64::from(offset)))).into()
 }
 
 fn check_text(field: &str, text: &str) -> Result<(), CourseError> {
@@ -591,6 +593,12 @@ pub(crate) mod tests {
         assert_eq!(instant_of(skipped, new_york), at("2026-03-08T07:30:00Z"));
         let repeated = parse_local("2026-11-01T01:30").unwrap();
         assert_eq!(instant_of(repeated, new_york), at("2026-11-01T05:30:00Z"), "the first 01:30");
+        // Samoa skipped the whole of 2011-12-30 (UTC-10 to UTC+14).
+        let apia = time::parse_zone("Pacific/Apia").unwrap();
+        assert_eq!(instant_of(parse_local("2011-12-30T09:00").unwrap(), apia), at("2011-12-30T19:00:00Z"));
+        // Troll station jumps two hours for summer time.
+        let troll = time::parse_zone("Antarctica/Troll").unwrap();
+        assert_eq!(instant_of(parse_local("2026-03-29T01:30").unwrap(), troll), at("2026-03-29T01:30:00Z"));
     }
 
     #[test]

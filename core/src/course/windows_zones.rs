@@ -1,6 +1,7 @@
 //! Windows time-zone names, as Outlook writes them in TZID, and the IANA zone
 //! each stands for: the default ("001") mappings of the Unicode CLDR
-//! `windowsZones.xml` supplemental data.
+//! `windowsZones.xml` supplemental data (as of CLDR 43, which moved
+//! "Mountain Standard Time (Mexico)" to America/Mazatlan and added Yukon).
 
 /// (Windows name, IANA name).
 const WINDOWS_ZONES: &[(&str, &str)] = &[
@@ -14,8 +15,9 @@ const WINDOWS_ZONES: &[(&str, &str)] = &[
     ("Pacific Standard Time (Mexico)", "America/Tijuana"),
     ("UTC-08", "Etc/GMT+8"),
     ("Pacific Standard Time", "America/Los_Angeles"),
+    ("Yukon Standard Time", "America/Whitehorse"),
     ("US Mountain Standard Time", "America/Phoenix"),
-    ("Mountain Standard Time (Mexico)", "America/Chihuahua"),
+    ("Mountain Standard Time (Mexico)", "America/Mazatlan"),
     ("Mountain Standard Time", "America/Denver"),
     ("Central America Standard Time", "America/Guatemala"),
     ("Central Standard Time", "America/Chicago"),

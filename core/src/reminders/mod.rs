@@ -12,7 +12,7 @@
 use std::collections::HashSet;
 use std::time::{Duration, SystemTime};
 
-use chrono::{Days, NaiveTime, Timelike};
+use chrono::{Days, LocalResult, NaiveTime, TimeZone, Timelike};
 use chrono_tz::Tz;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -338,9 +338,9 @@ fn quiet_period_around(instant: SystemTime, settings: &ReminderSettings, zone: T
     let local = time::to_utc(instant).with_timezone(&zone).naive_local();
     let minute = local.hour() * 60 + local.minute();
     let date = local.date();
-    let at = |date: chrono::NaiveDate, minute: u32| {
+    let at = |date: chrono::NaiveDate, minute: u32, last: bool| {
         let clock = NaiveTime::from_hms_opt(minute / 60, minute % 60, 0).expect("minutes of a day");
-        instant_of(date.and_time(clock), zone)
+        wall_clock(date.and_time(clock), zone, last)
     };
     let (start_date, end_date) = if start < end {
         // Quiet within one day, e.g. 13:00-15:00.
@@ -352,7 +352,21 @@ fn quiet_period_around(instant: SystemTime, settings: &ReminderSettings, zone: T
     } else {
         return None;
     };
-    Some((at(start_date, start), at(end_date, end)))
+    // Quiet hours start at the first time the clock shows their start and end
+    // at the last time it shows their end, so a repeated hour is covered whole.
+    Some((at(start_date, start, false), at(end_date, end, true)))
+}
+
+/// When the clock shows `local`: its first or last showing when a DST change
+/// repeats it, or the end of the gap when a change skips it.
+fn wall_clock(local: chrono::NaiveDateTime, zone: Tz, last: bool) -> SystemTime {
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(instant) => instant.into(),
+        LocalResult::Ambiguous(first, second) => if last { second } else { first }.into(),
+        LocalResult::None => (1..=24 * 60)
+            .find_map(|minute| zone.from_local_datetime(&(local + chrono::Duration::minutes(minute))).earliest())
+            .map_or_else(|| instant_of(local, zone), SystemTime::from),
+    }
 }
 
 fn display(instant: SystemTime, zone: Tz) -> String {

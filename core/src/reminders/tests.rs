@@ -110,6 +110,26 @@ fn quiet_hours_move_reminders_to_their_end_or_before_them_if_the_session_comes_f
 }
 
 #[test]
+fn quiet_hours_hold_on_the_nights_the_clocks_change() {
+    // London, 2026-10-25: 01:00-02:00 happens twice. Quiet until 01:30 covers both.
+    let settings = ReminderSettings { quiet_start_minute: 22 * 60, quiet_end_minute: 90, ..no_quiet() };
+    let session = appointment("a", "2026-10-25T03:15", "Europe/London", AppointmentKind::Integration);
+    let plan = plan_for(&[session], None, &[], "2026-10-24T12:00:00Z", "Europe/London", &settings);
+    let reminder = plan
+        .iter()
+        .find(|n| n.kind == NotificationKind::AppointmentReminder && n.local_time.starts_with("2026-10-25"))
+        .unwrap();
+    assert_eq!(reminder.fire_at, at("2026-10-25T01:30:00Z"), "the second 01:30, after the 2 h reminder at 01:15 GMT");
+
+    // London, 2026-03-29: 01:00-02:00 is skipped. Quiet from 01:30 starts when the clock jumps.
+    let settings = ReminderSettings { quiet_start_minute: 90, quiet_end_minute: 8 * 60, ..no_quiet() };
+    let early = appointment("b", "2026-03-29T07:00", "Europe/London", AppointmentKind::Integration);
+    let plan = plan_for(&[early], None, &[], "2026-03-28T12:00:00Z", "Europe/London", &settings);
+    let moved = plan.iter().find(|n| n.local_time.starts_with("2026-03-29")).unwrap();
+    assert_eq!(moved.fire_at, at("2026-03-29T00:59:00Z"), "just before the quiet hours began at the jump");
+}
+
+#[test]
 fn fasting_and_after_session_reminders_are_urgent_and_exact_even_in_quiet_hours() {
     let course = iv_course("UTC");
     let session = appointment("iv", "2026-11-10T07:00", "UTC", AppointmentKind::Dosing);

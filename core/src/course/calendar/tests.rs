@@ -170,3 +170,127 @@ fn durations_and_zone_names_parse_as_calendars_write_them() {
     assert_eq!(resolve_zone("/mozilla.org/20050126_1/Europe/Berlin").map(|z| z.name()), Some("Europe/Berlin"));
     assert_eq!(resolve_zone("Atlantis"), None);
 }
+
+fn calendar(events: &str) -> String {
+    format!("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//Test//EN\n{events}END:VCALENDAR\n")
+}
+
+fn event(uid: &str, lines: &str) -> String {
+    format!("BEGIN:VEVENT\nUID:{uid}\n{lines}END:VEVENT\n")
+}
+
+fn starts(store: &Store) -> Vec<(String, AppointmentStatus)> {
+    store.appointments().unwrap().into_iter().map(|a| (a.local_start, a.status)).collect()
+}
+
+#[test]
+fn an_old_recurring_event_brings_its_coming_occurrences_and_an_old_single_one_is_refused() {
+    let (_dir, store) = open_store();
+    let birthday = event("birthday", "DTSTART;VALUE=DATE:16040315\nRRULE:FREQ=YEARLY\nSUMMARY:Birthday\n");
+    let weekly = event("weekly", "DTSTART;TZID=Europe/Paris:20150105T180000\nDTEND;TZID=Europe/Paris:20150105T190000\nRRULE:FREQ=WEEKLY\nSUMMARY:Group\n");
+    store.import_calendar(&calendar(&(birthday + &weekly)), "Europe/Paris", now()).unwrap();
+    let all = store.appointments().unwrap();
+    let birthdays: Vec<&str> = by_title(&all, "Birthday").iter().map(|a| a.local_start.as_str()).collect();
+    assert_eq!(birthdays, ["2027-03-15T00:00:00"]);
+    let group = by_title(&all, "Group");
+    assert!(group.iter().any(|a| a.starts_at > now()), "future occurrences of a 2015 series are there");
+    assert!(group.len() > 60 && group.len() < 70, "90 days back and a year ahead: {}", group.len());
+    let ancient = calendar(&event("old", "DTSTART:18500101T090000Z\nSUMMARY:Old\n"));
+    assert!(matches!(store.import_calendar(&ancient, "UTC", now()), Err(CourseError::InvalidCalendar { line: 6, .. })));
+    let too_many = calendar(&event("hourly", "DTSTART:20261201T090000Z\nRRULE:FREQ=HOURLY\n"));
+    assert!(matches!(
+        store.import_calendar(&too_many, "UTC", now()),
+        Err(CourseError::InvalidCalendar { line: 7, .. })
+    ));
+}
+
+#[test]
+fn an_override_beats_its_series_even_at_a_lower_sequence_and_in_any_order() {
+    let series = event("s", "SEQUENCE:2\nDTSTART:20261201T090000Z\nRRULE:FREQ=DAILY;COUNT=3\nSUMMARY:Integration\n");
+    let cancelled = event(
+        "s",
+        "SEQUENCE:1\nRECURRENCE-ID:20261202T090000Z\nDTSTART:20261202T090000Z\nSTATUS:CANCELLED\nSUMMARY:Integration\n",
+    );
+    for order in [series.clone() + &cancelled, cancelled.clone() + &series] {
+        let (_dir, store) = open_store();
+        store.import_calendar(&calendar(&order), "UTC", now()).unwrap();
+        let statuses: Vec<_> = starts(&store).into_iter().map(|(_, status)| status).collect();
+        assert_eq!(
+            statuses,
+            [AppointmentStatus::Scheduled, AppointmentStatus::Cancelled, AppointmentStatus::Scheduled]
+        );
+    }
+}
+
+#[test]
+fn a_changed_series_cancels_the_occurrences_it_no_longer_has() {
+    let (_dir, store) = open_store();
+    let daily = |sequence: u32, hour: u32, count: u32| {
+        calendar(&event("d", &format!("SEQUENCE:{sequence}\nDTSTART:20261201T{hour:02}0000Z\nRRULE:FREQ=DAILY;COUNT={count}\nSUMMARY:Integration\n")))
+    };
+    store.import_calendar(&daily(0, 9, 3), "UTC", now()).unwrap();
+    let report = store.import_calendar(&daily(1, 10, 2), "UTC", now()).unwrap();
+    assert_eq!(report, ImportReport { added: 2, cancelled: 3, ..Default::default() });
+    let scheduled: Vec<String> = starts(&store)
+        .into_iter()
+        .filter(|(_, s)| *s == AppointmentStatus::Scheduled)
+        .map(|(local, _)| local)
+        .collect();
+    assert_eq!(scheduled, ["2026-12-01T10:00:00", "2026-12-02T10:00:00"]);
+}
+
+#[test]
+fn re_importing_keeps_what_the_patient_changed() {
+    let (_dir, store) = open_store();
+    store.import_calendar(GOOGLE, "UTC", now()).unwrap();
+    let all = store.appointments().unwrap();
+    store.cancel_appointment(&by_title(&all, "Esketamine treatment")[0].id).unwrap();
+    store.delete_appointment(&by_title(&all, "Integration session with Dr. Ames")[0].id).unwrap();
+    assert_eq!(
+        store.import_calendar(GOOGLE, "UTC", now()).unwrap(),
+        ImportReport { unchanged: 4, ..Default::default() }
+    );
+    let after = store.appointments().unwrap();
+    assert_eq!(by_title(&after, "Esketamine treatment")[0].status, AppointmentStatus::Cancelled);
+    assert_eq!(by_title(&after, "Integration session with Dr. Ames").len(), 2);
+}
+
+#[test]
+fn a_waymark_export_imported_into_the_same_profile_adds_nothing() {
+    let (_dir, store) = open_store();
+    crate::course::tests::start(&store, crate::course::CourseTemplate::Kap, "2026-12-01T10:00", "Europe/Berlin");
+    let exported = store.export_calendar().unwrap();
+    assert_eq!(
+        store.import_calendar(&exported, "UTC", now()).unwrap(),
+        ImportReport { unchanged: 3, ..Default::default() }
+    );
+    assert_eq!(store.appointments().unwrap().len(), 3);
+}
+
+#[test]
+fn an_all_day_series_with_a_date_until_imports() {
+    let (_dir, store) = open_store();
+    let ics = calendar(&event("allday", "DTSTART;VALUE=DATE:20261207\nDTEND;VALUE=DATE:20261208\nRRULE:FREQ=WEEKLY;UNTIL=20261221\nSUMMARY:Clinic day\n"));
+    store.import_calendar(&ics, "Europe/London", now()).unwrap();
+    let all = store.appointments().unwrap();
+    assert_eq!(
+        all.iter().map(|a| a.local_start.as_str()).collect::<Vec<_>>(),
+        ["2026-12-07T00:00:00", "2026-12-14T00:00:00", "2026-12-21T00:00:00"]
+    );
+    assert!(all.iter().all(|a| a.duration_minutes == 1440));
+}
+
+#[test]
+fn odd_values_are_errors_or_read_literally_never_panics() {
+    let (_dir, store) = open_store();
+    let huge = calendar(&event("huge", "DTSTART:20261201T090000Z\nDURATION:P99999999999999999W\n"));
+    assert!(matches!(store.import_calendar(&huge, "UTC", now()), Err(CourseError::InvalidCalendar { line: 7, .. })));
+    let negative = calendar(&event("neg", "DTSTART:20261201T090000Z\nSEQUENCE:-1\n"));
+    assert!(matches!(
+        store.import_calendar(&negative, "UTC", now()),
+        Err(CourseError::InvalidCalendar { line: 7, .. })
+    ));
+    let escaped = calendar(&event("esc", "DTSTART:20261201T090000Z\nSUMMARY:C:\\\\new folder\\, room 2\n"));
+    store.import_calendar(&escaped, "UTC", now()).unwrap();
+    assert_eq!(store.appointments().unwrap()[0].title, "C:\\new folder, room 2");
+}
