@@ -10,10 +10,12 @@ use std::time::SystemTime;
 
 use waymark_core::measures::{self, Assessment, AssessmentDraft, AssessmentFilter, DueMeasure, Form, Instrument};
 use waymark_core::measures::{MeasureError, MeasureSchedule, Progress, ProgressQuery, VitalsDraft, VitalsReading};
+use waymark_core::HelpNow;
 use waymark_core::{
     Appointment, AppointmentDraft, CareItem, CareItemKind, CheckIn, CheckInDraft, Course, CourseDraft, CourseError,
     CourseOverview, ImportReport, JournalError, JournalPage, JournalQuery, PlannedNotification, Reconciliation,
-    ReminderError, ReminderSettings, SafetyEvent, SearchHit, Store, StoreError, TodayView,
+    ReminderError, ReminderSettings, SafetyError, SafetyEvent, SafetyPlan, SafetyPlanStep, SearchHit, Store,
+    StoreError, TodayView,
 };
 
 uniffi::setup_scaffolding!("waymark");
@@ -228,5 +230,38 @@ impl Waymark {
         os_pending_ids: Vec<String>,
     ) -> Result<Reconciliation, ReminderError> {
         self.store.reconcile_notifications(now, &device_zone, &os_pending_ids)
+    }
+
+    /// Crisis and emergency lines for `region` (an ISO 3166 code), or for the stored region when `None`.
+    pub fn help_now(&self, region: Option<String>) -> Result<HelpNow, StoreError> {
+        self.store.help_now(region.as_deref())
+    }
+
+    pub fn region(&self) -> Result<Option<String>, StoreError> {
+        self.store.region()
+    }
+
+    /// Sets the patient's region for crisis lines, or clears it with `None`; returns it normalised.
+    pub fn set_region(&self, region: Option<String>) -> Result<Option<String>, SafetyError> {
+        self.store.set_region(region.as_deref())
+    }
+
+    /// The six Stanley-Brown steps with the patient's items.
+    pub fn safety_plan(&self) -> Result<SafetyPlan, SafetyError> {
+        self.store.safety_plan()
+    }
+
+    pub fn add_safety_plan_item(&self, step: SafetyPlanStep, text: String) -> Result<SafetyPlan, SafetyError> {
+        self.store.add_safety_plan_item(step, &text)
+    }
+
+    /// Removes the step's `number`-th item (1-based, as shown).
+    pub fn remove_safety_plan_item(&self, step: SafetyPlanStep, number: u32) -> Result<SafetyPlan, SafetyError> {
+        self.store.remove_safety_plan_item(step, number)
+    }
+
+    /// The safety plan as plain text, to share.
+    pub fn export_safety_plan(&self) -> Result<String, SafetyError> {
+        Ok(self.store.safety_plan()?.to_text())
     }
 }

@@ -28,5 +28,7 @@ pub use measures::{
     Progress, ProgressQuery, Severity, VitalsDraft, VitalsReading,
 };
 pub use reminders::{NotificationKind, PlannedNotification, Reconciliation, ReminderError, ReminderSettings};
-pub use safety::{SafetyAlert, SafetyAlertKind, SafetyEvent};
+pub use safety::{
+    HelpLine, HelpLineKind, HelpNow, SafetyAlert, SafetyAlertKind, SafetyError, SafetyEvent, SafetyPlan, SafetyPlanStep,
+};
 pub use store::{Store, StoreError};

@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_journal.sql"),
     include_str!("../migrations/0002_measures.sql"),
     include_str!("../migrations/0003_course.sql"),
+    include_str!("../migrations/0004_safety.sql"),
 ];
 
 /// The schema version this build writes.

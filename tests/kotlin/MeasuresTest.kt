@@ -56,7 +56,9 @@ class MeasuresTest {
             val events = waymark.safetyEvents(null, null)
             assertEquals(1, events.size)
             assertEquals(result.id, events[0].assessmentId)
-            assertEquals(result, waymark.assessment(result.id))
+            assertEquals(result.copy(safetyAlert = alert.copy(helpNow = null, safetyPlan = null)), waymark.assessment(result.id))
+            assertNotNull(alert.helpNow)
+            assertEquals(6, alert.safetyPlan!!.sections.size)
         }
     }
 

@@ -242,7 +242,7 @@ impl Store {
         let id = uuid::Uuid::now_v7().to_string();
         let answers: Vec<String> = draft.answers.iter().map(|answer| answer.code()).collect();
         let alert = self_harm_alert(draft.instrument, &draft.answers);
-        self.write(|tx| {
+        let alert = self.write(|tx| {
             tx.prepare_cached(
                 "INSERT INTO assessment (id, instrument, answers, total, taken_at, zone, session_id, shared, \
                  created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
@@ -258,10 +258,13 @@ impl Store {
                 draft.shared,
                 now
             ])?;
-            if let Some(alert) = &alert {
-                safety::record(tx, alert.kind, taken_at, &draft.zone, Some(&id))?;
+            match alert {
+                Some(alert) => {
+                    safety::record(tx, alert.kind, taken_at, &draft.zone, Some(&id))?;
+                    Ok::<_, MeasureError>(Some(safety::alert_with_help(tx, alert.kind)?))
+                }
+                None => Ok(None),
             }
-            Ok::<_, MeasureError>(())
         })?;
         Ok(Assessment {
             id,
@@ -358,7 +361,31 @@ pub(crate) mod tests {
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].assessment_id.as_deref(), Some(saved.id.as_str()));
         assert_eq!(events[0].occurred_at, at("2026-11-20T09:00:00Z"));
-        assert_eq!(store.assessment(&saved.id).unwrap().safety_alert, Some(alert));
+        let read_back = store.assessment(&saved.id).unwrap().safety_alert.unwrap();
+        assert_eq!(
+            (read_back.kind, read_back.message),
+            (alert.kind, alert.message),
+            "read back, it says help was shown"
+        );
+    }
+
+    #[test]
+    fn the_alert_carries_the_crisis_lines_for_the_region_and_the_safety_plan() {
+        let (_dir, store) = open_store();
+        store.set_region(Some("gb")).unwrap();
+        store.add_safety_plan_item(crate::safety::SafetyPlanStep::PeopleToAsk, "My sister Ana").unwrap();
+        let saved = store.add_assessment(&phq9([0, 0, 0, 0, 0, 0, 0, 0, 2], "2026-11-20T09:00:00Z")).unwrap();
+        let alert = saved.safety_alert.unwrap();
+        let help = alert.help_now.unwrap();
+        assert_eq!(help.region.as_deref(), Some("GB"));
+        assert_eq!(help.lines[0].phone.as_deref(), Some("999"));
+        assert!(help.lines.iter().any(|line| line.phone.as_deref() == Some("116 123")));
+        assert_eq!(alert.safety_plan.unwrap().sections[3].items[0].text, "My sister Ana");
+        assert!(matches!(
+            store.set_region(Some("Great Britain")),
+            Err(crate::safety::SafetyError::InvalidRegion { .. })
+        ));
+        assert_eq!(store.region().unwrap().as_deref(), Some("GB"));
     }
 
     #[test]

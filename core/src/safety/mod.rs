@@ -1,12 +1,18 @@
 //! Help on screen when it matters, and a record of each time it was shown.
 //!
 //! An alert carries everything a shell needs to show help at once, without
-//! another call. Crisis lines and the patient's safety plan join it when the
-//! safety library lands.
+//! another call: the message, the crisis lines for the patient's region, and
+//! their own safety plan.
+
+pub mod help;
+pub mod plan;
+
+pub use help::{help_now, HelpLine, HelpLineKind, HelpNow};
+pub use plan::{SafetyError, SafetyPlan, SafetyPlanItem, SafetyPlanSection, SafetyPlanStep};
 
 use std::time::SystemTime;
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::store::{Store, StoreError};
@@ -40,6 +46,11 @@ pub struct SafetyAlert {
     pub message: String,
     /// Where the advice in `message` comes from.
     pub source: String,
+    /// The lines for the patient's region: set on the alert `add_assessment`
+    /// returns, `None` on a result read back later.
+    pub help_now: Option<HelpNow>,
+    /// The patient's safety plan, set like `help_now`.
+    pub safety_plan: Option<SafetyPlan>,
 }
 
 /// The alert to show for `kind`.
@@ -58,8 +69,28 @@ pub fn alert(kind: SafetyAlertKind) -> SafetyAlert {
                      safe (NHS, \"Help for suicidal thoughts\", nhs.uk/mental-health/feelings-symptoms-behaviours/\
                      behaviours/help-for-suicidal-thoughts)."
                 .to_string(),
+            help_now: None,
+            safety_plan: None,
         },
     }
+}
+
+/// The alert for `kind` with the patient's crisis lines and safety plan, as it is raised.
+pub(crate) fn alert_with_help(conn: &Connection, kind: SafetyAlertKind) -> rusqlite::Result<SafetyAlert> {
+    let region = stored_region(conn)?;
+    Ok(SafetyAlert {
+        help_now: Some(help_now(region.as_deref())),
+        safety_plan: Some(plan::read_plan(conn)?),
+        ..alert(kind)
+    })
+}
+
+const REGION_KEY: &str = "region";
+
+fn stored_region(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT value FROM setting WHERE key = ?1")?
+        .query_row([REGION_KEY], |row| row.get(0))
+        .optional()
 }
 
 /// A time the app raised a safety alert.
@@ -120,6 +151,39 @@ pub(crate) fn events_between(conn: &Connection, from: i64, to: i64) -> rusqlite:
 }
 
 impl Store {
+    /// The patient's region for crisis lines, if they or the phone set one.
+    pub fn region(&self) -> Result<Option<String>, StoreError> {
+        self.read(|conn| Ok(stored_region(conn)?))
+    }
+
+    /// Sets the region (an ISO 3166 two-letter code), or clears it with `None`.
+    pub fn set_region(&self, region: Option<&str>) -> Result<Option<String>, SafetyError> {
+        let region = match region {
+            Some(code) => {
+                Some(help::normalise(code).ok_or_else(|| SafetyError::InvalidRegion { region: code.into() })?)
+            }
+            None => None,
+        };
+        self.write(|tx| {
+            match &region {
+                Some(code) => tx
+                    .prepare_cached("INSERT OR REPLACE INTO setting (key, value) VALUES (?1, ?2)")?
+                    .execute(params![REGION_KEY, code])?,
+                None => tx.prepare_cached("DELETE FROM setting WHERE key = ?1")?.execute([REGION_KEY])?,
+            };
+            Ok(region)
+        })
+    }
+
+    /// The lines for `region`, or for the stored region when `None`.
+    pub fn help_now(&self, region: Option<&str>) -> Result<HelpNow, StoreError> {
+        let stored = match region {
+            Some(_) => None,
+            None => self.region()?,
+        };
+        Ok(help_now(region.or(stored.as_deref())))
+    }
+
     /// Every safety event that happened in `[from, to)`, oldest first; `None` leaves that end open.
     pub fn safety_events(
         &self,

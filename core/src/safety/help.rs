@@ -1,0 +1,184 @@
+//! Crisis and emergency lines by country, bundled so they work offline from
+//! the first launch. The rows and their sources are in `content/crisis-lines.tsv`.
+
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+const LINES_TSV: &str = include_str!("../../content/crisis-lines.tsv");
+
+/// For a region Waymark has no lines for: an international directory of helplines.
+const DIRECTORY: &str = "https://findahelpline.com";
+const FALLBACK: &str = "If you are in danger now, call your local emergency number. To find a free, confidential \
+                        helpline in your country, visit findahelpline.com.";
+const FALLBACK_SOURCE: &str = "Find A Helpline (findahelpline.com, ThroughLine): a directory of free, confidential \
+                               helplines in many countries";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum HelpLineKind {
+    Emergency,
+    Crisis,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct HelpLine {
+    pub kind: HelpLineKind,
+    /// ISO 3166-1 alpha-2, e.g. `GB`.
+    pub country: String,
+    pub name: String,
+    /// The number to call, when it takes calls.
+    pub phone: Option<String>,
+    /// How to text it, when it takes texts: the number, or e.g. "text HELP to 51444".
+    pub text: Option<String>,
+    pub hours: String,
+    pub languages: String,
+    pub source: String,
+    /// When the row was last checked against its source.
+    pub verified: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct HelpNow {
+    /// The region asked for, normalised; `None` when none was known.
+    pub region: Option<String>,
+    /// Emergency first, then crisis lines.
+    pub lines: Vec<HelpLine>,
+    /// Set when the region has no emergency line here: what to do instead.
+    pub fallback: Option<String>,
+    pub fallback_source: Option<String>,
+    /// An international directory of helplines.
+    pub directory: String,
+}
+
+fn parse_line(row: &str) -> Option<HelpLine> {
+    let fields: Vec<&str> = row.split('\t').collect();
+    let [country, kind, name, number, modes, hours, languages, source, verified] = fields[..] else { return None };
+    let kind = match kind {
+        "emergency" => HelpLineKind::Emergency,
+        "crisis" => HelpLineKind::Crisis,
+        _ => return None,
+    };
+    let segments: Vec<&str> = modes.split(';').map(str::trim).collect();
+    let phone = segments.iter().any(|s| s.starts_with("call")).then(|| number.to_string());
+    // "text", "text HELP to 51444" or "WhatsApp text": the number itself, or how to text.
+    let text = segments.iter().find(|s| s.to_ascii_lowercase().contains("text")).map(|segment| {
+        match (segment.contains(" to "), segment.starts_with("text")) {
+            (true, _) => segment.to_string(),
+            (false, true) => number.to_string(),
+            (false, false) => format!("{segment} {number}"),
+        }
+    });
+    Some(HelpLine {
+        kind,
+        country: country.to_string(),
+        name: name.to_string(),
+        phone,
+        text,
+        hours: hours.to_string(),
+        languages: languages.to_string(),
+        source: source.to_string(),
+        verified: verified.to_string(),
+    })
+}
+
+/// Every bundled line, in file order.
+pub fn all_lines() -> &'static [HelpLine] {
+    static LINES: OnceLock<Vec<HelpLine>> = OnceLock::new();
+    LINES.get_or_init(|| {
+        LINES_TSV
+            .lines()
+            .filter(|line| !line.starts_with('#') && !line.starts_with("country\t") && !line.trim().is_empty())
+            .map(|line| parse_line(line).unwrap_or_else(|| panic!("content/crisis-lines.tsv has a bad row: {line}")))
+            .collect()
+    })
+}
+
+/// `gb`, `GB`, `en_GB` or `en-GB` as `GB`; `UK` as `GB`.
+pub(crate) fn normalise(region: &str) -> Option<String> {
+    let code = region.trim().rsplit(['_', '-']).next()?.to_ascii_uppercase();
+    let code = if code == "UK" { "GB".to_string() } else { code };
+    (code.len() == 2 && code.chars().all(|c| c.is_ascii_alphabetic())).then_some(code)
+}
+
+/// The lines for `region` (an ISO 3166 code from the device), emergency first.
+/// Without lines for it, or without an emergency number, the fallback says what to do.
+pub fn help_now(region: Option<&str>) -> HelpNow {
+    let region = region.and_then(normalise);
+    let mut lines: Vec<HelpLine> =
+        all_lines().iter().filter(|line| region.as_deref() == Some(line.country.as_str())).cloned().collect();
+    lines.sort_by_key(|line| line.kind != HelpLineKind::Emergency);
+    let has_emergency = lines.iter().any(|line| line.kind == HelpLineKind::Emergency);
+    HelpNow {
+        region,
+        lines,
+        fallback: (!has_emergency).then(|| FALLBACK.to_string()),
+        fallback_source: (!has_emergency).then(|| FALLBACK_SOURCE.to_string()),
+        directory: DIRECTORY.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phones(help: &HelpNow) -> Vec<&str> {
+        help.lines.iter().filter_map(|line| line.phone.as_deref()).collect()
+    }
+
+    #[test]
+    fn every_bundled_row_is_complete_and_sourced() {
+        let lines = all_lines();
+        assert!(lines.len() > 100);
+        let countries: std::collections::HashSet<&str> = lines.iter().map(|l| l.country.as_str()).collect();
+        assert!(countries.len() >= 30, "{} countries", countries.len());
+        for line in lines {
+            assert!(line.country.len() == 2 && line.country.chars().all(|c| c.is_ascii_uppercase()), "{line:?}");
+            assert!(!line.name.is_empty() && (line.phone.is_some() || line.text.is_some()), "{line:?}");
+            assert!(line.source.starts_with("https://") || line.source.starts_with("http://"), "{line:?}");
+            assert!(line.verified.starts_with("20"), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn the_us_gets_988_and_never_the_retired_number() {
+        let help = help_now(Some("US"));
+        assert_eq!(help.lines[0].kind, HelpLineKind::Emergency);
+        assert_eq!(help.lines[0].phone.as_deref(), Some("911"));
+        assert_eq!(help.lines[1].phone.as_deref(), Some("988"), "988 is the first crisis line");
+        assert!(all_lines().iter().all(|l| !l.phone.as_deref().unwrap_or("").contains("273-8255")));
+        assert_eq!(help.lines.iter().find(|l| l.name == "Crisis Text Line").unwrap().text.as_deref(), Some("741741"));
+    }
+
+    #[test]
+    fn samaritans_in_gb_and_ie_and_lifeline_in_au() {
+        for region in ["GB", "gb", "en_GB", "UK", "IE"] {
+            assert!(phones(&help_now(Some(region))).contains(&"116 123"), "{region}");
+        }
+        assert!(phones(&help_now(Some("AU"))).contains(&"13 11 14"));
+        let pieta = help_now(Some("IE")).lines.into_iter().find(|l| l.name.starts_with("Pieta")).unwrap();
+        assert_eq!(pieta.text.as_deref(), Some("text HELP to 51444 (standard rates)"));
+        let caretext = help_now(Some("SG")).lines.into_iter().find(|l| l.name == "SOS CareText").unwrap();
+        assert_eq!(caretext.text.as_deref(), Some("WhatsApp text 9151 1767"));
+    }
+
+    #[test]
+    fn unknown_or_missing_regions_get_the_fallback() {
+        for region in [None, Some("ZZ"), Some("not a region")] {
+            let help = help_now(region);
+            assert!(help.lines.is_empty());
+            assert!(help.fallback.as_deref().unwrap().contains("local emergency number"));
+            assert_eq!(help.directory, "https://findahelpline.com");
+        }
+    }
+
+    #[test]
+    fn a_region_without_a_crisis_line_still_gets_its_emergency_number() {
+        let help = help_now(Some("DK"));
+        assert!(help.lines.iter().all(|l| l.kind == HelpLineKind::Emergency) && !help.lines.is_empty());
+        assert_eq!(help.fallback, None);
+    }
+}

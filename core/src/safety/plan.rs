@@ -1,0 +1,236 @@
+//! The patient's own safety plan: the six steps of the Stanley-Brown Safety
+//! Planning Intervention, in order (Stanley & Brown, Cognitive and Behavioral
+//! Practice 2012;19:256-264), each a list the patient edits.
+
+use std::time::SystemTime;
+
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use crate::store::{Store, StoreError};
+use crate::time;
+
+/// The longest item the plan keeps, in characters.
+pub const MAX_ITEM_CHARS: usize = 2_000;
+
+#[derive(Debug, thiserror::Error)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi(flat_error))]
+pub enum SafetyError {
+    #[error("an item of the safety plan cannot be empty; write what you want to remember")]
+    EmptyItem,
+    #[error("the item is {chars} characters long; shorten it to at most {max}")]
+    ItemTooLong { chars: u32, max: u32 },
+    #[error("\"{region}\" is not a region; use a two-letter country code such as GB or US")]
+    InvalidRegion { region: String },
+    #[error("step {step} does not have an item {number}; it has {count}")]
+    NoSuchItem { step: u32, number: u32, count: u32 },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for SafetyError {
+    fn from(error: rusqlite::Error) -> Self {
+        SafetyError::Store(error.into())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum SafetyPlanStep {
+    WarningSigns,
+    CopingStrategies,
+    Distractions,
+    PeopleToAsk,
+    Professionals,
+    SafeEnvironment,
+}
+
+impl SafetyPlanStep {
+    pub const ALL: [SafetyPlanStep; 6] = [
+        SafetyPlanStep::WarningSigns,
+        SafetyPlanStep::CopingStrategies,
+        SafetyPlanStep::Distractions,
+        SafetyPlanStep::PeopleToAsk,
+        SafetyPlanStep::Professionals,
+        SafetyPlanStep::SafeEnvironment,
+    ];
+
+    /// 1 to 6, the step's place in the plan.
+    pub fn number(self) -> u32 {
+        Self::ALL.iter().position(|s| *s == self).expect("every step is listed") as u32 + 1
+    }
+
+    pub fn from_number(number: u32) -> Option<Self> {
+        Self::ALL.get(usize::try_from(number).ok()?.checked_sub(1)?).copied()
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            SafetyPlanStep::WarningSigns => "Warning signs",
+            SafetyPlanStep::CopingStrategies => "Things I can do on my own to cope",
+            SafetyPlanStep::Distractions => "People and places that take my mind off things",
+            SafetyPlanStep::PeopleToAsk => "People I can ask for help",
+            SafetyPlanStep::Professionals => "Professionals and crisis lines I can contact",
+            SafetyPlanStep::SafeEnvironment => "Making my surroundings safe",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SafetyPlanItem {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SafetyPlanSection {
+    pub step: SafetyPlanStep,
+    pub number: u32,
+    pub title: String,
+    /// Oldest first.
+    pub items: Vec<SafetyPlanItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SafetyPlan {
+    /// All six steps, in order, even when empty.
+    pub sections: Vec<SafetyPlanSection>,
+    pub source: String,
+}
+
+const SOURCE: &str = "Stanley-Brown Safety Planning Intervention (Stanley & Brown, Cognitive and Behavioral \
+                      Practice 2012;19:256-264)";
+
+pub(crate) fn read_plan(conn: &Connection) -> rusqlite::Result<SafetyPlan> {
+    let mut sections: Vec<SafetyPlanSection> = SafetyPlanStep::ALL
+        .iter()
+        .map(|&step| SafetyPlanSection { step, number: step.number(), title: step.title().into(), items: Vec::new() })
+        .collect();
+    let mut statement =
+        conn.prepare_cached("SELECT step, id, text FROM safety_plan_item ORDER BY step, created_at, id")?;
+    let rows = statement.query_map([], |row| Ok((row.get::<_, u32>(0)?, row.get(1)?, row.get(2)?)))?;
+    for row in rows {
+        let (step, id, text) = row?;
+        if let Some(section) = sections.get_mut(step as usize - 1) {
+            section.items.push(SafetyPlanItem { id, text });
+        }
+    }
+    Ok(SafetyPlan { sections, source: SOURCE.to_string() })
+}
+
+impl SafetyPlan {
+    /// Plain text to share, e.g. by email with someone the patient trusts.
+    pub fn to_text(&self) -> String {
+        let mut text = String::from("My safety plan\n");
+        for section in &self.sections {
+            text.push_str(&format!("\n{}. {}\n", section.number, section.title));
+            if section.items.is_empty() {
+                text.push_str("   (nothing yet)\n");
+            }
+            for item in &section.items {
+                text.push_str(&format!("   - {}\n", item.text.replace('\n', "\n     ")));
+            }
+        }
+        text
+    }
+}
+
+impl Store {
+    pub fn safety_plan(&self) -> Result<SafetyPlan, SafetyError> {
+        self.read(|conn| Ok(read_plan(conn)?))
+    }
+
+    /// Adds an item at the end of a step; returns the whole plan.
+    pub fn add_safety_plan_item(&self, step: SafetyPlanStep, text: &str) -> Result<SafetyPlan, SafetyError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(SafetyError::EmptyItem);
+        }
+        let chars = text.chars().count();
+        if chars > MAX_ITEM_CHARS {
+            return Err(SafetyError::ItemTooLong { chars: chars as u32, max: MAX_ITEM_CHARS as u32 });
+        }
+        let now = time::to_millis(SystemTime::now());
+        self.write(|tx| {
+            tx.prepare_cached(
+                "INSERT INTO safety_plan_item (id, step, text, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+            )?
+            .execute(params![uuid::Uuid::now_v7().to_string(), step.number(), text, now])?;
+            Ok(read_plan(tx)?)
+        })
+    }
+
+    /// Removes a step's `number`-th item (1-based, as shown); returns the whole plan.
+    pub fn remove_safety_plan_item(&self, step: SafetyPlanStep, number: u32) -> Result<SafetyPlan, SafetyError> {
+        self.write(|tx| {
+            let plan = read_plan(tx)?;
+            let items = &plan.sections[step.number() as usize - 1].items;
+            let item = number
+                .checked_sub(1)
+                .and_then(|index| items.get(index as usize))
+                .ok_or(SafetyError::NoSuchItem { step: step.number(), number, count: items.len() as u32 })?;
+            tx.prepare_cached("DELETE FROM safety_plan_item WHERE id = ?1")?.execute([&item.id])?;
+            Ok(read_plan(tx)?)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::tests::open_store;
+
+    #[test]
+    fn an_empty_plan_has_the_six_steps_in_order() {
+        let (_dir, store) = open_store();
+        let plan = store.safety_plan().unwrap();
+        let numbers: Vec<u32> = plan.sections.iter().map(|s| s.number).collect();
+        assert_eq!(numbers, [1, 2, 3, 4, 5, 6]);
+        assert_eq!(plan.sections[0].step, SafetyPlanStep::WarningSigns);
+        assert_eq!(plan.sections[5].step, SafetyPlanStep::SafeEnvironment);
+        assert!(plan.source.contains("Stanley"));
+    }
+
+    #[test]
+    fn items_are_added_removed_and_exported_as_text() {
+        let (_dir, store) = open_store();
+        store.add_safety_plan_item(SafetyPlanStep::WarningSigns, "Not sleeping for two nights").unwrap();
+        store.add_safety_plan_item(SafetyPlanStep::WarningSigns, "Cancelling plans with friends").unwrap();
+        let plan = store.add_safety_plan_item(SafetyPlanStep::PeopleToAsk, "  My sister Ana, 0612 345 678  ").unwrap();
+        assert_eq!(plan.sections[3].items[0].text, "My sister Ana, 0612 345 678");
+        let plan = store.remove_safety_plan_item(SafetyPlanStep::WarningSigns, 1).unwrap();
+        assert_eq!(
+            plan.sections[0].items.iter().map(|i| i.text.as_str()).collect::<Vec<_>>(),
+            ["Cancelling plans with friends"]
+        );
+        let text = plan.to_text();
+        assert!(text.contains("1. Warning signs\n   - Cancelling plans with friends\n"), "{text}");
+        assert!(text.contains("5. Professionals and crisis lines I can contact\n   (nothing yet)"), "{text}");
+    }
+
+    #[test]
+    fn bad_items_are_refused_and_nothing_changes() {
+        let (_dir, store) = open_store();
+        assert!(matches!(store.add_safety_plan_item(SafetyPlanStep::Distractions, "   "), Err(SafetyError::EmptyItem)));
+        let long = "x".repeat(MAX_ITEM_CHARS + 1);
+        assert!(matches!(
+            store.add_safety_plan_item(SafetyPlanStep::Distractions, &long),
+            Err(SafetyError::ItemTooLong { .. })
+        ));
+        assert!(matches!(
+            store.remove_safety_plan_item(SafetyPlanStep::Distractions, 1),
+            Err(SafetyError::NoSuchItem { count: 0, .. })
+        ));
+        assert!(matches!(
+            store.remove_safety_plan_item(SafetyPlanStep::Distractions, 0),
+            Err(SafetyError::NoSuchItem { .. })
+        ));
+        assert!(store.safety_plan().unwrap().sections.iter().all(|s| s.items.is_empty()));
+        assert_eq!(SafetyPlanStep::from_number(7), None);
+        assert_eq!(SafetyPlanStep::from_number(5), Some(SafetyPlanStep::Professionals));
+    }
+}

@@ -1,0 +1,58 @@
+package app.waymark.core
+
+import app.waymark.core.model.Answer
+import app.waymark.core.model.AssessmentDraft
+import app.waymark.core.model.HelpLineKind
+import app.waymark.core.model.Instrument
+import app.waymark.core.model.SafetyException
+import app.waymark.core.model.SafetyPlanStep
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Assert.assertNotNull
+import org.junit.Assert.assertNull
+import org.junit.Assert.assertTrue
+import org.junit.Test
+
+/** Crisis lines, the region setting and the safety plan, as a shell sees them. */
+class SafetyTest {
+    private val key = ByteArray(32) { 11 }
+
+    @Test
+    fun helpNowGivesEmergencyFirstAndNeverTheRetiredUsNumber() {
+        Waymark.open(newDbPath(), key).use { waymark ->
+            val us = waymark.helpNow("US")
+            assertEquals(HelpLineKind.EMERGENCY, us.lines[0].kind)
+            assertEquals("988", us.lines[1].phone)
+            assertTrue(us.lines.none { it.phone?.contains("273-8255") == true })
+            assertNull(us.fallback)
+            val unknown = waymark.helpNow(null)
+            assertTrue(unknown.lines.isEmpty())
+            assertNotNull(unknown.fallback)
+            assertEquals("GB", waymark.setRegion("gb"))
+            assertEquals("GB", waymark.region())
+            assertTrue(waymark.helpNow(null).lines.any { it.phone == "116 123" })
+            assertThrows<SafetyException.InvalidRegion> { waymark.setRegion("Britain") }
+            assertNull(waymark.setRegion(null))
+        }
+    }
+
+    @Test
+    fun theSafetyPlanIsEditedExportedAndCarriedByAnItem9Alert() {
+        Waymark.open(newDbPath(), key).use { waymark ->
+            assertEquals(6, waymark.safetyPlan().sections.size)
+            waymark.addSafetyPlanItem(SafetyPlanStep.WARNING_SIGNS, "Not sleeping")
+            waymark.addSafetyPlanItem(SafetyPlanStep.PEOPLE_TO_ASK, "My sister Ana")
+            val plan = waymark.removeSafetyPlanItem(SafetyPlanStep.WARNING_SIGNS, 1u)
+            assertTrue(plan.sections[0].items.isEmpty())
+            assertTrue(waymark.exportSafetyPlan().contains("4. People I can ask for help\n   - My sister Ana"))
+            assertThrows<SafetyException.EmptyItem> { waymark.addSafetyPlanItem(SafetyPlanStep.DISTRACTIONS, " ") }
+
+            waymark.setRegion("AU")
+            val answers = (1..8).map { Answer.Score(0) } + Answer.Score(1)
+            val alert = waymark.addAssessment(AssessmentDraft(Instrument.PHQ9, answers, zone = "Australia/Sydney")).safetyAlert!!
+            assertTrue(alert.helpNow!!.lines.any { it.phone == "13 11 14" })
+            assertEquals("My sister Ana", alert.safetyPlan!!.sections[3].items[0].text)
+            assertFalse(alert.message.contains("dose"))
+        }
+    }
+}
