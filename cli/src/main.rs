@@ -8,6 +8,7 @@ mod demo;
 mod measures;
 mod profile;
 mod render;
+mod safety;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,8 +18,8 @@ use chrono::{DateTime, Days, NaiveDate};
 use clap::{Args, Parser, Subcommand};
 use waymark_core::time::{parse_zone, start_of_day};
 use waymark_core::{
-    CheckInDraft, CourseError, EmotionLabel, JournalError, JournalQuery, LifeArea, MeasureError, ReminderError, Store,
-    StoreError,
+    CheckInDraft, CourseError, EmotionLabel, JournalError, JournalQuery, LifeArea, MeasureError, ReminderError,
+    SafetyError, Store, StoreError,
 };
 
 #[derive(Parser)]
@@ -59,6 +60,14 @@ enum Command {
     /// Calendar files (.ics) in and out.
     #[command(subcommand)]
     Calendar(course::CalendarCommand),
+    /// Crisis and emergency lines for your region.
+    HelpNow(safety::HelpNowArgs),
+    /// Your safety plan: the six Stanley-Brown steps.
+    #[command(subcommand)]
+    SafetyPlan(safety::SafetyPlanCommand),
+    /// Settings such as your region.
+    #[command(subcommand)]
+    Settings(safety::SettingsCommand),
     /// Seed a month of check-ins, measures and a course into a fresh profile and show them.
     Demo,
 }
@@ -211,6 +220,15 @@ impl From<CourseError> for Failure {
     }
 }
 
+impl From<SafetyError> for Failure {
+    fn from(error: SafetyError) -> Self {
+        match error {
+            SafetyError::Store(store) => store.into(),
+            other => Failure::input(other.to_string()),
+        }
+    }
+}
+
 impl From<ReminderError> for Failure {
     fn from(error: ReminderError) -> Self {
         match error {
@@ -280,6 +298,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Appointment(command) => course::appointment(command, &data_dir, &zone)?,
         Command::Reminders(command) => course::reminders(command, &profile::open_existing(&data_dir)?, &zone)?,
         Command::Calendar(command) => course::calendar(command, &data_dir, &zone)?,
+        Command::HelpNow(args) => safety::help_now(args, &data_dir)?,
+        Command::SafetyPlan(command) => safety::safety_plan(command, &data_dir)?,
+        Command::Settings(command) => safety::settings(command, &data_dir)?,
         Command::Demo => demo::run(cli.data_dir.as_deref(), &zone)?,
     }
     Ok(())

@@ -7,7 +7,7 @@ use serde::Serialize;
 use waymark_core::measures::{InstrumentProgress, MeasureSchedule, Outcome, OutcomeStatus};
 use waymark_core::time::{parse_zone, rfc3339};
 use waymark_core::{
-    AppointmentView, Assessment, CareItem, CheckIn, CourseOverview, DueMeasure, PlannedNotification, Progress,
+    AppointmentView, Assessment, CareItem, CheckIn, CourseOverview, DueMeasure, HelpNow, PlannedNotification, Progress,
     SearchHit, TodayView, VitalsReading,
 };
 
@@ -157,6 +157,9 @@ pub fn assessment(result: &Assessment, as_json: bool) {
     println!("saved as {}", result.id);
     if let Some(alert) = &result.safety_alert {
         help(&alert.title, &alert.message);
+        if let Some(lines) = &alert.help_now {
+            self::lines(lines, "   ");
+        }
     }
 }
 
@@ -347,4 +350,28 @@ pub fn plan(plan: &[PlannedNotification], as_json: bool) {
         let exact = if notification.exact { "exact" } else { "window" };
         println!("{}  {:<6}  {}: {}", notification.local_time, exact, notification.title, notification.body);
     }
+}
+
+fn lines(help: &HelpNow, indent: &str) {
+    for line in &help.lines {
+        let mut how = Vec::new();
+        if let Some(phone) = &line.phone {
+            how.push(format!("call {phone}"));
+        }
+        if let Some(text) = &line.text {
+            how.push(if text.starts_with(char::is_numeric) { format!("text {text}") } else { text.clone() });
+        }
+        println!("{indent}{}: {} ({})", line.name, how.join(", "), line.hours);
+    }
+    if let Some(fallback) = &help.fallback {
+        println!("{indent}{fallback}");
+    }
+}
+
+pub fn help_now(help_now: &HelpNow) {
+    match &help_now.region {
+        Some(region) => println!("Help now ({region}):"),
+        None => println!("Help now:"),
+    }
+    lines(help_now, "  ");
 }

@@ -1,0 +1,145 @@
+//! `waymark settings region`, `help-now` and `safety-plan`.
+
+use std::path::Path;
+
+use clap::{Args, Subcommand};
+use serde::Serialize;
+use waymark_core::{HelpNow, SafetyPlanStep};
+
+use crate::{profile, render, Failure};
+
+#[derive(Subcommand)]
+pub enum SettingsCommand {
+    /// Your region for crisis lines, as a two-letter country code (shows it without CC).
+    Region {
+        code: Option<String>,
+        /// Forget the region (crisis lines then fall back to a directory).
+        #[arg(long, conflicts_with = "code")]
+        clear: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct HelpNowArgs {
+    /// A two-letter country code (default: your region setting).
+    #[arg(long, value_name = "CC")]
+    region: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum SafetyPlanCommand {
+    /// The six steps and what you wrote under each.
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add an item to a step (1-6, or a name such as warning-signs).
+    Add { step: String, text: String },
+    /// Remove a step's N-th item, as shown.
+    Remove { step: String, number: u32 },
+    /// The plan as plain text, to share.
+    Export,
+}
+
+fn step(name: &str) -> Result<SafetyPlanStep, Failure> {
+    let by_number = name.parse().ok().and_then(SafetyPlanStep::from_number);
+    let wanted = name.replace('-', "_").to_ascii_lowercase();
+    let by_name = || {
+        SafetyPlanStep::ALL.into_iter().find(|step| format!("{step:?}").to_ascii_lowercase() == wanted.replace('_', ""))
+    };
+    by_number.or_else(by_name).ok_or_else(|| {
+        Failure::input(format!(
+            "\"{name}\" is not a step; use 1 to 6 or warning-signs, coping-strategies, distractions, people-to-ask, \
+             professionals, safe-environment"
+        ))
+    })
+}
+
+pub fn settings(command: SettingsCommand, data_dir: &Path) -> Result<(), Failure> {
+    let SettingsCommand::Region { code, clear } = command;
+    let region = match (code, clear) {
+        (Some(code), _) => profile::open(data_dir)?.set_region(Some(&code))?,
+        (None, true) => profile::open(data_dir)?.set_region(None)?,
+        (None, false) => profile::open_existing(data_dir)?.region()?,
+    };
+    match region {
+        Some(region) => println!("Region: {region}"),
+        None => println!("Region: not set (crisis lines fall back to findahelpline.com)"),
+    }
+    Ok(())
+}
+
+/// One line of `help-now --json`: a service to call or text, or where to look when Waymark has none.
+#[derive(Serialize)]
+struct JsonLine<'a> {
+    kind: &'a str,
+    name: &'a str,
+    phone: Option<&'a str>,
+    text: Option<&'a str>,
+    hours: &'a str,
+    source: &'a str,
+    verified: &'a str,
+}
+
+pub fn help_now(args: HelpNowArgs, data_dir: &Path) -> Result<(), Failure> {
+    let help: HelpNow = match (&args.region, data_dir.join(profile::DB_FILE).exists()) {
+        (None, true) => profile::open_existing(data_dir)?.help_now(None)?,
+        (region, _) => waymark_core::safety::help_now(region.as_deref()),
+    };
+    if !args.json {
+        render::help_now(&help);
+        return Ok(());
+    }
+    let mut lines: Vec<JsonLine> = help
+        .lines
+        .iter()
+        .map(|line| JsonLine {
+            kind: if line.kind == waymark_core::HelpLineKind::Emergency { "emergency" } else { "crisis" },
+            name: &line.name,
+            phone: line.phone.as_deref(),
+            text: line.text.as_deref(),
+            hours: &line.hours,
+            source: &line.source,
+            verified: &line.verified,
+        })
+        .collect();
+    if let Some(fallback) = &help.fallback {
+        lines.push(JsonLine {
+            kind: "directory",
+            name: fallback,
+            phone: None,
+            text: None,
+            hours: "",
+            source: &help.directory,
+            verified: "",
+        });
+    }
+    println!("{}", serde_json::to_string_pretty(&lines).expect("lines serialise"));
+    Ok(())
+}
+
+pub fn safety_plan(command: SafetyPlanCommand, data_dir: &Path) -> Result<(), Failure> {
+    let plan = match command {
+        SafetyPlanCommand::Show { json } => {
+            let plan = profile::open_existing(data_dir)?.safety_plan()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&plan).expect("the plan serialises"));
+                return Ok(());
+            }
+            plan
+        }
+        SafetyPlanCommand::Add { step: name, text } => {
+            let step = step(&name)?;
+            profile::open(data_dir)?.add_safety_plan_item(step, &text)?
+        }
+        SafetyPlanCommand::Remove { step: name, number } => {
+            let step = step(&name)?;
+            profile::open_existing(data_dir)?.remove_safety_plan_item(step, number)?
+        }
+        SafetyPlanCommand::Export => profile::open_existing(data_dir)?.safety_plan()?,
+    };
+    print!("{}", plan.to_text());
+    Ok(())
+}

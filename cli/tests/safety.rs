@@ -1,0 +1,67 @@
+//! `waymark help-now`, `settings region` and `safety-plan` end to end.
+
+mod common;
+
+use common::Profile;
+use serde_json::Value;
+
+fn phones(lines: &Value) -> Vec<String> {
+    lines.as_array().unwrap().iter().filter_map(|l| l["phone"].as_str().map(String::from)).collect()
+}
+
+#[test]
+fn help_now_gives_each_regions_lines_emergency_first() {
+    let profile = Profile::new();
+    let us = profile.json(&["help-now", "--region", "US", "--json"]);
+    assert_eq!((us[0]["kind"].as_str(), us[0]["phone"].as_str()), (Some("emergency"), Some("911")));
+    assert_eq!(us[1]["phone"], "988");
+    assert!(!profile.ok(&["help-now", "--region", "US"]).contains("273-8255"), "never the retired number");
+    for field in ["name", "phone", "text", "hours", "source", "verified", "kind"] {
+        assert!(us[1].get(field).is_some(), "{field}");
+    }
+    for region in ["GB", "IE"] {
+        assert!(phones(&profile.json(&["help-now", "--region", region, "--json"])).contains(&"116 123".to_string()));
+    }
+    assert!(phones(&profile.json(&["help-now", "--region", "AU", "--json"])).contains(&"13 11 14".to_string()));
+    let unknown = profile.json(&["help-now", "--region", "ZZ", "--json"]);
+    assert_eq!(
+        (unknown[0]["kind"].as_str(), unknown[0]["source"].as_str()),
+        (Some("directory"), Some("https://findahelpline.com"))
+    );
+    let denmark = profile.json(&["help-now", "--region", "DK", "--json"]);
+    assert!(denmark.as_array().unwrap().iter().all(|l| l["kind"] == "emergency") && !phones(&denmark).is_empty());
+    assert!(!profile.path.exists(), "asking for help creates nothing");
+}
+
+#[test]
+fn the_region_setting_chooses_the_lines() {
+    let profile = Profile::new();
+    assert_eq!(profile.ok(&["settings", "region", "gb"]).trim(), "Region: GB");
+    assert!(profile.ok(&["help-now"]).contains("Samaritans: call 116 123"));
+    let output = profile.run(&["settings", "region", "Great Britain"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(profile.ok(&["settings", "region"]).trim(), "Region: GB");
+    assert!(profile.ok(&["settings", "region", "--clear"]).contains("not set"));
+}
+
+#[test]
+fn the_safety_plan_is_edited_and_exported() {
+    let profile = Profile::new();
+    profile.ok(&["safety-plan", "add", "warning-signs", "Not sleeping"]);
+    profile.ok(&["safety-plan", "add", "1", "Cancelling plans"]);
+    profile.ok(&["safety-plan", "add", "people-to-ask", "My sister Ana"]);
+    let text = profile.ok(&["safety-plan", "remove", "1", "1"]);
+    assert!(text.contains("1. Warning signs\n   - Cancelling plans\n"), "{text}");
+    let plan = profile.json(&["safety-plan", "show", "--json"]);
+    assert_eq!(plan["sections"][3]["items"][0]["text"], "My sister Ana");
+    assert!(profile.ok(&["safety-plan", "export"]).starts_with("My safety plan"));
+    for (args, expected) in [
+        (vec!["safety-plan", "add", "7", "x"], "not a step"),
+        (vec!["safety-plan", "add", "2", "   "], "cannot be empty"),
+        (vec!["safety-plan", "remove", "2", "1"], "does not have an item 1"),
+    ] {
+        let output = profile.run(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8(output.stderr).unwrap().contains(expected), "{args:?}");
+    }
+}
