@@ -10,6 +10,7 @@ use std::time::SystemTime;
 
 use waymark_core::measures::{self, Assessment, AssessmentDraft, AssessmentFilter, DueMeasure, Form, Instrument};
 use waymark_core::measures::{MeasureError, MeasureSchedule, Progress, ProgressQuery, VitalsDraft, VitalsReading};
+use waymark_core::safety::{SafetyPage, SafetySearchHit};
 use waymark_core::HelpNow;
 use waymark_core::{
     Appointment, AppointmentDraft, CareItem, CareItemKind, CheckIn, CheckInDraft, Course, CourseDraft, CourseError,
@@ -19,6 +20,23 @@ use waymark_core::{
 };
 
 uniffi::setup_scaffolding!("waymark");
+
+/// Every safety page in `locale` (falling back to English), available before any profile is open.
+#[uniffi::export]
+pub fn safety_pages(locale: String) -> Vec<SafetyPage> {
+    waymark_core::safety::safety_pages(&locale)
+}
+
+#[uniffi::export]
+pub fn safety_page(id: String, locale: String) -> Result<SafetyPage, SafetyError> {
+    waymark_core::safety::safety_page(&id, &locale)
+}
+
+/// Offline search over the safety pages' titles, tags and text, best first.
+#[uniffi::export]
+pub fn search_safety(query: String, locale: String) -> Vec<SafetySearchHit> {
+    waymark_core::safety::search_safety(&query, &locale)
+}
 
 /// A questionnaire's wording, options and codes, available before any profile is open.
 #[uniffi::export]

@@ -62,6 +62,9 @@ enum Command {
     Calendar(course::CalendarCommand),
     /// Crisis and emergency lines for your region.
     HelpNow(safety::HelpNowArgs),
+    /// Safety pages: before and after a session, warning signs, and more.
+    #[command(subcommand)]
+    Safety(safety::SafetyCommand),
     /// Your safety plan: the six Stanley-Brown steps.
     #[command(subcommand)]
     SafetyPlan(safety::SafetyPlanCommand),
@@ -299,6 +302,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Reminders(command) => course::reminders(command, &profile::open_existing(&data_dir)?, &zone)?,
         Command::Calendar(command) => course::calendar(command, &data_dir, &zone)?,
         Command::HelpNow(args) => safety::help_now(args, &data_dir)?,
+        Command::Safety(command) => safety::safety(command)?,
         Command::SafetyPlan(command) => safety::safety_plan(command, &data_dir)?,
         Command::Settings(command) => safety::settings(command, &data_dir)?,
         Command::Demo => demo::run(cli.data_dir.as_deref(), &zone)?,

@@ -375,3 +375,13 @@ pub fn help_now(help_now: &HelpNow) {
     }
     lines(help_now, "  ");
 }
+
+pub fn safety_page(page: &waymark_core::safety::SafetyPage) {
+    println!("{}\n", page.title);
+    println!("{}\n", page.body);
+    println!("Sources:");
+    for source in &page.sources {
+        let what = source.url.as_deref().or(source.reference.as_deref()).unwrap_or_default();
+        println!("  - {what} (read {})", source.accessed);
+    }
+}

@@ -29,6 +29,71 @@ pub struct HelpNowArgs {
 }
 
 #[derive(Subcommand)]
+pub enum SafetyCommand {
+    /// The safety pages.
+    List(LocaleArgs),
+    /// One page in full, with its sources.
+    Show {
+        id: String,
+        #[command(flatten)]
+        locale: LocaleArgs,
+    },
+    /// Search the pages' titles, tags and text.
+    Search {
+        query: String,
+        #[command(flatten)]
+        locale: LocaleArgs,
+    },
+}
+
+#[derive(Args)]
+pub struct LocaleArgs {
+    /// The language, such as en or es (default: from LANG, else English).
+    #[arg(long, value_name = "L")]
+    locale: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+impl LocaleArgs {
+    fn locale(&self) -> String {
+        self.locale.clone().or_else(|| std::env::var("LANG").ok()).unwrap_or_else(|| "en".to_string())
+    }
+}
+
+pub fn safety(command: SafetyCommand) -> Result<(), Failure> {
+    match command {
+        SafetyCommand::List(args) => {
+            let pages = waymark_core::safety::safety_pages(&args.locale());
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&pages).expect("pages serialise"));
+            } else {
+                pages.iter().for_each(|page| println!("{:<20} {}", page.id, page.title));
+            }
+        }
+        SafetyCommand::Show { id, locale } => {
+            let page = waymark_core::safety::safety_page(&id, &locale.locale())?;
+            if locale.json {
+                println!("{}", serde_json::to_string_pretty(&page).expect("a page serialises"));
+            } else {
+                render::safety_page(&page);
+            }
+        }
+        SafetyCommand::Search { query, locale } => {
+            let hits = waymark_core::safety::search_safety(&query, &locale.locale());
+            if locale.json {
+                println!("{}", serde_json::to_string_pretty(&hits).expect("hits serialise"));
+            } else if hits.is_empty() {
+                println!("Nothing found.");
+            } else {
+                hits.iter().for_each(|hit| println!("{:<20} {}", hit.id, hit.title));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Subcommand)]
 pub enum SafetyPlanCommand {
     /// The six steps and what you wrote under each.
     Show {

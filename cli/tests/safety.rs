@@ -65,3 +65,18 @@ fn the_safety_plan_is_edited_and_exported() {
         assert!(String::from_utf8(output.stderr).unwrap().contains(expected), "{args:?}");
     }
 }
+
+#[test]
+fn safety_pages_list_show_and_search_in_english_and_spanish() {
+    let profile = Profile::new();
+    let list = profile.ok(&["safety", "list", "--locale", "en"]);
+    assert!(list.contains("after-session") && list.contains("warning-signs"), "{list}");
+    let page = profile.ok(&["safety", "show", "after-session", "--locale", "es"]);
+    assert!(page.starts_with("Las horas después de una sesión") && page.contains("Sources:"), "{page}");
+    for (query, locale) in [("drive", "en"), ("driving", "en"), ("conducir", "es")] {
+        let hits = profile.json(&["safety", "search", query, "--locale", locale, "--json"]);
+        assert_eq!(hits[0]["id"], "after-session", "{query}");
+    }
+    let output = profile.run(&["safety", "show", "nope"]);
+    assert_eq!(output.status.code(), Some(2));
+}

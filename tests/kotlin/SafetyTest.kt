@@ -37,6 +37,18 @@ class SafetyTest {
     }
 
     @Test
+    fun theSafetyLibraryReadsAndSearchesOfflineInEnglishAndSpanish() {
+        val pages = safetyPages("en")
+        assertEquals(7, pages.size)
+        assertTrue(pages.all { it.sources.isNotEmpty() })
+        assertEquals("Las horas después de una sesión", safetyPage("after-session", "es").title)
+        assertEquals("en", safetyPage("after-session", "fr-FR").locale)
+        assertThrows<SafetyException.UnknownPage> { safetyPage("nope", "en") }
+        assertEquals("after-session", searchSafety("driving", "en").first().id)
+        assertEquals("after-session", searchSafety("conducir", "es").first().id)
+    }
+
+    @Test
     fun theSafetyPlanIsEditedExportedAndCarriedByAnItem9Alert() {
         Waymark.open(newDbPath(), key).use { waymark ->
             assertEquals(6, waymark.safetyPlan().sections.size)

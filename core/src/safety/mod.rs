@@ -5,9 +5,11 @@
 //! their own safety plan.
 
 pub mod help;
+pub mod library;
 pub mod plan;
 
 pub use help::{help_now, HelpLine, HelpLineKind, HelpNow};
+pub use library::{safety_page, safety_pages, search_safety, ContentSource, SafetyPage, SafetySearchHit};
 pub use plan::{SafetyError, SafetyPlan, SafetyPlanItem, SafetyPlanSection, SafetyPlanStep};
 
 use std::time::SystemTime;

@@ -22,6 +22,8 @@ pub enum SafetyError {
     ItemTooLong { chars: u32, max: u32 },
     #[error("\"{region}\" is not a region; use a two-letter country code such as GB or US")]
     InvalidRegion { region: String },
+    #[error("there is no safety page \"{id}\"; pick one from the list")]
+    UnknownPage { id: String },
     #[error("step {step} does not have an item {number}; it has {count}")]
     NoSuchItem { step: u32, number: u32, count: u32 },
     #[error(transparent)]

@@ -1,0 +1,259 @@
+//! The safety library: bundled pages, each citing its sources, in English
+//! and Spanish, readable and searchable offline from the first launch.
+//! The pages live in `content/safety/<locale>.toml` (the format is described
+//! at the top of `en.toml`); a locale without a page falls back to English.
+
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use super::SafetyError;
+
+const PACKS: [(&str, &str); 2] =
+    [("en", include_str!("../../content/safety/en.toml")), ("es", include_str!("../../content/safety/es.toml"))];
+const FALLBACK_LOCALE: &str = "en";
+/// The pack format this build reads.
+const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct ContentSource {
+    pub url: Option<String>,
+    /// Where no address exists, what the statement rests on.
+    pub reference: Option<String>,
+    /// The month it was last read, `YYYY-MM`.
+    pub accessed: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SafetyPage {
+    pub id: String,
+    /// The locale the page is in, which may be the English fallback.
+    pub locale: String,
+    pub title: String,
+    /// Markdown; `[[page-id]]` links to another page.
+    pub body: String,
+    pub tags: Vec<String>,
+    /// Clinical guidance, which always cites `sources`.
+    pub clinical: bool,
+    pub sources: Vec<ContentSource>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SafetySearchHit {
+    pub id: String,
+    pub title: String,
+    pub locale: String,
+    /// Higher is better: a word in the title counts most, then tags, then the text.
+    pub score: u32,
+}
+
+#[derive(Debug, Deserialize)]
+struct Pack {
+    pack: String,
+    locale: String,
+    version: u32,
+    pages: Vec<RawPage>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawPage {
+    id: String,
+    title: String,
+    tags: Vec<String>,
+    body: String,
+    clinical: bool,
+    sources: Vec<ContentSource>,
+}
+
+fn packs() -> &'static [Pack] {
+    static PARSED: OnceLock<Vec<Pack>> = OnceLock::new();
+    PARSED.get_or_init(|| {
+        PACKS
+            .iter()
+            .map(|(locale, text)| {
+                let pack: Pack = toml::from_str(text).unwrap_or_else(|e| panic!("content/safety/{locale}.toml: {e}"));
+                // Bundled at build time and checked by the tests: another format is a build mistake.
+                assert!(pack.pack == "safety" && pack.version == FORMAT_VERSION, "content/safety/{locale}.toml");
+                pack
+            })
+            .collect()
+    })
+}
+
+/// `es`, `es-MX` or `es_ES` as `es`; a locale without a pack as English.
+fn language(locale: &str) -> &'static str {
+    let wanted = locale.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    PACKS.iter().map(|(code, _)| *code).find(|code| *code == wanted).unwrap_or(FALLBACK_LOCALE)
+}
+
+fn page_in(locale: &str, id: &str) -> Option<SafetyPage> {
+    let pack = packs().iter().find(|pack| pack.locale == locale)?;
+    let raw = pack.pages.iter().find(|page| page.id == id)?;
+    Some(SafetyPage {
+        id: raw.id.clone(),
+        locale: pack.locale.clone(),
+        title: raw.title.clone(),
+        body: raw.body.trim().to_string(),
+        tags: raw.tags.clone(),
+        clinical: raw.clinical,
+        sources: raw.sources.clone(),
+    })
+}
+
+/// Every page, in the English pack's order, each in `locale` where it exists.
+pub fn safety_pages(locale: &str) -> Vec<SafetyPage> {
+    let language = language(locale);
+    let english = packs().iter().find(|pack| pack.locale == FALLBACK_LOCALE).expect("an English pack");
+    english
+        .pages
+        .iter()
+        .filter_map(|page| page_in(language, &page.id).or_else(|| page_in(FALLBACK_LOCALE, &page.id)))
+        .collect()
+}
+
+pub fn safety_page(id: &str, locale: &str) -> Result<SafetyPage, SafetyError> {
+    page_in(language(locale), id)
+        .or_else(|| page_in(FALLBACK_LOCALE, id))
+        .ok_or_else(|| SafetyError::UnknownPage { id: id.to_string() })
+}
+
+/// Lowercase, without accents, and with common endings cut, so "driving"
+/// finds "drive" and "conducción" finds "conduccion".
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(|word| stem(&fold(&word.to_lowercase())))
+        .collect()
+}
+
+fn fold(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ä' | 'ã' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' => 'u',
+            'ñ' => 'n',
+            'ç' => 'c',
+            other => other,
+        })
+        .collect()
+}
+
+fn stem(word: &str) -> String {
+    for ending in ["ing", "ed", "es", "e", "s"] {
+        if let Some(root) = word.strip_suffix(ending).filter(|root| root.chars().count() >= 3) {
+            return root.to_string();
+        }
+    }
+    word.to_string()
+}
+
+/// Pages holding every word of `query`, best first.
+pub fn search_safety(query: &str, locale: &str) -> Vec<SafetySearchHit> {
+    let wanted = words(query);
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let mut hits: Vec<(usize, SafetySearchHit)> = safety_pages(locale)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(order, page)| {
+            let (title, tags, body) = (words(&page.title), words(&page.tags.join(" ")), words(&page.body));
+            let mut score = 0;
+            for word in &wanted {
+                let found = 3 * u32::from(title.contains(word))
+                    + 2 * u32::from(tags.contains(word))
+                    + u32::from(body.contains(word));
+                if found == 0 {
+                    return None;
+                }
+                score += found;
+            }
+            Some((order, SafetySearchHit { id: page.id, title: page.title, locale: page.locale, score }))
+        })
+        .collect();
+    hits.sort_by(|(a_order, a), (b_order, b)| b.score.cmp(&a.score).then(a_order.cmp(b_order)));
+    hits.into_iter().map(|(_, hit)| hit).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_pack_is_valid_sourced_linked_and_complete() {
+        let english: HashSet<&str> = packs()[0].pages.iter().map(|page| page.id.as_str()).collect();
+        for pack in packs() {
+            assert_eq!((pack.pack.as_str(), pack.version), ("safety", 1), "{}", pack.locale);
+            let ids: Vec<&str> = pack.pages.iter().map(|page| page.id.as_str()).collect();
+            assert_eq!(ids.iter().collect::<HashSet<_>>().len(), ids.len(), "{}: ids are unique", pack.locale);
+            assert_eq!(
+                ids.iter().copied().collect::<HashSet<_>>(),
+                english,
+                "{}: every page is translated",
+                pack.locale
+            );
+            for page in &pack.pages {
+                let name = format!("{}/{}", pack.locale, page.id);
+                assert!(!page.title.trim().is_empty() && !page.body.trim().is_empty(), "{name}");
+                assert!(!page.clinical || !page.sources.is_empty(), "{name}: a clinical page needs a source");
+                for source in &page.sources {
+                    let url_ok = source
+                        .url
+                        .as_deref()
+                        .is_some_and(|url| url.starts_with("https://") || url.starts_with("http://"));
+                    let reference_ok = source.reference.as_deref().is_some_and(|r| !r.trim().is_empty());
+                    assert!(url_ok || reference_ok, "{name}: a source needs a url or a reference");
+                    assert!(
+                        source.accessed.len() == 7 && source.accessed.starts_with("20"),
+                        "{name}: accessed YYYY-MM"
+                    );
+                }
+                for link in page.body.split("[[").skip(1).filter_map(|rest| rest.split_once("]]").map(|(id, _)| id)) {
+                    assert!(english.contains(link), "{name}: the link [[{link}]] goes nowhere");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_library_covers_the_pages_the_issue_lists() {
+        let ids: Vec<String> = safety_pages("en").into_iter().map(|page| page.id).collect();
+        let wanted = [
+            "before-session",
+            "after-session",
+            "warning-signs",
+            "after-effects",
+            "misuse",
+            "contraindications",
+            "never-unsupervised",
+        ];
+        assert_eq!(ids, wanted);
+    }
+
+    #[test]
+    fn spanish_is_served_and_an_unknown_locale_falls_back_to_english() {
+        assert_eq!(safety_page("after-session", "es-MX").unwrap().title, "Las horas después de una sesión");
+        assert_eq!(safety_page("after-session", "fr").unwrap().locale, "en");
+        assert!(matches!(safety_page("nope", "en"), Err(SafetyError::UnknownPage { .. })));
+    }
+
+    #[test]
+    fn search_finds_the_driving_guidance_in_english_and_spanish() {
+        for (query, locale) in [("drive", "en"), ("driving", "en"), ("conducir", "es"), ("Conducir", "es-ES")] {
+            let hits = search_safety(query, locale);
+            assert_eq!(hits.first().map(|hit| hit.id.as_str()), Some("after-session"), "{query} ({locale}): {hits:?}");
+        }
+        assert!(search_safety("chest pain", "en").iter().any(|hit| hit.id == "warning-signs"));
+        assert!(search_safety("dolor pecho", "es").iter().any(|hit| hit.id == "warning-signs"));
+        assert!(search_safety("", "en").is_empty());
+        assert!(search_safety("zebra", "en").is_empty());
+    }
+}
