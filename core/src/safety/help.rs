@@ -29,10 +29,15 @@ pub struct HelpLine {
     /// ISO 3166-1 alpha-2, e.g. `GB`.
     pub country: String,
     pub name: String,
-    /// The number to call, when it takes calls.
+    /// The number to call as written, when it takes calls, e.g. "111, option 2".
     pub phone: Option<String>,
+    /// Digits (and a leading +) a phone can dial from a link; `None` when it
+    /// must be dialled by hand, e.g. a number with `*`.
+    pub dial: Option<String>,
     /// How to text it, when it takes texts: the number, or e.g. "text HELP to 51444".
     pub text: Option<String>,
+    /// How to reach it, as the source gives it, e.g. "call (free); text HELP to 51444".
+    pub modes: String,
     pub hours: String,
     pub languages: String,
     pub source: String,
@@ -64,20 +69,23 @@ fn parse_line(row: &str) -> Option<HelpLine> {
     };
     let segments: Vec<&str> = modes.split(';').map(str::trim).collect();
     let phone = segments.iter().any(|s| s.starts_with("call")).then(|| number.to_string());
-    // "text", "text HELP to 51444" or "WhatsApp text": the number itself, or how to text.
-    let text = segments.iter().find(|s| s.to_ascii_lowercase().contains("text")).map(|segment| {
-        match (segment.contains(" to "), segment.starts_with("text")) {
-            (true, _) => segment.to_string(),
-            (false, true) => number.to_string(),
-            (false, false) => format!("{segment} {number}"),
-        }
+    // Texting: "text" or "text (keyword ...)" to the number itself, "text HELP to 51444" to
+    // another, or "WhatsApp text". A "text chat" is a web chat, not a text message.
+    let text = segments.iter().find_map(|segment| match *segment {
+        "text" => Some(number.to_string()),
+        s if s.starts_with("text (") => Some(number.to_string()),
+        s if s.starts_with("text ") && s.contains(" to ") => Some(s.to_string()),
+        s if s.starts_with("WhatsApp text") => Some(format!("{s} {number}")),
+        _ => None,
     });
     Some(HelpLine {
         kind,
         country: country.to_string(),
         name: name.to_string(),
+        dial: phone.as_deref().and_then(dialable),
         phone,
         text,
+        modes: modes.to_string(),
         hours: hours.to_string(),
         languages: languages.to_string(),
         source: source.to_string(),
@@ -97,9 +105,26 @@ pub fn all_lines() -> &'static [HelpLine] {
     })
 }
 
-/// `gb`, `GB`, `en_GB` or `en-GB` as `GB`; `UK` as `GB`.
+/// The leading number of "111, option 2" or "0414-121.7882" as digits to
+/// dial; `None` for numbers a link cannot dial, such as `*4141`.
+fn dialable(number: &str) -> Option<String> {
+    let written: String = number.chars().take_while(|c| c.is_ascii_digit() || " +-.()".contains(*c)).collect();
+    let digits: String = written.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+    let valid = digits.chars().skip(1).all(|c| c.is_ascii_digit()) && digits.chars().any(|c| c.is_ascii_digit());
+    (valid && !number.trim_start().starts_with(['*', '#'])).then_some(digits)
+}
+
+/// A region code, or the region of a locale: `gb`, `en_GB`, `en-GB`,
+/// `zh-Hant-TW`, `en_US@rg=gbzzzz` and `en-US-u-ca-gregory` all work; `UK` is `GB`.
 pub(crate) fn normalise(region: &str) -> Option<String> {
-    let code = region.trim().rsplit(['_', '-']).next()?.to_ascii_uppercase();
+    let locale = region.trim().split('@').next()?;
+    let subtags: Vec<&str> =
+        locale.split(['_', '-']).take_while(|tag| !matches!(*tag, "u" | "x" | "U" | "X")).collect();
+    let code = match subtags[..] {
+        [only] => only,
+        _ => subtags.iter().skip(1).copied().find(|tag| tag.len() == 2)?,
+    }
+    .to_ascii_uppercase();
     let code = if code == "UK" { "GB".to_string() } else { code };
     (code.len() == 2 && code.chars().all(|c| c.is_ascii_alphabetic())).then_some(code)
 }
@@ -163,6 +188,52 @@ mod tests {
         assert_eq!(pieta.text.as_deref(), Some("text HELP to 51444 (standard rates)"));
         let caretext = help_now(Some("SG")).lines.into_iter().find(|l| l.name == "SOS CareText").unwrap();
         assert_eq!(caretext.text.as_deref(), Some("WhatsApp text 9151 1767"));
+    }
+
+    #[test]
+    fn every_phone_is_dialable_or_marked_for_dialling_by_hand() {
+        for line in all_lines() {
+            if let Some(dial) = &line.dial {
+                assert!(
+                    dial.trim_start_matches('+').chars().all(|c| c.is_ascii_digit()) && !dial.is_empty(),
+                    "{line:?}"
+                );
+            }
+        }
+        let by_number = |country: &str, start: &str| {
+            help_now(Some(country))
+                .lines
+                .into_iter()
+                .find(|l| l.phone.as_deref().is_some_and(|p| p.starts_with(start)))
+                .unwrap()
+        };
+        assert_eq!(by_number("GB", "111").dial.as_deref(), Some("111"));
+        assert_eq!(by_number("CL", "*4141").dial, None);
+        assert_eq!(by_number("TW", "1925").text, None, "a text chat is not a text message");
+    }
+
+    #[test]
+    fn regions_come_from_codes_and_device_locales() {
+        for (input, expected) in [
+            ("gb", Some("GB")),
+            ("en_GB", Some("GB")),
+            ("en-US-u-ca-gregory", Some("US")),
+            ("en_US@rg=gbzzzz", Some("US")),
+            ("zh-Hant-TW", Some("TW")),
+            ("UK", Some("GB")),
+            ("", None),
+            ("Great Britain", None),
+        ] {
+            assert_eq!(normalise(input).as_deref(), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn ambulance_comes_before_police() {
+        for country in ["JP", "TW", "CN", "ZA", "PE"] {
+            let first = &help_now(Some(country)).lines[0];
+            assert!(first.name.to_lowercase().contains("ambulance"), "{country}: {first:?}");
+        }
     }
 
     #[test]

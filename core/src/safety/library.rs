@@ -121,14 +121,30 @@ pub fn safety_page(id: &str, locale: &str) -> Result<SafetyPage, SafetyError> {
         .ok_or_else(|| SafetyError::UnknownPage { id: id.to_string() })
 }
 
-/// Lowercase, without accents, and with common endings cut, so "driving"
-/// finds "drive" and "conducción" finds "conduccion".
+/// Lowercase, without accents or links, and with common endings cut, so
+/// "driving" finds "drive" and "conducción" finds "conduccion".
 fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
+    let without_links: String =
+        text.split("[[").map(|part| part.split_once("]]").map_or(part, |(_, rest)| rest)).collect();
+    without_links
+        .split(|c: char| !c.is_alphanumeric() && !is_combining_mark(c))
+        .map(|word| word.chars().filter(|c| !is_combining_mark(*c)).collect::<String>())
         .filter(|word| !word.is_empty())
         .map(|word| stem(&fold(&word.to_lowercase())))
         .collect()
 }
+
+/// Accents typed as separate marks (U+0300 to U+036F).
+fn is_combining_mark(c: char) -> bool {
+    ('\u{300}'..='\u{36f}').contains(&c)
+}
+
+/// Words a question has that say nothing about the topic.
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "the", "i", "can", "what", "to", "do", "is", "it", "my", "how", "when", "of", "in", "on", "for", "and",
+    "or", "should", "el", "la", "los", "las", "un", "una", "de", "del", "que", "y", "o", "en", "para", "por", "con",
+    "puedo", "como", "es", "mi", "se",
+];
 
 fn fold(word: &str) -> String {
     word.chars()
@@ -146,9 +162,14 @@ fn fold(word: &str) -> String {
 }
 
 fn stem(word: &str) -> String {
-    for ending in ["ing", "ed", "es", "e", "s"] {
-        if let Some(root) = word.strip_suffix(ending).filter(|root| root.chars().count() >= 3) {
-            return root.to_string();
+    for (ending, shortest) in [("ing", 3), ("ed", 4), ("es", 3), ("e", 3), ("s", 3)] {
+        if let Some(root) = word.strip_suffix(ending).filter(|root| root.chars().count() >= shortest) {
+            // "swimming" to "swim": a doubled last letter is undone.
+            let mut letters: Vec<char> = root.chars().collect();
+            if ending == "ing" && letters.len() >= 4 && letters[letters.len() - 1] == letters[letters.len() - 2] {
+                letters.pop();
+            }
+            return letters.into_iter().collect();
         }
     }
     word.to_string()
@@ -156,7 +177,10 @@ fn stem(word: &str) -> String {
 
 /// Pages holding every word of `query`, best first.
 pub fn search_safety(query: &str, locale: &str) -> Vec<SafetySearchHit> {
-    let wanted = words(query);
+    let all = words(query);
+    let stop: Vec<String> = STOP_WORDS.iter().map(|word| stem(word)).collect();
+    let meaningful: Vec<String> = all.iter().filter(|word| !stop.contains(word)).cloned().collect();
+    let wanted = if meaningful.is_empty() { all } else { meaningful };
     if wanted.is_empty() {
         return Vec::new();
     }
@@ -253,6 +277,11 @@ mod tests {
         }
         assert!(search_safety("chest pain", "en").iter().any(|hit| hit.id == "warning-signs"));
         assert!(search_safety("dolor pecho", "es").iter().any(|hit| hit.id == "warning-signs"));
+        assert_eq!(search_safety("can I drive", "en")[0].id, "after-session");
+        assert_eq!(search_safety("swim", "en")[0].id, "after-session");
+        assert!(search_safety("bleeding", "en").iter().any(|hit| hit.id == "contraindications"));
+        assert_eq!(search_safety("conduccio\u{301}n conducir", "es").len(), 0, "every word must match");
+        assert_eq!(search_safety("¿puedo conducir?", "es")[0].id, "after-session");
         assert!(search_safety("", "en").is_empty());
         assert!(search_safety("zebra", "en").is_empty());
     }
