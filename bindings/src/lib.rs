@@ -11,13 +11,13 @@ use std::time::SystemTime;
 use waymark_core::measures::{self, Assessment, AssessmentDraft, AssessmentFilter, DueMeasure, Form, Instrument};
 use waymark_core::measures::{MeasureError, MeasureSchedule, Progress, ProgressQuery, VitalsDraft, VitalsReading};
 use waymark_core::safety::{SafetyPage, SafetySearchHit};
-use waymark_core::HelpNow;
 use waymark_core::{
     Appointment, AppointmentDraft, CareItem, CareItemKind, CheckIn, CheckInDraft, Course, CourseDraft, CourseError,
     CourseOverview, ImportReport, JournalError, JournalPage, JournalQuery, PlannedNotification, Reconciliation,
     ReminderError, ReminderSettings, SafetyError, SafetyEvent, SafetyPlan, SafetyPlanStep, SearchHit, Store,
     StoreError, TodayView,
 };
+use waymark_core::{DuePrompt, HelpNow, PromptError};
 
 uniffi::setup_scaffolding!("waymark");
 
@@ -281,5 +281,15 @@ impl Waymark {
     /// The safety plan as plain text, to share.
     pub fn export_safety_plan(&self) -> Result<String, SafetyError> {
         Ok(self.store.safety_plan()?.to_text())
+    }
+
+    /// The integration prompts open at `now`, oldest first.
+    pub fn prompts_due(&self, now: SystemTime) -> Result<Vec<DuePrompt>, PromptError> {
+        self.store.prompts_due(now)
+    }
+
+    /// Answers an open prompt; the answer becomes a journal entry linked to its session and prompt.
+    pub fn answer_prompt(&self, id: String, text: String, valence: i32, zone: String) -> Result<CheckIn, PromptError> {
+        self.store.answer_prompt(&id, &text, valence, &zone)
     }
 }

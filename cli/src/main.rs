@@ -7,6 +7,7 @@ mod course;
 mod demo;
 mod measures;
 mod profile;
+mod prompts;
 mod render;
 mod safety;
 
@@ -18,8 +19,8 @@ use chrono::{DateTime, Days, NaiveDate};
 use clap::{Args, Parser, Subcommand};
 use waymark_core::time::{parse_zone, start_of_day};
 use waymark_core::{
-    CheckInDraft, CourseError, EmotionLabel, JournalError, JournalQuery, LifeArea, MeasureError, ReminderError,
-    SafetyError, Store, StoreError,
+    CheckInDraft, CourseError, EmotionLabel, JournalError, JournalQuery, LifeArea, MeasureError, PromptError,
+    ReminderError, SafetyError, Store, StoreError,
 };
 
 #[derive(Parser)]
@@ -60,6 +61,9 @@ enum Command {
     /// Calendar files (.ics) in and out.
     #[command(subcommand)]
     Calendar(course::CalendarCommand),
+    /// Integration prompts after your sessions.
+    #[command(subcommand)]
+    Prompts(prompts::PromptsCommand),
     /// Crisis and emergency lines for your region.
     HelpNow(safety::HelpNowArgs),
     /// Safety pages: before and after a session, warning signs, and more.
@@ -223,6 +227,16 @@ impl From<CourseError> for Failure {
     }
 }
 
+impl From<PromptError> for Failure {
+    fn from(error: PromptError) -> Self {
+        match error {
+            PromptError::Store(store) => store.into(),
+            PromptError::Journal(journal) => journal.into(),
+            other => Failure::input(other.to_string()),
+        }
+    }
+}
+
 impl From<SafetyError> for Failure {
     fn from(error: SafetyError) -> Self {
         match error {
@@ -301,6 +315,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Appointment(command) => course::appointment(command, &data_dir, &zone)?,
         Command::Reminders(command) => course::reminders(command, &profile::open_existing(&data_dir)?, &zone)?,
         Command::Calendar(command) => course::calendar(command, &data_dir, &zone)?,
+        Command::Prompts(command) => prompts::prompts(command, &data_dir, &zone)?,
         Command::HelpNow(args) => safety::help_now(args, &data_dir)?,
         Command::Safety(command) => safety::safety(command)?,
         Command::SafetyPlan(command) => safety::safety_plan(command, &data_dir)?,

@@ -127,3 +127,15 @@ fn calendar_files_import_and_export() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("line 28") && stderr.contains("nothing was imported"), "{stderr}");
 }
+
+#[test]
+fn prompts_open_after_a_session_and_answers_go_to_the_journal() {
+    let profile = Profile::new();
+    profile.ok(&["course", "start", "--template", "iv-induction", "--first", "2026-11-02T10:00", "--tz", "UTC"]);
+    let due = profile.json(&["prompts", "due", "--now", "2026-11-03T12:00:00Z", "--json"]);
+    let phases: Vec<&str> = due.as_array().unwrap().iter().map(|p| p["phase"].as_str().unwrap()).collect();
+    assert!(phases.contains(&"day_1") && phases.contains(&"same_day"), "{phases:?}");
+    let output = profile.run(&["prompts", "answer", "nope", "--text", "x"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8(output.stderr).unwrap().contains("not a prompt that is open now"));
+}

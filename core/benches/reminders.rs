@@ -51,6 +51,7 @@ fn reminder_plan(c: &mut Criterion) {
         appointments: &appointments,
         course: course.as_ref(),
         due: &[],
+        prompts: &[],
         settings: &settings,
         now,
         device_zone: waymark_core::time::parse_zone(ZONE).unwrap(),

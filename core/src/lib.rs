@@ -10,6 +10,7 @@ uniffi::setup_scaffolding!("waymark_core");
 pub mod course;
 pub mod journal;
 pub mod measures;
+pub mod prompts;
 pub mod reminders;
 pub mod safety;
 pub mod store;
@@ -27,6 +28,7 @@ pub use measures::{
     Answer, Assessment, AssessmentDraft, AssessmentFilter, DueMeasure, Form, Instrument, MeasureError, MeasureSchedule,
     Progress, ProgressQuery, Severity, VitalsDraft, VitalsReading,
 };
+pub use prompts::{DuePrompt, PromptError, PromptPhase};
 pub use reminders::{NotificationKind, PlannedNotification, Reconciliation, ReminderError, ReminderSettings};
 pub use safety::{
     HelpLine, HelpLineKind, HelpNow, SafetyAlert, SafetyAlertKind, SafetyError, SafetyEvent, SafetyPlan, SafetyPlanStep,

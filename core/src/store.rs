@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_measures.sql"),
     include_str!("../migrations/0003_course.sql"),
     include_str!("../migrations/0004_safety.sql"),
+    include_str!("../migrations/0005_prompts.sql"),
 ];
 
 /// The schema version this build writes.

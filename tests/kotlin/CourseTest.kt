@@ -8,9 +8,13 @@ import app.waymark.core.model.CourseDraft
 import app.waymark.core.model.CourseException
 import app.waymark.core.model.CourseTemplate
 import app.waymark.core.model.NotificationKind
+import app.waymark.core.model.PromptException
+import app.waymark.core.model.PromptPhase
 import app.waymark.core.model.ReminderException
 import app.waymark.core.model.ReminderSettings
 import java.time.Instant
+import java.time.LocalDate
+import java.time.ZoneOffset
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNotNull
 import org.junit.Assert.assertTrue
@@ -111,6 +115,23 @@ class CourseTest {
             val error = assertThrows<CourseException.InvalidCalendar> { waymark.importCalendar(broken, clinic) }
             assertTrue(error.message!!.contains("line"))
             assertEquals(12, waymark.courseOverview(beforeCourse, clinic).upcoming.size)
+        }
+    }
+
+    @Test
+    fun integrationPromptsAreDueAfterASessionAndAnswersGoToTheJournal() {
+        Waymark.open(newDbPath(), key).use { waymark ->
+            val twoDaysAgo = LocalDate.now(ZoneOffset.UTC).minusDays(2)
+            waymark.startCourse(CourseDraft(CourseTemplate.IV_INDUCTION, "${twoDaysAgo}T10:00", "UTC"))
+            val due = waymark.promptsDue(Instant.now())
+            val dayOne = due.first { it.phase == PromptPhase.DAY1 }
+            assertTrue(!dayOne.grounding && dayOne.text.isNotBlank())
+            val entry = waymark.answerPrompt(dayOne.id, "Calmer than I expected.", 1, "UTC")
+            assertEquals(dayOne.sessionId, entry.sessionId)
+            assertEquals(dayOne.promptId, entry.promptId)
+            assertEquals(entry, waymark.checkin(entry.id))
+            assertTrue(waymark.promptsDue(Instant.now()).none { it.id == dayOne.id })
+            assertThrows<PromptException.NotOpen> { waymark.answerPrompt(dayOne.id, "again", 1, "UTC") }
         }
     }
 }

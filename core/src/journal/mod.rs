@@ -136,6 +136,11 @@ pub struct CheckIn {
     pub updated_at: SystemTime,
     #[serde(with = "rfc3339::option", skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<SystemTime>,
+    /// Set on an answer to an integration prompt: the dosing session and the prompt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt_id: Option<String>,
 }
 
 /// Which entries a journal page holds: `from` inclusive, `to` exclusive.
@@ -200,6 +205,8 @@ impl ValidDraft {
             created_at: time::from_millis(now),
             updated_at: time::from_millis(now),
             deleted_at: None,
+            session_id: None,
+            prompt_id: None,
         }
     }
 }
@@ -266,7 +273,7 @@ fn split_words<T: std::str::FromStr>(stored: &str) -> Vec<T> {
 }
 
 const COLUMNS: &str = "id, valence, energy, anxiety, sleep_quarters, labels, areas, text, \
-                       occurred_at, zone, shared, created_at, updated_at, deleted_at";
+                       occurred_at, zone, shared, created_at, updated_at, deleted_at, session_id, prompt_id";
 
 fn read_checkin(row: &rusqlite::Row<'_>) -> rusqlite::Result<CheckIn> {
     Ok(CheckIn {
@@ -284,6 +291,8 @@ fn read_checkin(row: &rusqlite::Row<'_>) -> rusqlite::Result<CheckIn> {
         created_at: time::from_millis(row.get(11)?),
         updated_at: time::from_millis(row.get(12)?),
         deleted_at: row.get::<_, Option<i64>>(13)?.map(time::from_millis),
+        session_id: row.get(14)?,
+        prompt_id: row.get(15)?,
     })
 }
 
@@ -305,6 +314,15 @@ fn find_live(conn: &Connection, id: &str) -> Result<CheckIn, JournalError> {
 impl Store {
     /// Saves a new check-in durably and returns it as stored.
     pub fn add_checkin(&self, draft: &CheckInDraft) -> Result<CheckIn, JournalError> {
+        self.add_linked_checkin(draft, None)
+    }
+
+    /// `add_checkin` for an answer to a prompt: `link` is (session id, prompt id), saved in the same transaction.
+    pub(crate) fn add_linked_checkin(
+        &self,
+        draft: &CheckInDraft,
+        link: Option<(&str, &str)>,
+    ) -> Result<CheckIn, JournalError> {
         let draft = validate(draft)?;
         let now = time::to_millis(SystemTime::now());
         let occurred_at = draft.occurred_at.unwrap_or(now);
@@ -312,10 +330,17 @@ impl Store {
         self.write(|tx| {
             let seq = time_key(tx, occurred_at)?;
             save_row(tx, INSERT_ROW, &Row { seq, id: &id, draft: &draft, occurred_at, now })?;
+            if let Some((session_id, prompt_id)) = link {
+                tx.prepare_cached("UPDATE checkin SET session_id = ?2, prompt_id = ?3 WHERE id = ?1")?
+                    .execute(params![id, session_id, prompt_id])?;
+            }
             search::queue(tx, seq)?;
             Ok::<_, JournalError>(())
         })?;
-        Ok(draft.into_checkin(id, occurred_at, now))
+        let mut entry = draft.into_checkin(id, occurred_at, now);
+        entry.session_id = link.map(|(session, _)| session.to_string());
+        entry.prompt_id = link.map(|(_, prompt)| prompt.to_string());
+        Ok(entry)
     }
 
     /// The entry with `id`, including a deleted one (its `deleted_at` is set).

@@ -58,7 +58,9 @@ impl Store {
                      ORDER BY checkin_fts.rowid DESC LIMIT ?2"
                 ))?
                 .query_map(params![fts_query, limit], |row| {
-                    Ok(SearchHit { entry: read_checkin(row)?, snippet: split_snippet(&row.get::<_, String>(14)?) })
+                    // The snippet comes after the entry's own columns.
+                    let snippet = row.get::<_, String>(COLUMNS.split(", ").count())?;
+                    Ok(SearchHit { entry: read_checkin(row)?, snippet: split_snippet(&snippet) })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(hits)

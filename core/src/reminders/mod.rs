@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use crate::course::{self, care, instant_of, Appointment, AppointmentKind, AppointmentStatus, Course};
 use crate::measures::due::{self, DueMeasure};
+use crate::prompts::{self, DuePrompt};
 use crate::store::{Store, StoreError};
 use crate::time::{self, rfc3339};
 
@@ -106,6 +107,7 @@ pub enum NotificationKind {
     FastingStart,
     PostSessionSafety,
     MeasureDue,
+    IntegrationPrompt,
 }
 
 impl NotificationKind {
@@ -115,6 +117,7 @@ impl NotificationKind {
             NotificationKind::FastingStart => "fasting",
             NotificationKind::PostSessionSafety => "after_session",
             NotificationKind::MeasureDue => "measure",
+            NotificationKind::IntegrationPrompt => "prompt",
         }
     }
 
@@ -156,6 +159,8 @@ pub struct PlanInput<'a> {
     pub appointments: &'a [Appointment],
     pub course: Option<&'a Course>,
     pub due: &'a [DueMeasure],
+    /// Integration prompts still to fall due.
+    pub prompts: &'a [DuePrompt],
     pub settings: &'a ReminderSettings,
     pub now: SystemTime,
     /// The zone the phone is in now: quiet hours and display times follow it.
@@ -185,6 +190,7 @@ pub fn plan(input: &PlanInput<'_>) -> Vec<PlannedNotification> {
     if input.settings.measures {
         candidates.extend(input.due.iter().filter_map(measure_candidate));
     }
+    candidates.extend(input.prompts.iter().map(prompt_candidate));
     let mut planned: Vec<PlannedNotification> =
         candidates.into_iter().filter_map(|candidate| settle(candidate, input)).collect();
     planned.sort_by(|a, b| a.fire_at.cmp(&b.fire_at).then_with(|| a.id.cmp(&b.id)));
@@ -294,6 +300,19 @@ fn measure_candidate(due: &DueMeasure) -> Option<Candidate> {
         deep_link: format!("waymark://assess/{}", due.instrument.as_str()),
         exact: false,
     })
+}
+
+fn prompt_candidate(prompt: &DuePrompt) -> Candidate {
+    Candidate {
+        kind: NotificationKind::IntegrationPrompt,
+        subject: prompt.id.clone(),
+        fire_at: prompt.due_at,
+        deadline: None,
+        title: "A moment to reflect".to_string(),
+        body: prompt.text.clone(),
+        deep_link: format!("waymark://prompt/{}", prompt.id),
+        exact: false,
+    }
 }
 
 /// Applies quiet hours and the clock: `None` when the candidate cannot fire.
@@ -448,10 +467,15 @@ impl Store {
             let appointments = course::all_appointments(conn)?;
             let course = course::current_course(conn)?;
             let due = due::due_at(conn, now, tz)?;
+            let prompts = prompts::upcoming(conn, now).map_err(|e| match e {
+                prompts::PromptError::Store(store) => ReminderError::Store(store),
+                other => ReminderError::Store(StoreError::Sqlite { detail: other.to_string() }),
+            })?;
             let input = PlanInput {
                 appointments: &appointments,
                 course: course.as_ref(),
                 due: &due,
+                prompts: &prompts,
                 settings: &settings,
                 now,
                 device_zone: tz,

@@ -47,7 +47,7 @@ fn plan_for(
     settings: &ReminderSettings,
 ) -> Vec<PlannedNotification> {
     let device_zone = time::parse_zone(device_zone).unwrap();
-    plan(&PlanInput { appointments, course, due, settings, now: at(now), device_zone })
+    plan(&PlanInput { appointments, course, due, prompts: &[], settings, now: at(now), device_zone })
 }
 
 fn of_kind(plan: &[PlannedNotification], kind: NotificationKind) -> Vec<String> {
@@ -321,7 +321,7 @@ proptest! {
         };
         let now = at("2026-01-25T00:00:00Z") + Duration::from_secs(now_minutes as u64 * 60);
         let zone = time::parse_zone(ZONES[device]).unwrap();
-        let input = PlanInput { appointments: &appointments, course: Some(&course), due: &[], settings: &settings, now, device_zone: zone };
+        let input = PlanInput { appointments: &appointments, course: Some(&course), due: &[], prompts: &[], settings: &settings, now, device_zone: zone };
         let planned = plan(&input);
         prop_assert!(planned.len() <= max_pending as usize);
         prop_assert!(planned.windows(2).all(|pair| pair[0].fire_at <= pair[1].fire_at));
@@ -336,4 +336,35 @@ proptest! {
         }
         prop_assert_eq!(plan(&input), planned, "the same input gives the same plan");
     }
+}
+
+#[test]
+fn integration_prompts_join_the_plan_and_wait_for_quiet_hours_to_end() {
+    let prompt = DuePrompt {
+        id: "s/day_1".into(),
+        prompt_id: "day-1-1".into(),
+        phase: crate::prompts::PromptPhase::Day1,
+        text: "What stands out this morning?".into(),
+        session_id: "s".into(),
+        due_at: at("2026-11-10T07:00:00Z"),
+        grounding: false,
+    };
+    let device_zone = time::parse_zone("UTC").unwrap();
+    let settings = ReminderSettings::default();
+    let input = PlanInput {
+        appointments: &[],
+        course: None,
+        due: &[],
+        prompts: std::slice::from_ref(&prompt),
+        settings: &settings,
+        now: at("2026-11-09T12:00:00Z"),
+        device_zone,
+    };
+    let planned = plan(&input);
+    assert_eq!(planned.len(), 1);
+    assert_eq!(
+        (planned[0].kind, planned[0].local_time.as_str(), planned[0].exact),
+        (NotificationKind::IntegrationPrompt, "2026-11-10 08:00", false)
+    );
+    assert_eq!(planned[0].deep_link, "waymark://prompt/s/day_1");
 }

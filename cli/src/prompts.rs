@@ -1,0 +1,54 @@
+//! `waymark prompts due` and `waymark prompts answer`.
+
+use std::path::Path;
+use std::time::SystemTime;
+
+use clap::Subcommand;
+
+use crate::{parse_instant, profile, Failure};
+
+#[derive(Subcommand)]
+pub enum PromptsCommand {
+    /// Integration prompts open now.
+    Due {
+        /// As if it were this time, RFC 3339 (default: now).
+        #[arg(long, value_name = "RFC3339")]
+        now: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Answer an open prompt; the answer goes into your journal.
+    Answer {
+        id: String,
+        #[arg(long)]
+        text: String,
+        /// How you feel, -3 to +3.
+        #[arg(long, allow_hyphen_values = true, default_value_t = 0)]
+        valence: i32,
+    },
+}
+
+pub fn prompts(command: PromptsCommand, data_dir: &Path, zone: &str) -> Result<(), Failure> {
+    let store = profile::open_existing(data_dir)?;
+    match command {
+        PromptsCommand::Due { now, json } => {
+            let now = now.as_deref().map(parse_instant).transpose()?.unwrap_or_else(SystemTime::now);
+            let due = store.prompts_due(now)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&due).expect("prompts serialise"));
+            } else if due.is_empty() {
+                println!("No prompts are open.");
+            } else {
+                for prompt in &due {
+                    let note = if prompt.grounding { "  (your safety plan: `waymark safety-plan show`)" } else { "" };
+                    println!("{}\n    {}{note}", prompt.id, prompt.text);
+                }
+            }
+        }
+        PromptsCommand::Answer { id, text, valence } => {
+            let entry = store.answer_prompt(&id, &text, valence, zone)?;
+            println!("{}", entry.id);
+        }
+    }
+    Ok(())
+}

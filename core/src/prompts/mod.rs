@@ -1,0 +1,284 @@
+//! Integration prompts, timed to the days after each dosing session.
+//!
+//! Each dosing session that is scheduled or done gets five slots: an
+//! intention the evening before, the evening of the session, and the mornings
+//! 1, 3 and 7 days after; the course gets one the morning after its last
+//! dose. Times are on the clinic's calendar, so they stay at 19:00 and 10:00
+//! across DST changes. Within a course each prompt is used once; when a
+//! phase's prompts run out, its later slots stay empty. When the latest
+//! check-in is low (valence -2 or below), a grounding prompt that points to
+//! the safety plan stands in for reflection. An answer is a journal entry
+//! linked to its session and prompt.
+
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime};
+
+use chrono::{Days, NaiveTime};
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::course::{self, instant_of, Appointment, AppointmentKind, AppointmentStatus};
+use crate::journal::{CheckIn, CheckInDraft, JournalError};
+use crate::store::{Store, StoreError};
+use crate::time::{self, rfc3339};
+
+const PACK: &str = include_str!("../../content/prompts/en.toml");
+/// How long a prompt stays open after it falls due.
+const OPEN_FOR: Duration = Duration::from_secs(7 * 24 * 3_600);
+/// At or below this valence the latest check-in counts as low.
+const LOW_VALENCE: i32 = -2;
+
+#[derive(Debug, thiserror::Error)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi(flat_error))]
+pub enum PromptError {
+    #[error("\"{id}\" is not a prompt that is open now; list the prompts that are due and pick one")]
+    NotOpen { id: String },
+    #[error("an answer cannot be empty; write a few words")]
+    EmptyAnswer,
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for PromptError {
+    fn from(error: rusqlite::Error) -> Self {
+        PromptError::Store(error.into())
+    }
+}
+
+impl From<course::CourseError> for PromptError {
+    fn from(error: course::CourseError) -> Self {
+        match error {
+            course::CourseError::Store(store) => PromptError::Store(store),
+            other => PromptError::Store(StoreError::Sqlite { detail: other.to_string() }),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum PromptPhase {
+    Intention,
+    SameDay,
+    #[serde(rename = "day_1")]
+    Day1,
+    #[serde(rename = "day_3")]
+    Day3,
+    #[serde(rename = "day_7")]
+    Day7,
+    CourseEnd,
+    Grounding,
+}
+
+impl PromptPhase {
+    fn as_str(self) -> &'static str {
+        match self {
+            PromptPhase::Intention => "intention",
+            PromptPhase::SameDay => "same_day",
+            PromptPhase::Day1 => "day_1",
+            PromptPhase::Day3 => "day_3",
+            PromptPhase::Day7 => "day_7",
+            PromptPhase::CourseEnd => "course_end",
+            PromptPhase::Grounding => "grounding",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Pack {
+    prompts: Vec<Prompt>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Prompt {
+    id: String,
+    phase: PromptPhase,
+    text: String,
+}
+
+fn library() -> &'static [Prompt] {
+    static PROMPTS: OnceLock<Vec<Prompt>> = OnceLock::new();
+    PROMPTS.get_or_init(|| toml::from_str::<Pack>(PACK).expect("content/prompts/en.toml is valid").prompts)
+}
+
+fn of_phase(phase: PromptPhase) -> impl Iterator<Item = &'static Prompt> {
+    library().iter().filter(move |prompt| prompt.phase == phase)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct DuePrompt {
+    /// Stable: `<session id>/<phase>`; pass it to `answer_prompt`.
+    pub id: String,
+    pub prompt_id: String,
+    pub phase: PromptPhase,
+    pub text: String,
+    /// The dosing session it follows (for the course's end, its last one).
+    pub session_id: String,
+    #[serde(with = "rfc3339")]
+    pub due_at: SystemTime,
+    /// A grounding prompt in place of reflection: show the safety plan beside it.
+    pub grounding: bool,
+}
+
+/// A slot before a prompt is chosen for it.
+struct Slot {
+    id: String,
+    phase: PromptPhase,
+    session: String,
+    due_at: SystemTime,
+}
+
+/// `days` after the session's local date, at `hour:00` on the clinic's calendar.
+fn at(session: &Appointment, days: i64, hour: u32) -> Option<SystemTime> {
+    let local = course::parse_local(&session.local_start).ok()?;
+    let zone = time::parse_zone(&session.zone)?;
+    let date = if days >= 0 {
+        local.date().checked_add_days(Days::new(days as u64))?
+    } else {
+        local.date().checked_sub_days(Days::new(days.unsigned_abs()))?
+    };
+    Some(instant_of(date.and_time(NaiveTime::from_hms_opt(hour, 0, 0)?), zone))
+}
+
+fn slots(appointments: &[Appointment]) -> Vec<Slot> {
+    let sessions: Vec<&Appointment> = appointments
+        .iter()
+        .filter(|a| a.kind == AppointmentKind::Dosing)
+        .filter(|a| matches!(a.status, AppointmentStatus::Scheduled | AppointmentStatus::Done))
+        .collect();
+    let mut slots = Vec::new();
+    for session in &sessions {
+        let evening = at(session, 0, 19).map(|seven| seven.max(session.ends_at() + Duration::from_secs(3_600)));
+        let timings = [
+            (PromptPhase::Intention, at(session, -1, 19)),
+            (PromptPhase::SameDay, evening),
+            (PromptPhase::Day1, at(session, 1, 10)),
+            (PromptPhase::Day3, at(session, 3, 10)),
+            (PromptPhase::Day7, at(session, 7, 10)),
+        ];
+        for (phase, due_at) in timings {
+            if let Some(due_at) = due_at {
+                slots.push(Slot {
+                    id: format!("{}/{}", session.id, phase.as_str()),
+                    phase,
+                    session: session.id.clone(),
+                    due_at,
+                });
+            }
+        }
+    }
+    if let Some(last) = sessions.last() {
+        if let Some(due_at) = at(last, 1, 10) {
+            let phase = PromptPhase::CourseEnd;
+            slots.push(Slot { id: format!("{}/{}", last.id, phase.as_str()), phase, session: last.id.clone(), due_at });
+        }
+    }
+    slots
+}
+
+/// Each slot with its prompt: the k-th slot of a phase gets the phase's k-th prompt, so none repeats.
+fn assign(slots: Vec<Slot>) -> Vec<(Slot, &'static Prompt)> {
+    let mut used: std::collections::HashMap<PromptPhase, usize> = std::collections::HashMap::new();
+    let mut ordered = slots;
+    ordered.sort_by_key(|slot| slot.due_at);
+    ordered
+        .into_iter()
+        .filter_map(|slot| {
+            let index = used.entry(slot.phase).or_insert(0);
+            let prompt = of_phase(slot.phase).nth(*index)?;
+            *index += 1;
+            Some((slot, prompt))
+        })
+        .collect()
+}
+
+fn answered(conn: &Connection, session: &str, phase: PromptPhase) -> rusqlite::Result<bool> {
+    let ids: Vec<String> = library()
+        .iter()
+        .filter(|p| p.phase == phase || p.phase == PromptPhase::Grounding)
+        .map(|p| p.id.clone())
+        .collect();
+    let mut statement = conn.prepare_cached(
+        "SELECT prompt_id FROM checkin WHERE session_id = ?1 AND deleted_at IS NULL AND prompt_id IS NOT NULL",
+    )?;
+    let found: Vec<String> = statement.query_map([session], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(found.iter().any(|id| ids.contains(id)))
+}
+
+fn latest_valence(conn: &Connection) -> rusqlite::Result<Option<i32>> {
+    conn.prepare_cached("SELECT valence FROM checkin WHERE deleted_at IS NULL ORDER BY occurred_at DESC LIMIT 1")?
+        .query_row([], |row| row.get(0))
+        .optional()
+}
+
+/// Open prompts (due, unanswered, within a week) and, when `upcoming`, those still to come.
+pub(crate) fn prompts(conn: &Connection, now: SystemTime, upcoming: bool) -> Result<Vec<DuePrompt>, PromptError> {
+    let appointments = course::all_appointments(conn)?;
+    let low = latest_valence(conn)?.is_some_and(|valence| valence <= LOW_VALENCE);
+    let steadying: Vec<&Prompt> = of_phase(PromptPhase::Grounding).collect();
+    let mut grounding = steadying.iter().copied().cycle();
+    let mut due = Vec::new();
+    for (slot, prompt) in assign(slots(&appointments)) {
+        let open = slot.due_at <= now && now < slot.due_at + OPEN_FOR;
+        if !(open || (upcoming && slot.due_at > now)) || answered(conn, &slot.session, slot.phase)? {
+            continue;
+        }
+        let prompt = match (open && low, grounding.next()) {
+            (true, Some(steady)) => steady,
+            _ => prompt,
+        };
+        due.push(DuePrompt {
+            id: slot.id,
+            prompt_id: prompt.id.clone(),
+            phase: slot.phase,
+            text: prompt.text.clone(),
+            session_id: slot.session,
+            due_at: slot.due_at,
+            grounding: prompt.phase == PromptPhase::Grounding,
+        });
+    }
+    Ok(due)
+}
+
+impl Store {
+    /// The prompts open at `now`, oldest first.
+    pub fn prompts_due(&self, now: SystemTime) -> Result<Vec<DuePrompt>, PromptError> {
+        self.read(|conn| prompts(conn, now, false))
+    }
+
+    /// Answers an open prompt: the answer becomes a journal entry linked to
+    /// its session and prompt, with the patient's `valence` at the time.
+    pub fn answer_prompt(&self, id: &str, text: &str, valence: i32, zone: &str) -> Result<CheckIn, PromptError> {
+        self.answer_prompt_at(SystemTime::now(), id, text, valence, zone)
+    }
+
+    /// `answer_prompt` as seen at `now`.
+    pub fn answer_prompt_at(
+        &self,
+        now: SystemTime,
+        id: &str,
+        text: &str,
+        valence: i32,
+        zone: &str,
+    ) -> Result<CheckIn, PromptError> {
+        if text.trim().is_empty() {
+            return Err(PromptError::EmptyAnswer);
+        }
+        let open = self.prompts_due(now)?.into_iter().find(|prompt| prompt.id == id);
+        let prompt = open.ok_or_else(|| PromptError::NotOpen { id: id.to_string() })?;
+        let draft =
+            CheckInDraft { text: text.trim().to_string(), occurred_at: Some(now), ..CheckInDraft::new(valence, zone) };
+        Ok(self.add_linked_checkin(&draft, Some((&prompt.session_id, &prompt.prompt_id)))?)
+    }
+}
+
+/// For the reminder plan: prompts that fall due after `now`.
+pub(crate) fn upcoming(conn: &Connection, now: SystemTime) -> Result<Vec<DuePrompt>, PromptError> {
+    Ok(prompts(conn, now, true)?.into_iter().filter(|prompt| prompt.due_at > now).collect())
+}
+
+#[cfg(test)]
+mod tests;

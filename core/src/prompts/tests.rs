@@ -1,0 +1,98 @@
+use super::*;
+use crate::course::tests::start;
+use crate::course::CourseTemplate;
+use crate::journal::tests::{at, open_store};
+
+#[test]
+fn prompts_follow_a_session_on_the_clinic_calendar_across_dst() {
+    let (_dir, store) = open_store();
+    // New York leaves summer time on 2026-11-01.
+    start(&store, CourseTemplate::IvInduction, "2026-10-30T09:00", "America/New_York");
+    let first = store.appointments().unwrap().remove(0);
+    let all = store.read(|conn| prompts(conn, at("2026-10-01T00:00:00Z"), true)).unwrap();
+    let of_first: Vec<(PromptPhase, SystemTime)> =
+        all.iter().filter(|p| p.session_id == first.id).map(|p| (p.phase, p.due_at)).collect();
+    assert_eq!(
+        of_first,
+        [
+            (PromptPhase::Intention, at("2026-10-29T23:00:00Z")),
+            (PromptPhase::SameDay, at("2026-10-30T23:00:00Z")),
+            (PromptPhase::Day1, at("2026-10-31T14:00:00Z")),
+            (PromptPhase::Day3, at("2026-11-02T15:00:00Z")),
+            (PromptPhase::Day7, at("2026-11-06T15:00:00Z")),
+        ],
+        "19:00 and 10:00 local on both sides of the change"
+    );
+    let last = store.appointments().unwrap().pop().unwrap();
+    let end = all.iter().find(|p| p.phase == PromptPhase::CourseEnd).unwrap();
+    assert_eq!(end.session_id, last.id);
+}
+
+#[test]
+fn no_prompt_repeats_within_a_course() {
+    let (_dir, store) = open_store();
+    start(&store, CourseTemplate::Esketamine, "2026-11-02T10:00", "UTC");
+    let all = store.read(|conn| prompts(conn, at("2026-10-01T00:00:00Z"), true)).unwrap();
+    let ids: Vec<&str> = all.iter().map(|p| p.prompt_id.as_str()).collect();
+    let unique: std::collections::HashSet<&&str> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len());
+    assert_eq!(
+        all.iter().filter(|p| p.phase == PromptPhase::Day1).count(),
+        6,
+        "a phase's prompts run out, then its slots stay empty"
+    );
+}
+
+#[test]
+fn a_low_latest_check_in_brings_grounding_instead_of_reflection() {
+    let (_dir, store) = open_store();
+    start(&store, CourseTemplate::IvInduction, "2026-11-02T10:00", "UTC");
+    let now = at("2026-11-03T12:00:00Z");
+    let open = store.prompts_due(now).unwrap();
+    assert!(!open.is_empty() && open.iter().all(|p| !p.grounding));
+    store
+        .add_checkin(&CheckInDraft { occurred_at: Some(at("2026-11-03T11:00:00Z")), ..CheckInDraft::new(-2, "UTC") })
+        .unwrap();
+    let low = store.prompts_due(now).unwrap();
+    assert!(low.iter().all(|p| p.grounding && p.text.contains("safety plan")), "{low:?}");
+    assert_eq!(low.iter().map(|p| &p.id).collect::<Vec<_>>(), open.iter().map(|p| &p.id).collect::<Vec<_>>());
+}
+
+#[test]
+fn an_answer_is_a_journal_entry_linked_to_its_session_and_prompt() {
+    let (_dir, store) = open_store();
+    start(&store, CourseTemplate::IvInduction, "2026-11-02T10:00", "UTC");
+    let now = at("2026-11-03T12:00:00Z");
+    let open = store.prompts_due(now).unwrap();
+    let day_1 = open.iter().find(|p| p.phase == PromptPhase::Day1).unwrap();
+    let entry = store.answer_prompt_at(now, &day_1.id, "Calmer than I expected.", 1, "UTC").unwrap();
+    assert_eq!(
+        (entry.session_id.as_deref(), entry.prompt_id.as_deref()),
+        (Some(day_1.session_id.as_str()), Some(day_1.prompt_id.as_str()))
+    );
+    assert_eq!(store.checkin(&entry.id).unwrap(), entry);
+    assert!(store.prompts_due(now).unwrap().iter().all(|p| p.id != day_1.id), "an answered prompt is no longer due");
+    assert!(matches!(store.answer_prompt_at(now, &day_1.id, "again", 1, "UTC"), Err(PromptError::NotOpen { .. })));
+    assert!(matches!(store.answer_prompt_at(now, "nope", "x", 1, "UTC"), Err(PromptError::NotOpen { .. })));
+    let other = store.prompts_due(now).unwrap().remove(0);
+    assert!(matches!(store.answer_prompt_at(now, &other.id, "  ", 1, "UTC"), Err(PromptError::EmptyAnswer)));
+    assert!(matches!(store.answer_prompt_at(now, &other.id, "x", 9, "UTC"), Err(PromptError::Journal(_))));
+}
+
+#[test]
+fn every_prompt_is_unique_and_every_phase_has_prompts() {
+    let ids: std::collections::HashSet<&str> = library().iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids.len(), library().len());
+    for phase in [
+        PromptPhase::Intention,
+        PromptPhase::SameDay,
+        PromptPhase::Day1,
+        PromptPhase::Day3,
+        PromptPhase::Day7,
+        PromptPhase::CourseEnd,
+        PromptPhase::Grounding,
+    ] {
+        assert!(of_phase(phase).count() >= 3, "{phase:?}");
+    }
+    assert!(of_phase(PromptPhase::Grounding).all(|p| p.text.contains("safety plan")));
+}
