@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures, from Kotlin on the JVM through JNA and the release library, the call
-# cost of today(), a 50-entry page and progress() on the ten-year store, and reports the
+# cost of today(), a 50-entry page, progress(), courseOverview() and planNotifications()
+# on the ten-year store, and reports the
 # stripped size of the release libwaymark_ffi.so.
 set -euo pipefail
 source "$(dirname "$0")/../tests/kotlin/toolchain.sh"

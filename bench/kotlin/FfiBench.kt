@@ -2,6 +2,8 @@ package app.waymark.bench
 
 import app.waymark.core.Waymark
 import app.waymark.core.model.CheckInDraft
+import app.waymark.core.model.CourseDraft
+import app.waymark.core.model.CourseTemplate
 import app.waymark.core.model.JournalQuery
 import app.waymark.core.model.ProgressQuery
 import java.io.File
@@ -9,7 +11,7 @@ import java.nio.file.Files
 import java.time.Duration
 import java.time.Instant
 
-/** Call costs of the home screen, a journal page and the progress screen, seen from Kotlin through JNA. */
+/** Call costs of the home, journal, progress and course screens and the reminder plan, seen from Kotlin through JNA. */
 fun main(args: Array<String>) {
     val fixture = File(args[0])
     val dir = Files.createTempDirectory("waymark-ffi-bench").toFile()
@@ -32,6 +34,11 @@ fun main(args: Array<String>) {
         println("progress: ${waymark.progress(tenYears).trends.size} trend days, ${waymark.progress(tenYears).phq9.trajectory.size} PHQ-9s")
         measure("progress(), ten years", samples = 200) { waymark.progress(tenYears) }
         measure("progress(), last 90 days") { waymark.progress(ProgressQuery(from = "2026-08-20", zone = zone)) }
+        // A course of 12 esketamine sessions starting next week, as a patient would have.
+        val firstSession = java.time.LocalDate.now().plusDays(7)
+        waymark.startCourse(CourseDraft(CourseTemplate.ESKETAMINE, "${firstSession}T09:00", zone))
+        measure("courseOverview()") { waymark.courseOverview(Instant.now(), zone) }
+        measure("planNotifications(max 60)") { waymark.planNotifications(Instant.now(), zone, 60u) }
     }
     dir.deleteRecursively()
 }
