@@ -232,6 +232,7 @@ impl From<PromptError> for Failure {
         match error {
             PromptError::Store(store) => store.into(),
             PromptError::Journal(journal) => journal.into(),
+            PromptError::Course(course) => course.into(),
             other => Failure::input(other.to_string()),
         }
     }
@@ -251,6 +252,7 @@ impl From<ReminderError> for Failure {
         match error {
             ReminderError::Store(store) => store.into(),
             ReminderError::Course(course) => course.into(),
+            ReminderError::Prompt(prompt) => prompt.into(),
             other => Failure::input(other.to_string()),
         }
     }

@@ -47,6 +47,16 @@ pub fn start_of_day(date: NaiveDate, zone: Tz) -> SystemTime {
     start.with_timezone(&Utc).into()
 }
 
+/// `instant` on the clock of `zone`, `YYYY-MM-DD HH:MM`, for display.
+pub fn local_minute(instant: SystemTime, zone: Tz) -> String {
+    to_utc(instant).with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// A whole number of minutes as a duration.
+pub(crate) fn minutes(count: u32) -> Duration {
+    Duration::from_secs(u64::from(count) * 60)
+}
+
 /// Serialises instants as RFC 3339 text in UTC, for JSON output.
 pub mod rfc3339 {
     use super::*;

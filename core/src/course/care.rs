@@ -75,10 +75,6 @@ pub struct CareItem {
 
 const DAY: Duration = Duration::from_secs(24 * 3_600);
 
-fn minutes(count: u32) -> Duration {
-    Duration::from_secs(u64::from(count) * 60)
-}
-
 /// The care plan of a dosing session; other sessions have none. Times after
 /// the session count from when it was marked done, else from its planned end.
 pub fn care_plan(appointment: &Appointment, course: Option<&Course>, checked: &[CareItemKind]) -> Vec<CareItem> {
@@ -97,7 +93,14 @@ pub fn care_plan(appointment: &Appointment, course: Option<&Course>, checked: &[
     };
     if let Some(before) = course.and_then(|c| c.no_food_before_minutes) {
         let detail = format!("Nothing to eat for {} before the session.", span(before));
-        add(CareItemKind::NoFood, "Stop eating", detail, Some(start - minutes(before)), Some(start), fasting_source);
+        add(
+            CareItemKind::NoFood,
+            "Stop eating",
+            detail,
+            Some(start - time::minutes(before)),
+            Some(start),
+            fasting_source,
+        );
     }
     if let Some(before) = course.and_then(|c| c.no_liquids_before_minutes) {
         let detail = format!("Nothing to drink for {} before the session.", span(before));
@@ -105,7 +108,7 @@ pub fn care_plan(appointment: &Appointment, course: Option<&Course>, checked: &[
             CareItemKind::NoLiquids,
             "Stop drinking",
             detail,
-            Some(start - minutes(before)),
+            Some(start - time::minutes(before)),
             Some(start),
             fasting_source,
         );

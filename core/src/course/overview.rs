@@ -42,8 +42,7 @@ impl Store {
             let view = |appointment: Appointment| -> Result<AppointmentView, CourseError> {
                 let own_course = course.as_ref().filter(|c| appointment.course_id.as_deref() == Some(c.id.as_str()));
                 let care = care_plan(&appointment, own_course, &checked_items(conn, &appointment.id)?);
-                let local_time =
-                    time::to_utc(appointment.starts_at).with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+                let local_time = time::local_minute(appointment.starts_at, tz);
                 Ok(AppointmentView { appointment, local_time, care })
             };
             let (mut upcoming, mut past) = (Vec::new(), Vec::new());

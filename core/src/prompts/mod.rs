@@ -10,6 +10,7 @@
 //! the safety plan stands in for reflection. An answer is a journal entry
 //! linked to its session and prompt.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
@@ -38,21 +39,14 @@ pub enum PromptError {
     #[error(transparent)]
     Journal(#[from] JournalError),
     #[error(transparent)]
+    Course(#[from] course::CourseError),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 impl From<rusqlite::Error> for PromptError {
     fn from(error: rusqlite::Error) -> Self {
         PromptError::Store(error.into())
-    }
-}
-
-impl From<course::CourseError> for PromptError {
-    fn from(error: course::CourseError) -> Self {
-        match error {
-            course::CourseError::Store(store) => PromptError::Store(store),
-            other => PromptError::Store(StoreError::Sqlite { detail: other.to_string() }),
-        }
     }
 }
 
@@ -181,7 +175,7 @@ fn slots(appointments: &[Appointment]) -> Vec<Slot> {
 
 /// Each slot with its prompt: the k-th slot of a phase gets the phase's k-th prompt, so none repeats.
 fn assign(slots: Vec<Slot>) -> Vec<(Slot, &'static Prompt)> {
-    let mut used: std::collections::HashMap<PromptPhase, usize> = std::collections::HashMap::new();
+    let mut used: HashMap<PromptPhase, usize> = HashMap::new();
     let mut ordered = slots;
     ordered.sort_by_key(|slot| slot.due_at);
     ordered
@@ -195,17 +189,21 @@ fn assign(slots: Vec<Slot>) -> Vec<(Slot, &'static Prompt)> {
         .collect()
 }
 
-fn answered(conn: &Connection, session: &str, phase: PromptPhase) -> rusqlite::Result<bool> {
-    let ids: Vec<String> = library()
-        .iter()
-        .filter(|p| p.phase == phase || p.phase == PromptPhase::Grounding)
-        .map(|p| p.id.clone())
-        .collect();
+/// The (session, phase) pairs already answered, a grounding answer under its own phase.
+fn answered(conn: &Connection) -> rusqlite::Result<HashSet<(String, PromptPhase)>> {
     let mut statement = conn.prepare_cached(
-        "SELECT prompt_id FROM checkin WHERE session_id = ?1 AND deleted_at IS NULL AND prompt_id IS NOT NULL",
+        "SELECT session_id, prompt_id FROM checkin \
+         WHERE session_id IS NOT NULL AND prompt_id IS NOT NULL AND deleted_at IS NULL",
     )?;
-    let found: Vec<String> = statement.query_map([session], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
-    Ok(found.iter().any(|id| ids.contains(id)))
+    let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+    let mut pairs = HashSet::new();
+    for row in rows {
+        let (session, prompt_id) = row?;
+        if let Some(prompt) = library().iter().find(|p| p.id == prompt_id) {
+            pairs.insert((session, prompt.phase));
+        }
+    }
+    Ok(pairs)
 }
 
 fn latest_valence(conn: &Connection) -> rusqlite::Result<Option<i32>> {
@@ -217,13 +215,15 @@ fn latest_valence(conn: &Connection) -> rusqlite::Result<Option<i32>> {
 /// Open prompts (due, unanswered, within a week) and, when `upcoming`, those still to come.
 pub(crate) fn prompts(conn: &Connection, now: SystemTime, upcoming: bool) -> Result<Vec<DuePrompt>, PromptError> {
     let appointments = course::all_appointments(conn)?;
+    let answered = answered(conn)?;
     let low = latest_valence(conn)?.is_some_and(|valence| valence <= LOW_VALENCE);
     let steadying: Vec<&Prompt> = of_phase(PromptPhase::Grounding).collect();
     let mut grounding = steadying.iter().copied().cycle();
     let mut due = Vec::new();
     for (slot, prompt) in assign(slots(&appointments)) {
         let open = slot.due_at <= now && now < slot.due_at + OPEN_FOR;
-        if !(open || (upcoming && slot.due_at > now)) || answered(conn, &slot.session, slot.phase)? {
+        let done = |phase| answered.contains(&(slot.session.clone(), phase));
+        if !(open || (upcoming && slot.due_at > now)) || done(slot.phase) || done(PromptPhase::Grounding) {
             continue;
         }
         let prompt = match (open && low, grounding.next()) {

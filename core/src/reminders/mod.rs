@@ -42,6 +42,8 @@ pub enum ReminderError {
     #[error(transparent)]
     Course(#[from] course::CourseError),
     #[error(transparent)]
+    Prompt(#[from] prompts::PromptError),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
@@ -211,7 +213,7 @@ pub fn reconcile(plan: &[PlannedNotification], os_pending_ids: &[String]) -> Rec
 fn appointment_candidates(appointment: &Appointment, input: &PlanInput<'_>) -> Vec<Candidate> {
     let link = format!("waymark://appointment/{}", appointment.id);
     let start = appointment.starts_at;
-    let when = display(start, input.device_zone);
+    let when = time::local_minute(start, input.device_zone);
     let mut candidates = Vec::new();
     match appointment.status {
         AppointmentStatus::Scheduled => {
@@ -269,7 +271,7 @@ fn before(appointment: &Appointment, offset: u32) -> Option<SystemTime> {
     let local = course::parse_local(&appointment.local_start).ok()?;
     let zone = time::parse_zone(&appointment.zone)?;
     let day_before = local.checked_sub_days(Days::new(u64::from(offset / (24 * 60))))?;
-    instant_of(day_before, zone).checked_sub(minutes(offset % (24 * 60)))
+    instant_of(day_before, zone).checked_sub(time::minutes(offset % (24 * 60)))
 }
 
 fn after_session(appointment: &Appointment, fire_at: SystemTime, link: &str) -> Candidate {
@@ -339,7 +341,7 @@ fn settle(candidate: Candidate, input: &PlanInput<'_>) -> Option<PlannedNotifica
     Some(PlannedNotification {
         id,
         fire_at,
-        local_time: display(fire_at, input.device_zone),
+        local_time: time::local_minute(fire_at, input.device_zone),
         kind: candidate.kind,
         title: candidate.title,
         body: candidate.body,
@@ -386,14 +388,6 @@ fn wall_clock(local: chrono::NaiveDateTime, zone: Tz, last: bool) -> SystemTime 
             .find_map(|minute| zone.from_local_datetime(&(local + chrono::Duration::minutes(minute))).earliest())
             .map_or_else(|| instant_of(local, zone), SystemTime::from),
     }
-}
-
-fn display(instant: SystemTime, zone: Tz) -> String {
-    time::to_utc(instant).with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
-}
-
-fn minutes(count: u32) -> Duration {
-    Duration::from_secs(u64::from(count) * 60)
 }
 
 /// FNV-1a: a hash that is the same in every build and on every run.
@@ -467,10 +461,7 @@ impl Store {
             let appointments = course::all_appointments(conn)?;
             let course = course::current_course(conn)?;
             let due = due::due_at(conn, now, tz)?;
-            let prompts = prompts::upcoming(conn, now).map_err(|e| match e {
-                prompts::PromptError::Store(store) => ReminderError::Store(store),
-                other => ReminderError::Store(StoreError::Sqlite { detail: other.to_string() }),
-            })?;
+            let prompts = prompts::upcoming(conn, now)?;
             let input = PlanInput {
                 appointments: &appointments,
                 course: course.as_ref(),
