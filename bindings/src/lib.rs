@@ -250,9 +250,10 @@ impl Waymark {
         self.store.reconcile_notifications(now, &device_zone, &os_pending_ids)
     }
 
-    /// Crisis and emergency lines for `region` (an ISO 3166 code), or for the stored region when `None`.
-    pub fn help_now(&self, region: Option<String>) -> Result<HelpNow, StoreError> {
-        self.store.help_now(region.as_deref())
+    /// Crisis and emergency lines for `region` (an ISO 3166 code) in `locale`;
+    /// `None` uses the stored region or language.
+    pub fn help_now(&self, region: Option<String>, locale: Option<String>) -> Result<HelpNow, StoreError> {
+        self.store.help_now(region.as_deref(), locale.as_deref())
     }
 
     pub fn region(&self) -> Result<Option<String>, StoreError> {
@@ -262,6 +263,16 @@ impl Waymark {
     /// Sets the patient's region for crisis lines, or clears it with `None`; returns it normalised.
     pub fn set_region(&self, region: Option<String>) -> Result<Option<String>, SafetyError> {
         self.store.set_region(region.as_deref())
+    }
+
+    pub fn language(&self) -> Result<Option<String>, StoreError> {
+        self.store.language()
+    }
+
+    /// Sets the patient's language for safety content (the shell passes the
+    /// device's), or clears it with `None`; returns it normalised, e.g. `es`.
+    pub fn set_language(&self, locale: Option<String>) -> Result<Option<String>, SafetyError> {
+        self.store.set_language(locale.as_deref())
     }
 
     /// The six Stanley-Brown steps with the patient's items.

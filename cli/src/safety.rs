@@ -1,4 +1,4 @@
-//! `waymark settings region`, `help-now` and `safety-plan`.
+//! `waymark settings`, `help-now`, `safety` and `safety-plan`.
 
 use std::path::Path;
 
@@ -17,13 +17,23 @@ pub enum SettingsCommand {
         #[arg(long, conflicts_with = "code")]
         clear: bool,
     },
+    /// Your language for safety content, such as en or es (shows it without L).
+    Language {
+        code: Option<String>,
+        /// Forget the language (the system locale is used instead).
+        #[arg(long, conflicts_with = "code")]
+        clear: bool,
+    },
 }
 
 #[derive(Args)]
 pub struct HelpNowArgs {
-    /// A two-letter country code (default: your region setting).
+    /// A two-letter country code (default: your region setting, else the system locale's).
     #[arg(long, value_name = "CC")]
     region: Option<String>,
+    /// The language, such as en or es (default: your language setting, else the system locale's).
+    #[arg(long, value_name = "L")]
+    locale: Option<String>,
     #[arg(long)]
     json: bool,
 }
@@ -48,16 +58,25 @@ pub enum SafetyCommand {
 
 #[derive(Args)]
 pub struct LocaleArgs {
-    /// The language, such as en or es (default: from LANG, else English).
+    /// The language, such as en or es (default: the system locale's, else English).
     #[arg(long, value_name = "L")]
     locale: Option<String>,
     #[arg(long)]
     json: bool,
 }
 
+/// The system locale, as POSIX ranks the variables; `None` for `C` and `POSIX`.
+fn system_locale() -> Option<String> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|value| !value.is_empty())
+        .filter(|value| !matches!(value.split('.').next(), Some("C" | "POSIX")))
+}
+
 impl LocaleArgs {
     fn locale(&self) -> String {
-        self.locale.clone().or_else(|| std::env::var("LANG").ok()).unwrap_or_else(|| "en".to_string())
+        self.locale.clone().or_else(system_locale).unwrap_or_else(|| "en".to_string())
     }
 }
 
@@ -123,15 +142,29 @@ fn step(name: &str) -> Result<SafetyPlanStep, Failure> {
 }
 
 pub fn settings(command: SettingsCommand, data_dir: &Path) -> Result<(), Failure> {
-    let SettingsCommand::Region { code, clear } = command;
-    let region = match (code, clear) {
-        (Some(code), _) => profile::open(data_dir)?.set_region(Some(&code))?,
-        (None, true) => profile::open(data_dir)?.set_region(None)?,
-        (None, false) => profile::open_existing(data_dir)?.region()?,
-    };
-    match region {
-        Some(region) => println!("Region: {region}"),
-        None => println!("Region: not set (crisis lines fall back to findahelpline.com)"),
+    match command {
+        SettingsCommand::Region { code, clear } => {
+            let region = match (code, clear) {
+                (Some(code), _) => profile::open(data_dir)?.set_region(Some(&code))?,
+                (None, true) => profile::open(data_dir)?.set_region(None)?,
+                (None, false) => profile::open_existing(data_dir)?.region()?,
+            };
+            match region {
+                Some(region) => println!("Region: {region}"),
+                None => println!("Region: not set (the system locale's region is used, else findahelpline.com)"),
+            }
+        }
+        SettingsCommand::Language { code, clear } => {
+            let language = match (code, clear) {
+                (Some(code), _) => profile::open(data_dir)?.set_language(Some(&code))?,
+                (None, true) => profile::open(data_dir)?.set_language(None)?,
+                (None, false) => profile::open_existing(data_dir)?.language()?,
+            };
+            match language {
+                Some(language) => println!("Language: {language}"),
+                None => println!("Language: not set (the system locale's is used, else English)"),
+            }
+        }
     }
     Ok(())
 }
@@ -149,10 +182,15 @@ struct JsonLine<'a> {
 }
 
 pub fn help_now(args: HelpNowArgs, data_dir: &Path) -> Result<(), Failure> {
-    let help: HelpNow = match (&args.region, data_dir.join(profile::DB_FILE).exists()) {
-        (None, true) => profile::open_existing(data_dir)?.help_now(None)?,
-        (region, _) => waymark_core::safety::help_now(region.as_deref()),
-    };
+    let (mut region, mut locale) = (args.region, args.locale);
+    if data_dir.join(profile::DB_FILE).exists() && (region.is_none() || locale.is_none()) {
+        let store = profile::open_existing(data_dir)?;
+        region = region.or(store.region()?);
+        locale = locale.or(store.language()?);
+    }
+    let region = region.or_else(system_locale);
+    let locale = locale.or_else(system_locale).unwrap_or_else(|| "en".to_string());
+    let help: HelpNow = waymark_core::safety::help_now(region.as_deref(), &locale);
     if !args.json {
         render::help_now(&help);
         return Ok(());

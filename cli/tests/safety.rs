@@ -45,6 +45,33 @@ fn the_region_setting_chooses_the_lines() {
 }
 
 #[test]
+fn the_system_locale_is_the_default_region_and_language() {
+    let profile = Profile::new();
+    let in_locale = |locale: &str, args: &[&str]| {
+        let output = profile.command(args).env("LANG", locale).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert!(in_locale("en_GB.UTF-8", &["help-now"]).contains("Samaritans: call 116 123"));
+    let spanish = in_locale("es_ES.UTF-8", &["help-now", "--json"]);
+    let lines: Value = serde_json::from_str(&spanish).unwrap();
+    assert_eq!(lines[0]["name"], "Número europeo de emergencias");
+    assert_eq!(lines[0]["phone"], "112");
+    assert!(in_locale("C", &["help-now"]).contains("findahelpline.com"), "no locale, no region: the fallback");
+
+    assert_eq!(profile.ok(&["settings", "language", "es-MX"]).trim(), "Language: es");
+    assert_eq!(profile.ok(&["settings", "region", "mx"]).trim(), "Region: MX");
+    let mexico = profile.json(&["help-now", "--json"]);
+    assert_eq!(
+        (mexico[0]["name"].as_str(), mexico[0]["phone"].as_str()),
+        (Some("Servicios de emergencia"), Some("911"))
+    );
+    assert!(profile.ok(&["safety-plan", "export"]).starts_with("Mi plan de seguridad"));
+    assert_eq!(profile.run(&["settings", "language", "español"]).status.code(), Some(2));
+    assert!(profile.ok(&["settings", "language", "--clear"]).contains("not set"));
+}
+
+#[test]
 fn the_safety_plan_is_edited_and_exported() {
     let profile = Profile::new();
     profile.ok(&["safety-plan", "add", "warning-signs", "Not sleeping"]);

@@ -20,17 +20,17 @@ class SafetyTest {
     @Test
     fun helpNowGivesEmergencyFirstAndNeverTheRetiredUsNumber() {
         Waymark.open(newDbPath(), key).use { waymark ->
-            val us = waymark.helpNow("US")
+            val us = waymark.helpNow("US", null)
             assertEquals(HelpLineKind.EMERGENCY, us.lines[0].kind)
             assertEquals("988", us.lines[1].phone)
             assertTrue(us.lines.none { it.phone?.contains("273-8255") == true })
             assertNull(us.fallback)
-            val unknown = waymark.helpNow(null)
+            val unknown = waymark.helpNow(null, null)
             assertTrue(unknown.lines.isEmpty())
             assertNotNull(unknown.fallback)
             assertEquals("GB", waymark.setRegion("gb"))
             assertEquals("GB", waymark.region())
-            assertTrue(waymark.helpNow(null).lines.any { it.phone == "116 123" })
+            assertTrue(waymark.helpNow(null, null).lines.any { it.phone == "116 123" })
             assertThrows<SafetyException.InvalidRegion> { waymark.setRegion("Britain") }
             assertNull(waymark.setRegion(null))
         }
@@ -65,6 +65,30 @@ class SafetyTest {
             assertTrue(alert.helpNow!!.lines.any { it.phone == "13 11 14" })
             assertEquals("My sister Ana", alert.safetyPlan!!.sections[3].items[0].text)
             assertFalse(alert.message.contains("dose"))
+        }
+    }
+
+    @Test
+    fun aSpanishSpeakerGetsHelpTheAlertAndThePlanInSpanish() {
+        Waymark.open(newDbPath(), key).use { waymark ->
+            assertNull(waymark.language())
+            assertEquals("es", waymark.setLanguage("es-MX"))
+            assertEquals("es", waymark.language())
+            assertThrows<SafetyException.InvalidLanguage> { waymark.setLanguage("español") }
+            waymark.setRegion("MX")
+            val help = waymark.helpNow(null, null)
+            assertEquals("es", help.locale)
+            assertEquals("911", help.lines[0].phone)
+            assertEquals("inglés", waymark.helpNow("GB", null).lines.first { it.name == "Samaritans" }.languages)
+            assertEquals("English", waymark.helpNow("GB", "en").lines.first { it.name == "Samaritans" }.languages)
+            assertTrue(waymark.helpNow("ZZ", null).fallback!!.contains("número local de emergencias"))
+
+            val answers = (1..8).map { Answer.Score(0) } + Answer.Score(2)
+            val alert = waymark.addAssessment(AssessmentDraft(Instrument.PHQ9, answers, zone = "America/Mexico_City")).safetyAlert!!
+            assertEquals("No tiene que afrontar esto a solas", alert.title)
+            assertEquals("Señales de alerta", alert.safetyPlan!!.sections[0].title)
+            assertTrue(waymark.exportSafetyPlan().startsWith("Mi plan de seguridad\n"))
+            assertNull(waymark.setLanguage(null))
         }
     }
 }

@@ -21,6 +21,8 @@ impl Profile {
     pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_waymark"));
         command.arg("--data-dir").arg(&self.path).args(args).env_remove("WAYMARK_KEY").env("TZ", "Europe/Paris");
+        // The system locale is the default region and language: none unless a test sets one.
+        command.env_remove("LC_ALL").env_remove("LC_MESSAGES").env("LANG", "C.UTF-8");
         command
     }
 

@@ -173,15 +173,16 @@ fn check_zone(zone: &str) -> Result<chrono_tz::Tz, MeasureError> {
     time::parse_zone(zone).ok_or_else(|| MeasureError::UnknownZone { zone: zone.to_string() })
 }
 
-fn self_harm_alert(instrument: Instrument, answers: &[Answer]) -> Option<SafetyAlert> {
+fn self_harm_alert(instrument: Instrument, answers: &[Answer], language: &str) -> Option<SafetyAlert> {
     let item = answers.get(forms::PHQ9_SELF_HARM_ITEM as usize - 1);
     let raised = instrument == Instrument::Phq9 && matches!(item, Some(Answer::Score { value }) if *value > 0);
-    raised.then(|| safety::alert(SafetyAlertKind::Phq9SelfHarmThoughts))
+    raised.then(|| safety::alert(SafetyAlertKind::Phq9SelfHarmThoughts, language))
 }
 
 const COLUMNS: &str = "id, instrument, answers, total, taken_at, zone, session_id, shared, created_at";
 
-fn read_assessment(row: &rusqlite::Row<'_>) -> rusqlite::Result<Assessment> {
+/// A stored result, its alert (if any) in `language`.
+fn read_assessment(row: &rusqlite::Row<'_>, language: &str) -> rusqlite::Result<Assessment> {
     let instrument: Instrument = row.get::<_, String>(1)?.parse().map_err(|e: MeasureError| {
         rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, e.into())
     })?;
@@ -192,7 +193,7 @@ fn read_assessment(row: &rusqlite::Row<'_>) -> rusqlite::Result<Assessment> {
     Ok(Assessment {
         id: row.get(0)?,
         instrument,
-        safety_alert: self_harm_alert(instrument, &answers),
+        safety_alert: self_harm_alert(instrument, &answers, language),
         answers,
         total,
         severity: severity(instrument, total),
@@ -212,7 +213,7 @@ fn parse_stored_answers(instrument: Instrument, stored: &str) -> Option<Vec<Answ
 
 fn find(conn: &Connection, id: &str) -> Result<Assessment, MeasureError> {
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM assessment WHERE id = ?1"))?
-        .query_row([id], read_assessment)
+        .query_row([id], |row| read_assessment(row, safety::stored_language(conn)?))
         .optional()?
         .ok_or_else(|| MeasureError::NotFound { id: id.to_string() })
 }
@@ -224,11 +225,12 @@ fn assessments_between(
     from: i64,
     to: i64,
 ) -> rusqlite::Result<Vec<Assessment>> {
+    let language = safety::stored_language(conn)?;
     conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM assessment WHERE (?1 IS NULL OR instrument = ?1) \
          AND taken_at >= ?2 AND taken_at < ?3 ORDER BY taken_at, id"
     ))?
-    .query_map(params![instrument.map(Instrument::as_str), from, to], read_assessment)?
+    .query_map(params![instrument.map(Instrument::as_str), from, to], |row| read_assessment(row, language))?
     .collect()
 }
 
@@ -241,7 +243,7 @@ impl Store {
         let taken_at = draft.taken_at.map_or(now, time::to_millis);
         let id = uuid::Uuid::now_v7().to_string();
         let answers: Vec<String> = draft.answers.iter().map(|answer| answer.code()).collect();
-        let alert = self_harm_alert(draft.instrument, &draft.answers);
+        let alert = self_harm_alert(draft.instrument, &draft.answers, "en");
         let alert = self.write(|tx| {
             tx.prepare_cached(
                 "INSERT INTO assessment (id, instrument, answers, total, taken_at, zone, session_id, shared, \
@@ -386,6 +388,28 @@ pub(crate) mod tests {
             Err(crate::safety::SafetyError::InvalidRegion { .. })
         ));
         assert_eq!(store.region().unwrap().as_deref(), Some("GB"));
+    }
+
+    #[test]
+    fn the_alert_speaks_the_patients_language() {
+        let (_dir, store) = open_store();
+        store.set_region(Some("MX")).unwrap();
+        assert_eq!(store.set_language(Some("es-MX")).unwrap().as_deref(), Some("es"));
+        let saved = store.add_assessment(&phq9([0, 0, 0, 0, 0, 0, 0, 0, 1], "2026-11-20T09:00:00Z")).unwrap();
+        let alert = saved.safety_alert.unwrap();
+        assert_eq!(alert.title, "No tiene que afrontar esto a solas");
+        assert!(alert.message.contains("número local de emergencias"));
+        let help = alert.help_now.unwrap();
+        assert_eq!((help.locale.as_str(), help.lines[0].phone.as_deref()), ("es", Some("911")));
+        assert_eq!(alert.safety_plan.unwrap().sections[0].title, "Señales de alerta");
+        let read_back = store.assessment(&saved.id).unwrap().safety_alert.unwrap();
+        assert_eq!(read_back.title, alert.title);
+        assert!(matches!(store.set_language(Some("español")), Err(crate::safety::SafetyError::InvalidLanguage { .. })));
+        store.set_language(None).unwrap();
+        assert_eq!(
+            store.assessment(&saved.id).unwrap().safety_alert.unwrap().title,
+            "You do not have to face this alone"
+        );
     }
 
     #[test]

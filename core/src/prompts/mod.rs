@@ -10,7 +10,7 @@
 //! the safety plan stands in for reflection. An answer is a journal entry
 //! linked to its session and prompt.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::course::{self, instant_of, Appointment, AppointmentKind, AppointmentStatus};
 use crate::journal::{CheckIn, CheckInDraft, JournalError};
+use crate::safety::ContentSource;
 use crate::store::{Store, StoreError};
 use crate::time::{self, rfc3339};
 
@@ -80,21 +81,43 @@ impl PromptPhase {
     }
 }
 
+/// The pack format this build reads.
+const FORMAT_VERSION: u32 = 1;
+
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Pack {
+    pack: String,
+    locale: String,
+    version: u32,
+    #[cfg_attr(not(test), allow(dead_code, reason = "cited in the file, checked by the validation test"))]
+    sources: Vec<ContentSource>,
     prompts: Vec<Prompt>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Prompt {
     id: String,
     phase: PromptPhase,
     text: String,
 }
 
+fn pack() -> &'static Pack {
+    static PARSED: OnceLock<Pack> = OnceLock::new();
+    PARSED.get_or_init(|| {
+        let pack: Pack = toml::from_str(PACK).unwrap_or_else(|e| panic!("content/prompts/en.toml: {e}"));
+        // Bundled at build time and checked by the tests: another format is a build mistake.
+        assert!(
+            pack.pack == "prompts" && pack.locale == "en" && pack.version == FORMAT_VERSION,
+            "content/prompts/en.toml"
+        );
+        pack
+    })
+}
+
 fn library() -> &'static [Prompt] {
-    static PROMPTS: OnceLock<Vec<Prompt>> = OnceLock::new();
-    PROMPTS.get_or_init(|| toml::from_str::<Pack>(PACK).expect("content/prompts/en.toml is valid").prompts)
+    &pack().prompts
 }
 
 fn of_phase(phase: PromptPhase) -> impl Iterator<Item = &'static Prompt> {
@@ -137,14 +160,24 @@ fn at(session: &Appointment, days: i64, hour: u32) -> Option<SystemTime> {
     Some(instant_of(date.and_time(NaiveTime::from_hms_opt(hour, 0, 0)?), zone))
 }
 
-fn slots(appointments: &[Appointment]) -> Vec<Slot> {
-    let sessions: Vec<&Appointment> = appointments
-        .iter()
-        .filter(|a| a.kind == AppointmentKind::Dosing)
-        .filter(|a| matches!(a.status, AppointmentStatus::Scheduled | AppointmentStatus::Done))
-        .collect();
+/// The dosing sessions that are scheduled or done, by course (sessions
+/// outside any course together), so each course draws on the whole library.
+fn sessions_by_course(appointments: &[Appointment]) -> Vec<Vec<&Appointment>> {
+    let mut courses: BTreeMap<Option<&str>, Vec<&Appointment>> = BTreeMap::new();
+    for appointment in appointments {
+        if appointment.kind == AppointmentKind::Dosing
+            && matches!(appointment.status, AppointmentStatus::Scheduled | AppointmentStatus::Done)
+        {
+            courses.entry(appointment.course_id.as_deref()).or_default().push(appointment);
+        }
+    }
+    courses.into_values().collect()
+}
+
+/// The slots of one course's sessions, which come in time order.
+fn slots(sessions: &[&Appointment]) -> Vec<Slot> {
     let mut slots = Vec::new();
-    for session in &sessions {
+    for session in sessions {
         let evening = at(session, 0, 19).map(|seven| seven.max(session.ends_at() + Duration::from_secs(3_600)));
         let timings = [
             (PromptPhase::Intention, at(session, -1, 19)),
@@ -220,7 +253,10 @@ pub(crate) fn prompts(conn: &Connection, now: SystemTime, upcoming: bool) -> Res
     let steadying: Vec<&Prompt> = of_phase(PromptPhase::Grounding).collect();
     let mut grounding = steadying.iter().copied().cycle();
     let mut due = Vec::new();
-    for (slot, prompt) in assign(slots(&appointments)) {
+    let mut assigned: Vec<(Slot, &Prompt)> =
+        sessions_by_course(&appointments).iter().flat_map(|sessions| assign(slots(sessions))).collect();
+    assigned.sort_by_key(|(slot, _)| slot.due_at);
+    for (slot, prompt) in assigned {
         let open = slot.due_at <= now && now < slot.due_at + OPEN_FOR;
         let done = |phase| answered.contains(&(slot.session.clone(), phase));
         if !(open || (upcoming && slot.due_at > now)) || done(slot.phase) || done(PromptPhase::Grounding) {

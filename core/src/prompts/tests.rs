@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use super::*;
 use crate::course::tests::start;
 use crate::course::CourseTemplate;
@@ -80,8 +82,40 @@ fn an_answer_is_a_journal_entry_linked_to_its_session_and_prompt() {
 }
 
 #[test]
-fn every_prompt_is_unique_and_every_phase_has_prompts() {
-    let ids: std::collections::HashSet<&str> = library().iter().map(|p| p.id.as_str()).collect();
+fn each_course_draws_on_the_whole_library() {
+    let (_dir, store) = open_store();
+    start(&store, CourseTemplate::IvInduction, "2026-09-07T10:00", "UTC");
+    start(&store, CourseTemplate::IvInduction, "2026-11-02T10:00", "UTC");
+    let all = store.read(|conn| prompts(conn, at("2026-01-01T00:00:00Z"), true)).unwrap();
+    let courses: Vec<Option<String>> = store.appointments().unwrap().into_iter().map(|a| a.course_id).collect();
+    let first_course = courses.first().unwrap();
+    let sessions = store.appointments().unwrap();
+    let course_of = |session: &str| sessions.iter().find(|a| a.id == session).unwrap().course_id.clone();
+    for course in [first_course.clone(), courses.last().unwrap().clone()] {
+        let of_course: Vec<&DuePrompt> = all.iter().filter(|p| course_of(&p.session_id) == course).collect();
+        let ids: HashSet<&str> = of_course.iter().map(|p| p.prompt_id.as_str()).collect();
+        assert_eq!(ids.len(), of_course.len(), "no repeats within a course");
+        assert_eq!(of_course[0].prompt_id, "intention-1", "each course starts the library afresh");
+        assert_eq!(of_course.iter().filter(|p| p.phase == PromptPhase::CourseEnd).count(), 1);
+    }
+}
+
+#[test]
+fn the_pack_is_valid_sourced_and_every_prompt_is_unique() {
+    let pack = pack();
+    assert_eq!((pack.pack.as_str(), pack.locale.as_str(), pack.version), ("prompts", "en", 1));
+    assert!(!pack.sources.is_empty(), "the pack cites what its timing rests on");
+    for source in &pack.sources {
+        let cited = source.url.as_deref().is_some_and(|url| url.starts_with("https://"))
+            || source.reference.as_deref().is_some_and(|r| !r.trim().is_empty());
+        assert!(cited && source.accessed.len() == 7 && source.accessed.starts_with("20"), "{source:?}");
+    }
+    for prompt in library() {
+        let text = prompt.text.trim();
+        assert!(!prompt.id.is_empty() && text.ends_with(['?', '.']), "{}: a whole sentence", prompt.id);
+        assert!(prompt.id.starts_with(&prompt.phase.as_str().replace('_', "-")), "{}: named for its phase", prompt.id);
+    }
+    let ids: HashSet<&str> = library().iter().map(|p| p.id.as_str()).collect();
     assert_eq!(ids.len(), library().len());
     for phase in [
         PromptPhase::Intention,

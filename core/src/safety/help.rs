@@ -1,18 +1,19 @@
 //! Crisis and emergency lines by country, bundled so they work offline from
 //! the first launch. The rows and their sources are in `content/crisis-lines.tsv`.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use super::library;
 
 const LINES_TSV: &str = include_str!("../../content/crisis-lines.tsv");
+/// Translations of the lines' descriptive fields, by language.
+const PHRASES: [(&str, &str); 1] = [("es", include_str!("../../content/crisis-lines.es.toml"))];
 
 /// For a region Waymark has no lines for: an international directory of helplines.
 const DIRECTORY: &str = "https://findahelpline.com";
-const FALLBACK: &str = "If you are in danger now, call your local emergency number. To find a free, confidential \
-                        helpline in your country, visit findahelpline.com.";
-const FALLBACK_SOURCE: &str = "Find A Helpline (findahelpline.com, ThroughLine): a directory of free, confidential \
-                               helplines in many countries";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
@@ -50,6 +51,8 @@ pub struct HelpLine {
 pub struct HelpNow {
     /// The region asked for, normalised; `None` when none was known.
     pub region: Option<String>,
+    /// The language the descriptions are in, which may be the English fallback.
+    pub locale: String,
     /// Emergency first, then crisis lines.
     pub lines: Vec<HelpLine>,
     /// Set when the region has no emergency line here: what to do instead.
@@ -105,6 +108,54 @@ pub fn all_lines() -> &'static [HelpLine] {
     })
 }
 
+#[derive(Deserialize)]
+struct Phrases {
+    locale: String,
+    phrases: HashMap<String, String>,
+}
+
+fn phrases(language: &str) -> Option<&'static HashMap<String, String>> {
+    static PARSED: OnceLock<Vec<Phrases>> = OnceLock::new();
+    let parsed = PARSED.get_or_init(|| {
+        PHRASES
+            .iter()
+            .map(|(language, text)| {
+                let parsed: Phrases =
+                    toml::from_str(text).unwrap_or_else(|e| panic!("content/crisis-lines.{language}.toml: {e}"));
+                assert_eq!(parsed.locale, *language, "content/crisis-lines.{language}.toml");
+                parsed
+            })
+            .collect()
+    });
+    parsed.iter().find(|p| p.locale == language).map(|p| &p.phrases)
+}
+
+/// `line` with its descriptions in `phrases`' language. Services keep their own
+/// names; the generic names of emergency services are translated.
+fn translated(line: &HelpLine, phrases: &HashMap<String, String>) -> HelpLine {
+    let say = |text: &str| phrases.get(text).cloned().unwrap_or_else(|| text.to_string());
+    // "WhatsApp text 9151 1767": a way of texting, translated, then its number.
+    let text = line.text.as_deref().map(|text| {
+        let lead = phrases
+            .keys()
+            .filter(|how| text.strip_prefix(how.as_str()).is_some_and(|rest| rest.starts_with(' ')))
+            .max_by_key(|how| how.len());
+        match (phrases.get(text), lead) {
+            (Some(said), _) => said.clone(),
+            (None, Some(how)) => format!("{}{}", say(how), &text[how.len()..]),
+            (None, None) => text.to_string(),
+        }
+    });
+    HelpLine {
+        name: if line.kind == HelpLineKind::Emergency { say(&line.name) } else { line.name.clone() },
+        text,
+        modes: say(&line.modes),
+        hours: say(&line.hours),
+        languages: say(&line.languages),
+        ..line.clone()
+    }
+}
+
 /// The leading number of "111, option 2" or "0414-121.7882" as digits to
 /// dial; `None` for numbers a link cannot dial, such as `*4141`.
 fn dialable(number: &str) -> Option<String> {
@@ -115,9 +166,9 @@ fn dialable(number: &str) -> Option<String> {
 }
 
 /// A region code, or the region of a locale: `gb`, `en_GB`, `en-GB`,
-/// `zh-Hant-TW`, `en_US@rg=gbzzzz` and `en-US-u-ca-gregory` all work; `UK` is `GB`.
+/// `zh-Hant-TW`, `en_GB.UTF-8`, `en_US@rg=gbzzzz` and `en-US-u-ca-gregory` all work; `UK` is `GB`.
 pub(crate) fn normalise(region: &str) -> Option<String> {
-    let locale = region.trim().split('@').next()?;
+    let locale = region.trim().split(['@', '.']).next()?;
     let subtags: Vec<&str> =
         locale.split(['_', '-']).take_while(|tag| !matches!(*tag, "u" | "x" | "U" | "X")).collect();
     let code = match subtags[..] {
@@ -129,19 +180,27 @@ pub(crate) fn normalise(region: &str) -> Option<String> {
     (code.len() == 2 && code.chars().all(|c| c.is_ascii_alphabetic())).then_some(code)
 }
 
-/// The lines for `region` (an ISO 3166 code from the device), emergency first.
+/// The lines for `region` (an ISO 3166 code from the device), emergency first,
+/// described in `locale` where Waymark has it and in English otherwise.
 /// Without lines for it, or without an emergency number, the fallback says what to do.
-pub fn help_now(region: Option<&str>) -> HelpNow {
+pub fn help_now(region: Option<&str>, locale: &str) -> HelpNow {
     let region = region.and_then(normalise);
-    let mut lines: Vec<HelpLine> =
-        all_lines().iter().filter(|line| region.as_deref() == Some(line.country.as_str())).cloned().collect();
+    let language = library::language(locale);
+    let phrases = phrases(language);
+    let mut lines: Vec<HelpLine> = all_lines()
+        .iter()
+        .filter(|line| region.as_deref() == Some(line.country.as_str()))
+        .map(|line| phrases.map_or_else(|| line.clone(), |phrases| translated(line, phrases)))
+        .collect();
     lines.sort_by_key(|line| line.kind != HelpLineKind::Emergency);
     let has_emergency = lines.iter().any(|line| line.kind == HelpLineKind::Emergency);
+    let strings = library::strings(language);
     HelpNow {
         region,
+        locale: language.to_string(),
         lines,
-        fallback: (!has_emergency).then(|| FALLBACK.to_string()),
-        fallback_source: (!has_emergency).then(|| FALLBACK_SOURCE.to_string()),
+        fallback: (!has_emergency).then(|| strings.help_fallback.clone()),
+        fallback_source: (!has_emergency).then(|| strings.help_fallback_source.clone()),
         directory: DIRECTORY.to_string(),
     }
 }
@@ -170,7 +229,7 @@ mod tests {
 
     #[test]
     fn the_us_gets_988_and_never_the_retired_number() {
-        let help = help_now(Some("US"));
+        let help = help_now(Some("US"), "en");
         assert_eq!(help.lines[0].kind, HelpLineKind::Emergency);
         assert_eq!(help.lines[0].phone.as_deref(), Some("911"));
         assert_eq!(help.lines[1].phone.as_deref(), Some("988"), "988 is the first crisis line");
@@ -181,12 +240,12 @@ mod tests {
     #[test]
     fn samaritans_in_gb_and_ie_and_lifeline_in_au() {
         for region in ["GB", "gb", "en_GB", "UK", "IE"] {
-            assert!(phones(&help_now(Some(region))).contains(&"116 123"), "{region}");
+            assert!(phones(&help_now(Some(region), "en")).contains(&"116 123"), "{region}");
         }
-        assert!(phones(&help_now(Some("AU"))).contains(&"13 11 14"));
-        let pieta = help_now(Some("IE")).lines.into_iter().find(|l| l.name.starts_with("Pieta")).unwrap();
+        assert!(phones(&help_now(Some("AU"), "en")).contains(&"13 11 14"));
+        let pieta = help_now(Some("IE"), "en").lines.into_iter().find(|l| l.name.starts_with("Pieta")).unwrap();
         assert_eq!(pieta.text.as_deref(), Some("text HELP to 51444 (standard rates)"));
-        let caretext = help_now(Some("SG")).lines.into_iter().find(|l| l.name == "SOS CareText").unwrap();
+        let caretext = help_now(Some("SG"), "en").lines.into_iter().find(|l| l.name == "SOS CareText").unwrap();
         assert_eq!(caretext.text.as_deref(), Some("WhatsApp text 9151 1767"));
     }
 
@@ -201,7 +260,7 @@ mod tests {
             }
         }
         let by_number = |country: &str, start: &str| {
-            help_now(Some(country))
+            help_now(Some(country), "en")
                 .lines
                 .into_iter()
                 .find(|l| l.phone.as_deref().is_some_and(|p| p.starts_with(start)))
@@ -217,6 +276,8 @@ mod tests {
         for (input, expected) in [
             ("gb", Some("GB")),
             ("en_GB", Some("GB")),
+            ("en_GB.UTF-8", Some("GB")),
+            ("C.UTF-8", None),
             ("en-US-u-ca-gregory", Some("US")),
             ("en_US@rg=gbzzzz", Some("US")),
             ("zh-Hant-TW", Some("TW")),
@@ -231,7 +292,7 @@ mod tests {
     #[test]
     fn ambulance_comes_before_police() {
         for country in ["JP", "TW", "CN", "ZA", "PE"] {
-            let first = &help_now(Some(country)).lines[0];
+            let first = &help_now(Some(country), "en").lines[0];
             assert!(first.name.to_lowercase().contains("ambulance"), "{country}: {first:?}");
         }
     }
@@ -239,7 +300,7 @@ mod tests {
     #[test]
     fn unknown_or_missing_regions_get_the_fallback() {
         for region in [None, Some("ZZ"), Some("not a region")] {
-            let help = help_now(region);
+            let help = help_now(region, "en");
             assert!(help.lines.is_empty());
             assert!(help.fallback.as_deref().unwrap().contains("local emergency number"));
             assert_eq!(help.directory, "https://findahelpline.com");
@@ -248,8 +309,54 @@ mod tests {
 
     #[test]
     fn a_region_without_a_crisis_line_still_gets_its_emergency_number() {
-        let help = help_now(Some("DK"));
+        let help = help_now(Some("DK"), "en");
         assert!(help.lines.iter().all(|l| l.kind == HelpLineKind::Emergency) && !help.lines.is_empty());
         assert_eq!(help.fallback, None);
+    }
+
+    #[test]
+    fn every_description_has_a_spanish_translation_that_keeps_its_facts() {
+        let spanish = phrases("es").unwrap();
+        for line in all_lines() {
+            let mut english = vec![&line.modes, &line.hours, &line.languages];
+            if line.kind == HelpLineKind::Emergency {
+                english.push(&line.name);
+            }
+            for text in english.into_iter().filter(|text| !text.is_empty()) {
+                let said = spanish.get(text).unwrap_or_else(|| panic!("no Spanish for \"{text}\" ({})", line.country));
+                for fact in facts(text) {
+                    assert!(said.contains(&fact), "\"{said}\" drops \"{fact}\" of \"{text}\"");
+                }
+            }
+        }
+    }
+
+    /// Numbers, addresses and upper-case keywords: what a translation must keep.
+    fn facts(text: &str) -> Vec<String> {
+        let numbers = text.split(|c: char| !c.is_ascii_digit()).filter(|run| !run.is_empty());
+        let words = text.split(|c: char| c.is_whitespace() || "(),;".contains(c)).map(|w| w.trim_end_matches('.'));
+        let kept = words.filter(|word| {
+            let address = word.rsplit_once('.').is_some_and(|(_, end)| end.len() >= 2);
+            address || word.len() > 2 && word.chars().all(|c| c.is_ascii_uppercase())
+        });
+        numbers.chain(kept).map(str::to_string).collect()
+    }
+
+    #[test]
+    fn spanish_help_describes_lines_in_spanish_and_keeps_numbers() {
+        let help = help_now(Some("US"), "es-MX");
+        assert_eq!(help.locale, "es");
+        assert_eq!(help.lines[0].name, "Servicios de emergencia");
+        assert_eq!(help.lines[0].phone.as_deref(), Some("911"));
+        let lifeline = &help.lines[1];
+        assert_eq!((lifeline.name.as_str(), lifeline.phone.as_deref()), ("988 Suicide & Crisis Lifeline", Some("988")));
+        assert!(lifeline.languages.starts_with("inglés; español (opción 2 del menú)"), "{lifeline:?}");
+        let pieta = help_now(Some("IE"), "es").lines.into_iter().find(|l| l.name.starts_with("Pieta")).unwrap();
+        assert_eq!(pieta.text.as_deref(), Some("SMS con HELP al 51444 (tarifa normal)"));
+        let caretext = help_now(Some("SG"), "es").lines.into_iter().find(|l| l.name == "SOS CareText").unwrap();
+        assert_eq!(caretext.text.as_deref(), Some("mensaje de WhatsApp 9151 1767"));
+        let fallback = help_now(Some("ZZ"), "es").fallback.unwrap();
+        assert!(fallback.contains("número local de emergencias") && fallback.contains("findahelpline.com"));
+        assert_eq!(help_now(Some("US"), "fr").locale, "en", "French falls back to English");
     }
 }

@@ -56,7 +56,22 @@ struct Pack {
     pack: String,
     locale: String,
     version: u32,
+    strings: Strings,
     pages: Vec<RawPage>,
+}
+
+/// What the app shows around the pages, in a pack's language.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Strings {
+    pub alert_title: String,
+    pub alert_message: String,
+    pub alert_source: String,
+    pub help_fallback: String,
+    pub help_fallback_source: String,
+    pub plan_title: String,
+    pub plan_empty: String,
+    pub plan_steps: [String; 6],
+    pub plan_source: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -85,9 +100,15 @@ fn packs() -> &'static [Pack] {
 }
 
 /// `es`, `es-MX` or `es_ES` as `es`; a locale without a pack as English.
-fn language(locale: &str) -> &'static str {
+pub(crate) fn language(locale: &str) -> &'static str {
     let wanted = locale.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
     PACKS.iter().map(|(code, _)| *code).find(|code| *code == wanted).unwrap_or(FALLBACK_LOCALE)
+}
+
+/// The strings of `language`'s pack (a code `language` returned).
+pub(crate) fn strings(language: &str) -> &'static Strings {
+    let pack = packs().iter().find(|pack| pack.locale == language);
+    &pack.or_else(|| packs().iter().find(|pack| pack.locale == FALLBACK_LOCALE)).expect("an English pack").strings
 }
 
 fn page_in(locale: &str, id: &str) -> Option<SafetyPage> {
@@ -224,6 +245,12 @@ mod tests {
                 "{}: every page is translated",
                 pack.locale
             );
+            let strings = &pack.strings;
+            let texts = [&strings.alert_title, &strings.alert_message, &strings.alert_source, &strings.help_fallback];
+            let more = [&strings.help_fallback_source, &strings.plan_title, &strings.plan_empty, &strings.plan_source];
+            for text in texts.into_iter().chain(more).chain(&strings.plan_steps) {
+                assert!(!text.trim().is_empty(), "{}: every string is written", pack.locale);
+            }
             for page in &pack.pages {
                 let name = format!("{}/{}", pack.locale, page.id);
                 assert!(!page.title.trim().is_empty() && !page.body.trim().is_empty(), "{name}");

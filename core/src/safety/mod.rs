@@ -55,22 +55,15 @@ pub struct SafetyAlert {
     pub safety_plan: Option<SafetyPlan>,
 }
 
-/// The alert to show for `kind`.
-pub fn alert(kind: SafetyAlertKind) -> SafetyAlert {
+/// The alert to show for `kind`, in `locale` where Waymark has it and in English otherwise.
+pub fn alert(kind: SafetyAlertKind, locale: &str) -> SafetyAlert {
+    let strings = library::strings(library::language(locale));
     match kind {
         SafetyAlertKind::Phq9SelfHarmThoughts => SafetyAlert {
             kind,
-            title: "You do not have to face this alone".to_string(),
-            message: "You said you have had thoughts that you would be better off dead or of hurting yourself. \
-                      Help is available right now. If you might act on these thoughts or cannot keep yourself \
-                      safe, call your local emergency number or go to an emergency department now. Tell someone \
-                      you trust how you feel, and let your clinic know."
-                .to_string(),
-            source: "An item-9 answer above 0 needs follow-up whatever the total (Kroenke, Spitzer & Williams, \
-                     J Gen Intern Med 2001). Tell someone; emergency services now if you cannot keep yourself \
-                     safe (NHS, \"Help for suicidal thoughts\", nhs.uk/mental-health/feelings-symptoms-behaviours/\
-                     behaviours/help-for-suicidal-thoughts)."
-                .to_string(),
+            title: strings.alert_title.clone(),
+            message: strings.alert_message.clone(),
+            source: strings.alert_source.clone(),
             help_now: None,
             safety_plan: None,
         },
@@ -79,20 +72,41 @@ pub fn alert(kind: SafetyAlertKind) -> SafetyAlert {
 
 /// The alert for `kind` with the patient's crisis lines and safety plan, as it is raised.
 pub(crate) fn alert_with_help(conn: &Connection, kind: SafetyAlertKind) -> rusqlite::Result<SafetyAlert> {
-    let region = stored_region(conn)?;
+    let language = stored_language(conn)?;
+    let region = setting(conn, REGION_KEY)?;
     Ok(SafetyAlert {
-        help_now: Some(help_now(region.as_deref())),
-        safety_plan: Some(plan::read_plan(conn)?),
-        ..alert(kind)
+        help_now: Some(help_now(region.as_deref(), language)),
+        safety_plan: Some(plan::read_plan(conn, language)?),
+        ..alert(kind, language)
     })
 }
 
 const REGION_KEY: &str = "region";
+const LANGUAGE_KEY: &str = "language";
 
-fn stored_region(conn: &Connection) -> rusqlite::Result<Option<String>> {
-    conn.prepare_cached("SELECT value FROM setting WHERE key = ?1")?
-        .query_row([REGION_KEY], |row| row.get(0))
-        .optional()
+fn setting(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT value FROM setting WHERE key = ?1")?.query_row([key], |row| row.get(0)).optional()
+}
+
+fn put_setting(conn: &Connection, key: &str, value: Option<&str>) -> rusqlite::Result<()> {
+    match value {
+        Some(value) => conn
+            .prepare_cached("INSERT OR REPLACE INTO setting (key, value) VALUES (?1, ?2)")?
+            .execute(params![key, value])?,
+        None => conn.prepare_cached("DELETE FROM setting WHERE key = ?1")?.execute([key])?,
+    };
+    Ok(())
+}
+
+/// The content language for the patient's language setting: English without one.
+pub(crate) fn stored_language(conn: &Connection) -> rusqlite::Result<&'static str> {
+    Ok(library::language(setting(conn, LANGUAGE_KEY)?.as_deref().unwrap_or("en")))
+}
+
+/// The language of a locale such as `es-MX` or `es_ES`, as `es`.
+fn normalise_language(locale: &str) -> Option<String> {
+    let language = locale.trim().split(['-', '_', '@', '.']).next()?.to_ascii_lowercase();
+    ((2..=3).contains(&language.len()) && language.chars().all(|c| c.is_ascii_lowercase())).then_some(language)
 }
 
 /// A time the app raised a safety alert.
@@ -155,35 +169,44 @@ pub(crate) fn events_between(conn: &Connection, from: i64, to: i64) -> rusqlite:
 impl Store {
     /// The patient's region for crisis lines, if they or the phone set one.
     pub fn region(&self) -> Result<Option<String>, StoreError> {
-        self.read(|conn| Ok(stored_region(conn)?))
+        self.read(|conn| Ok(setting(conn, REGION_KEY)?))
     }
 
     /// Sets the region (an ISO 3166 two-letter code), or clears it with `None`.
     pub fn set_region(&self, region: Option<&str>) -> Result<Option<String>, SafetyError> {
-        let region = match region {
-            Some(code) => {
-                Some(help::normalise(code).ok_or_else(|| SafetyError::InvalidRegion { region: code.into() })?)
-            }
-            None => None,
-        };
-        self.write(|tx| {
-            match &region {
-                Some(code) => tx
-                    .prepare_cached("INSERT OR REPLACE INTO setting (key, value) VALUES (?1, ?2)")?
-                    .execute(params![REGION_KEY, code])?,
-                None => tx.prepare_cached("DELETE FROM setting WHERE key = ?1")?.execute([REGION_KEY])?,
-            };
-            Ok(region)
-        })
+        let region = region
+            .map(|code| help::normalise(code).ok_or_else(|| SafetyError::InvalidRegion { region: code.into() }))
+            .transpose()?;
+        self.write(|tx| Ok(put_setting(tx, REGION_KEY, region.as_deref()).map(|()| region)?))
     }
 
-    /// The lines for `region`, or for the stored region when `None`.
-    pub fn help_now(&self, region: Option<&str>) -> Result<HelpNow, StoreError> {
-        let stored = match region {
-            Some(_) => None,
-            None => self.region()?,
-        };
-        Ok(help_now(region.or(stored.as_deref())))
+    /// The patient's language for safety content, if they or the phone set one.
+    pub fn language(&self) -> Result<Option<String>, StoreError> {
+        self.read(|conn| Ok(setting(conn, LANGUAGE_KEY)?))
+    }
+
+    /// Sets the language (a code such as `es`, or a locale such as `es-MX`),
+    /// or clears it with `None`. A language without content reads as English.
+    pub fn set_language(&self, locale: Option<&str>) -> Result<Option<String>, SafetyError> {
+        let language = locale
+            .map(|l| normalise_language(l).ok_or_else(|| SafetyError::InvalidLanguage { language: l.into() }))
+            .transpose()?;
+        self.write(|tx| Ok(put_setting(tx, LANGUAGE_KEY, language.as_deref()).map(|()| language)?))
+    }
+
+    /// The lines for `region` in `locale`; `None` uses the stored setting.
+    pub fn help_now(&self, region: Option<&str>, locale: Option<&str>) -> Result<HelpNow, StoreError> {
+        self.read(|conn| {
+            let region = match region {
+                Some(region) => Some(region.to_string()),
+                None => setting(conn, REGION_KEY)?,
+            };
+            let locale = match locale {
+                Some(locale) => locale,
+                None => stored_language(conn)?,
+            };
+            Ok(help_now(region.as_deref(), locale))
+        })
     }
 
     /// Every safety event that happened in `[from, to)`, oldest first; `None` leaves that end open.

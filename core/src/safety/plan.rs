@@ -7,6 +7,7 @@ use std::time::SystemTime;
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
+use super::{library, stored_language};
 use crate::store::{Store, StoreError};
 use crate::time;
 
@@ -22,6 +23,8 @@ pub enum SafetyError {
     ItemTooLong { chars: u32, max: u32 },
     #[error("\"{region}\" is not a region; use a two-letter country code such as GB or US")]
     InvalidRegion { region: String },
+    #[error("\"{language}\" is not a language; use a code such as en or es, or a locale such as es-MX")]
+    InvalidLanguage { language: String },
     #[error("there is no safety page \"{id}\"; pick one from the list")]
     UnknownPage { id: String },
     #[error("step {step} does not have an item {number}; it has {count}")]
@@ -66,17 +69,6 @@ impl SafetyPlanStep {
     pub fn from_number(number: u32) -> Option<Self> {
         Self::ALL.get(usize::try_from(number).ok()?.checked_sub(1)?).copied()
     }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            SafetyPlanStep::WarningSigns => "Warning signs",
-            SafetyPlanStep::CopingStrategies => "Things I can do on my own to cope",
-            SafetyPlanStep::Distractions => "People and places that take my mind off things",
-            SafetyPlanStep::PeopleToAsk => "People I can ask for help",
-            SafetyPlanStep::Professionals => "Professionals and crisis lines I can contact",
-            SafetyPlanStep::SafeEnvironment => "Making my surroundings safe",
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -99,18 +91,27 @@ pub struct SafetyPlanSection {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SafetyPlan {
+    /// "My safety plan", in `locale`.
+    pub title: String,
+    /// The language of the titles, which may be the English fallback.
+    pub locale: String,
     /// All six steps, in order, even when empty.
     pub sections: Vec<SafetyPlanSection>,
     pub source: String,
 }
 
-const SOURCE: &str = "Stanley-Brown Safety Planning Intervention (Stanley & Brown, Cognitive and Behavioral \
-                      Practice 2012;19:256-264)";
-
-pub(crate) fn read_plan(conn: &Connection) -> rusqlite::Result<SafetyPlan> {
+/// The plan with its titles in `language` (a code `library::language` returned).
+pub(crate) fn read_plan(conn: &Connection, language: &'static str) -> rusqlite::Result<SafetyPlan> {
+    let strings = library::strings(language);
     let mut sections: Vec<SafetyPlanSection> = SafetyPlanStep::ALL
         .iter()
-        .map(|&step| SafetyPlanSection { step, number: step.number(), title: step.title().into(), items: Vec::new() })
+        .zip(&strings.plan_steps)
+        .map(|(&step, title)| SafetyPlanSection {
+            step,
+            number: step.number(),
+            title: title.clone(),
+            items: Vec::new(),
+        })
         .collect();
     let mut statement =
         conn.prepare_cached("SELECT step, id, text FROM safety_plan_item ORDER BY step, created_at, id")?;
@@ -121,17 +122,23 @@ pub(crate) fn read_plan(conn: &Connection) -> rusqlite::Result<SafetyPlan> {
             section.items.push(SafetyPlanItem { id, text });
         }
     }
-    Ok(SafetyPlan { sections, source: SOURCE.to_string() })
+    Ok(SafetyPlan {
+        title: strings.plan_title.clone(),
+        locale: language.to_string(),
+        sections,
+        source: strings.plan_source.clone(),
+    })
 }
 
 impl SafetyPlan {
     /// Plain text to share, e.g. by email with someone the patient trusts.
     pub fn to_text(&self) -> String {
-        let mut text = String::from("My safety plan\n");
+        let empty = &library::strings(library::language(&self.locale)).plan_empty;
+        let mut text = format!("{}\n", self.title);
         for section in &self.sections {
             text.push_str(&format!("\n{}. {}\n", section.number, section.title));
             if section.items.is_empty() {
-                text.push_str("   (nothing yet)\n");
+                text.push_str(&format!("   {empty}\n"));
             }
             for item in &section.items {
                 text.push_str(&format!("   - {}\n", item.text.replace('\n', "\n     ")));
@@ -143,7 +150,7 @@ impl SafetyPlan {
 
 impl Store {
     pub fn safety_plan(&self) -> Result<SafetyPlan, SafetyError> {
-        self.read(|conn| Ok(read_plan(conn)?))
+        self.read(|conn| Ok(read_plan(conn, stored_language(conn)?)?))
     }
 
     /// Adds an item at the end of a step; returns the whole plan.
@@ -162,21 +169,21 @@ impl Store {
                 "INSERT INTO safety_plan_item (id, step, text, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
             )?
             .execute(params![uuid::Uuid::now_v7().to_string(), step.number(), text, now])?;
-            Ok(read_plan(tx)?)
+            Ok(read_plan(tx, stored_language(tx)?)?)
         })
     }
 
     /// Removes a step's `number`-th item (1-based, as shown); returns the whole plan.
     pub fn remove_safety_plan_item(&self, step: SafetyPlanStep, number: u32) -> Result<SafetyPlan, SafetyError> {
         self.write(|tx| {
-            let plan = read_plan(tx)?;
+            let plan = read_plan(tx, stored_language(tx)?)?;
             let items = &plan.sections[step.number() as usize - 1].items;
             let item = number
                 .checked_sub(1)
                 .and_then(|index| items.get(index as usize))
                 .ok_or(SafetyError::NoSuchItem { step: step.number(), number, count: items.len() as u32 })?;
             tx.prepare_cached("DELETE FROM safety_plan_item WHERE id = ?1")?.execute([&item.id])?;
-            Ok(read_plan(tx)?)
+            Ok(read_plan(tx, stored_language(tx)?)?)
         })
     }
 }
