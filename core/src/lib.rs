@@ -14,6 +14,7 @@ pub mod prompts;
 pub mod reminders;
 pub mod safety;
 pub mod store;
+pub mod sync;
 pub mod time;
 
 pub use course::{

@@ -1,0 +1,191 @@
+//! The pairing code and what is derived from it.
+//!
+//! A code is `wm1.<secret>.<check>.<relay url>`: the 256-bit channel secret in
+//! base64url, four base64url characters of SHA-256 over the secret and the
+//! URL (so a mistyped code is caught at once), then the relay's URL. About 90
+//! characters, which fit a QR code. HKDF-SHA256 turns the secret into the
+//! channel id, the relay token and one key per direction; the relay learns
+//! only the id and a hash of the token.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chacha20poly1305::aead::rand_core::RngCore;
+use chacha20poly1305::aead::OsRng;
+use hkdf::Hkdf;
+use sha2::{Digest, Sha256};
+use waymark_protocol::{ChannelId, Direction};
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use super::SyncError;
+
+const PREFIX: &str = "wm1";
+const SALT: &[u8] = b"waymark pairing v1";
+
+/// What a pairing code holds.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct Pairing {
+    pub relay_url: String,
+    pub secret: [u8; 32],
+}
+
+impl std::fmt::Debug for Pairing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pairing").field("relay_url", &self.relay_url).finish_non_exhaustive()
+    }
+}
+
+fn check(secret: &[u8; 32], relay_url: &str) -> String {
+    let digest = Sha256::new().chain_update(secret).chain_update(relay_url.as_bytes()).finalize();
+    URL_SAFE_NO_PAD.encode(&digest[..3])
+}
+
+fn check_relay_url(url: &str) -> Result<(), SyncError> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    let host = rest.and_then(|rest| rest.split('/').next()).unwrap_or("");
+    let ok = !host.is_empty() && url.chars().all(|c| c.is_ascii_graphic());
+    ok.then_some(()).ok_or_else(|| SyncError::InvalidRelayUrl { url: url.to_string() })
+}
+
+impl Pairing {
+    /// A new channel on `relay_url`, with a fresh random secret.
+    pub fn new(relay_url: &str) -> Result<Self, SyncError> {
+        let relay_url = relay_url.trim().trim_end_matches('/').to_string();
+        check_relay_url(&relay_url)?;
+        let mut secret = [0; 32];
+        OsRng.fill_bytes(&mut secret);
+        Ok(Pairing { relay_url, secret })
+    }
+
+    pub fn code(&self) -> String {
+        let secret = URL_SAFE_NO_PAD.encode(self.secret);
+        format!("{PREFIX}.{secret}.{}.{}", check(&self.secret, &self.relay_url), self.relay_url)
+    }
+
+    /// Reads a code as typed or scanned; spaces and line breaks around it are ignored.
+    pub fn parse(code: &str) -> Result<Self, SyncError> {
+        let code = code.trim();
+        let mut parts = code.splitn(4, '.');
+        let (Some(prefix), Some(secret), Some(check_text), Some(relay_url)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(SyncError::MalformedPairingCode);
+        };
+        if prefix != PREFIX {
+            return match prefix.strip_prefix("wm").and_then(|v| v.parse::<u32>().ok()) {
+                Some(version) => Err(SyncError::UnknownPairingVersion { version }),
+                None => Err(SyncError::MalformedPairingCode),
+            };
+        }
+        let mut bytes = URL_SAFE_NO_PAD.decode(secret).map_err(|_| SyncError::MalformedPairingCode)?;
+        let secret: [u8; 32] = bytes.as_slice().try_into().map_err(|_| SyncError::MalformedPairingCode)?;
+        bytes.zeroize();
+        check_relay_url(relay_url)?;
+        if check(&secret, relay_url) != check_text {
+            return Err(SyncError::PairingCodeMistyped);
+        }
+        Ok(Pairing { relay_url: relay_url.to_string(), secret })
+    }
+
+    pub fn keys(&self) -> ChannelKeys {
+        let hkdf = Hkdf::<Sha256>::new(Some(SALT), &self.secret);
+        let expand = |info: &str, out: &mut [u8]| hkdf.expand(info.as_bytes(), out).expect("a valid HKDF length");
+        let mut channel = [0; 16];
+        let mut token = [0; 32];
+        let mut to_clinician = [0; 32];
+        let mut to_patient = [0; 32];
+        expand("channel id", &mut channel);
+        expand("relay token", &mut token);
+        expand("key patient to clinician", &mut to_clinician);
+        expand("key clinician to patient", &mut to_patient);
+        let keys = ChannelKeys {
+            channel: ChannelId(channel),
+            relay_token: URL_SAFE_NO_PAD.encode(token),
+            to_clinician,
+            to_patient,
+        };
+        token.zeroize();
+        to_clinician.zeroize();
+        to_patient.zeroize();
+        keys
+    }
+}
+
+/// Everything derived from a channel's secret.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct ChannelKeys {
+    #[zeroize(skip)]
+    pub channel: ChannelId,
+    /// The bearer token for the relay.
+    pub relay_token: String,
+    to_clinician: [u8; 32],
+    to_patient: [u8; 32],
+}
+
+impl ChannelKeys {
+    pub(crate) fn key(&self, direction: Direction) -> &[u8; 32] {
+        match direction {
+            Direction::ToClinician => &self.to_clinician,
+            Direction::ToPatient => &self.to_patient,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_code_round_trips_and_fits_a_qr_code() {
+        let pairing = Pairing::new("https://relay.example.org/").unwrap();
+        let code = pairing.code();
+        assert!(code.starts_with("wm1.") && code.ends_with(".https://relay.example.org"), "{code}");
+        assert!(code.len() < 120, "{} characters", code.len());
+        assert_eq!(Pairing::parse(&format!("  {code}\n")).unwrap(), pairing);
+        assert_ne!(Pairing::new("https://relay.example.org").unwrap().secret, pairing.secret, "fresh secrets");
+    }
+
+    #[test]
+    fn both_ends_derive_the_same_keys_and_the_keys_differ() {
+        let pairing = Pairing::new("http://127.0.0.1:8787").unwrap();
+        let (a, b) = (pairing.keys(), Pairing::parse(&pairing.code()).unwrap().keys());
+        assert_eq!((a.channel, &a.relay_token), (b.channel, &b.relay_token));
+        assert_eq!(a.key(Direction::ToClinician), b.key(Direction::ToClinician));
+        assert_ne!(a.key(Direction::ToClinician), a.key(Direction::ToPatient));
+        assert_ne!(a.relay_token.as_bytes(), a.key(Direction::ToPatient));
+        assert!(!a.relay_token.contains(&URL_SAFE_NO_PAD.encode(pairing.secret)));
+    }
+
+    #[test]
+    fn bad_codes_have_their_own_errors() {
+        let code = Pairing::new("https://relay.example.org").unwrap().code();
+        let mistyped = code.replacen(".https", ".http", 1);
+        assert!(matches!(Pairing::parse(&mistyped), Err(SyncError::PairingCodeMistyped)));
+        let mut flipped = code.clone().into_bytes();
+        flipped[10] = if flipped[10] == b'A' { b'B' } else { b'A' };
+        assert!(matches!(Pairing::parse(std::str::from_utf8(&flipped).unwrap()), Err(SyncError::PairingCodeMistyped)));
+        assert!(matches!(
+            Pairing::parse(&code.replacen("wm1", "wm2", 1)),
+            Err(SyncError::UnknownPairingVersion { version: 2 })
+        ));
+        for bad in ["", "wm1", "hello", "wm1.abc.def.https://x", "wm1.!!!.abcd.https://x"] {
+            assert!(matches!(Pairing::parse(bad), Err(SyncError::MalformedPairingCode)), "{bad}");
+        }
+        assert!(matches!(Pairing::new("ftp://relay"), Err(SyncError::InvalidRelayUrl { .. })));
+        assert!(matches!(Pairing::new("https://"), Err(SyncError::InvalidRelayUrl { .. })));
+        assert!(matches!(Pairing::new("https://has space"), Err(SyncError::InvalidRelayUrl { .. })));
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_parses_or_fails_without_panicking(text in ".{0,200}") {
+            let _ = Pairing::parse(&text);
+        }
+
+        #[test]
+        fn any_secret_and_host_round_trip(secret: [u8; 32], host in "[a-z0-9.-]{1,40}(:[0-9]{1,5})?") {
+            let pairing = Pairing { relay_url: format!("https://{host}"), secret };
+            prop_assert_eq!(Pairing::parse(&pairing.code()).unwrap(), pairing);
+        }
+    }
+}
