@@ -265,6 +265,13 @@ impl Waymark {
         self.store.set_region(region.as_deref())
     }
 
+    /// The device's locale (e.g. `es_MX`): its region and language stand in
+    /// for settings the patient has not made, until the profile is closed.
+    /// Call it after `open`, and again when the locale changes.
+    pub fn set_device_locale(&self, locale: Option<String>) -> Result<(), StoreError> {
+        self.store.set_device_locale(locale.as_deref())
+    }
+
     pub fn language(&self) -> Result<Option<String>, StoreError> {
         self.store.language()
     }

@@ -189,6 +189,11 @@ impl Failure {
     pub fn other(message: impl Into<String>) -> Self {
         Failure::Other(message.into())
     }
+
+    pub fn message(&self) -> &str {
+        let (Failure::Input(message) | Failure::Other(message)) = self;
+        message
+    }
 }
 
 impl From<StoreError> for Failure {

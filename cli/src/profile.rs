@@ -46,7 +46,10 @@ pub fn open(dir: &Path) -> Result<Store, Failure> {
             return Err(Failure::other(format!("cannot create {}: {e}", db.display())));
         }
     }
-    Ok(Store::open(db, key.as_slice())?)
+    let store = Store::open(db, key.as_slice())?;
+    // Like a phone, the computer's locale fills in the region and language the patient has not set.
+    store.set_device_locale(system_locale().as_deref())?;
+    Ok(store)
 }
 
 /// Opens the profile in `dir` only if it already has a database.
@@ -102,6 +105,16 @@ fn create_key(dir: &Path, key_path: &Path) -> Result<Zeroizing<Vec<u8>>, Failure
     let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(key_path).map_err(io)?;
     file.write_all(&key).and_then(|()| file.sync_all()).map_err(io)?;
     Ok(key)
+}
+
+/// The system locale for region and language: `LC_ALL`, else `LANG`, as POSIX
+/// ranks them for every category; `None` for `C` and `POSIX`.
+pub fn system_locale() -> Option<String> {
+    ["LC_ALL", "LANG"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|value| !value.is_empty())
+        .filter(|value| !matches!(value.split(['.', '@']).next(), Some("C" | "POSIX")))
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use clap::{Args, Subcommand};
 use serde::Serialize;
-use waymark_core::{HelpNow, SafetyPlanStep};
+use waymark_core::SafetyPlanStep;
 
 use crate::{profile, render, Failure};
 
@@ -65,18 +65,9 @@ pub struct LocaleArgs {
     json: bool,
 }
 
-/// The system locale, as POSIX ranks the variables; `None` for `C` and `POSIX`.
-fn system_locale() -> Option<String> {
-    ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .filter_map(|name| std::env::var(name).ok())
-        .find(|value| !value.is_empty())
-        .filter(|value| !matches!(value.split('.').next(), Some("C" | "POSIX")))
-}
-
 impl LocaleArgs {
     fn locale(&self) -> String {
-        self.locale.clone().or_else(system_locale).unwrap_or_else(|| "en".to_string())
+        self.locale.clone().or_else(profile::system_locale).unwrap_or_else(|| "en".to_string())
     }
 }
 
@@ -182,15 +173,25 @@ struct JsonLine<'a> {
 }
 
 pub fn help_now(args: HelpNowArgs, data_dir: &Path) -> Result<(), Failure> {
-    let (mut region, mut locale) = (args.region, args.locale);
-    if data_dir.join(profile::DB_FILE).exists() && (region.is_none() || locale.is_none()) {
-        let store = profile::open_existing(data_dir)?;
-        region = region.or(store.region()?);
-        locale = locale.or(store.language()?);
-    }
-    let region = region.or_else(system_locale);
-    let locale = locale.or_else(system_locale).unwrap_or_else(|| "en".to_string());
-    let help: HelpNow = waymark_core::safety::help_now(region.as_deref(), &locale);
+    let help = match (args.region, args.locale) {
+        (Some(region), Some(locale)) => waymark_core::safety::help_now(Some(&region), &locale),
+        (region, locale) => {
+            // Help must show even when the profile cannot be opened: then the system locale decides.
+            let opened = data_dir.join(profile::DB_FILE).exists().then(|| profile::open_existing(data_dir));
+            match opened.map(|store| store.and_then(|s| Ok(s.help_now(region.as_deref(), locale.as_deref())?))) {
+                Some(Ok(help)) => help,
+                failed => {
+                    if let Some(Err(failure)) = failed {
+                        eprintln!("waymark: {}; showing help for the system locale", failure.message());
+                    }
+                    let system = profile::system_locale();
+                    let region = region.or_else(|| system.as_deref().and_then(waymark_core::safety::region_of_locale));
+                    let locale = locale.or(system).unwrap_or_else(|| "en".to_string());
+                    waymark_core::safety::help_now(region.as_deref(), &locale)
+                }
+            }
+        }
+    };
     if !args.json {
         render::help_now(&help);
         return Ok(());

@@ -69,6 +69,12 @@ fn the_system_locale_is_the_default_region_and_language() {
     assert!(profile.ok(&["safety-plan", "export"]).starts_with("Mi plan de seguridad"));
     assert_eq!(profile.run(&["settings", "language", "español"]).status.code(), Some(2));
     assert!(profile.ok(&["settings", "language", "--clear"]).contains("not set"));
+
+    std::fs::remove_file(profile.path.join("waymark.key")).unwrap();
+    let output = profile.command(&["help-now"]).env("LANG", "en_AU.UTF-8").output().unwrap();
+    assert!(output.status.success(), "help shows even when the profile cannot be opened");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("13 11 14"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("showing help for the system locale"));
 }
 
 #[test]

@@ -120,6 +120,8 @@ impl Store {
             migrate(&conn)?;
         }
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
+        // What the device says (its locale), for as long as the store is open; never saved.
+        conn.execute_batch("CREATE TEMP TABLE device_setting (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")?;
         Ok(Self { path, conn: Mutex::new(conn) })
     }
 

@@ -91,4 +91,17 @@ class SafetyTest {
             assertNull(waymark.setLanguage(null))
         }
     }
+
+    @Test
+    fun theDeviceLocaleFillsInWhatThePatientHasNotSet() {
+        Waymark.open(newDbPath(), key).use { waymark ->
+            waymark.setDeviceLocale("es_AR")
+            val help = waymark.helpNow(null, null)
+            assertEquals("AR", help.region)
+            assertEquals("es", help.locale)
+            assertNull(waymark.region())
+            waymark.setDeviceLocale(null)
+            assertNull(waymark.helpNow(null, null).region)
+        }
+    }
 }

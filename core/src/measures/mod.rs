@@ -212,8 +212,9 @@ fn parse_stored_answers(instrument: Instrument, stored: &str) -> Option<Vec<Answ
 }
 
 fn find(conn: &Connection, id: &str) -> Result<Assessment, MeasureError> {
+    let language = safety::stored_language(conn)?;
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM assessment WHERE id = ?1"))?
-        .query_row([id], |row| read_assessment(row, safety::stored_language(conn)?))
+        .query_row([id], |row| read_assessment(row, language))
         .optional()?
         .ok_or_else(|| MeasureError::NotFound { id: id.to_string() })
 }

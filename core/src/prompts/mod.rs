@@ -174,7 +174,7 @@ fn sessions_by_course(appointments: &[Appointment]) -> Vec<Vec<&Appointment>> {
     courses.into_values().collect()
 }
 
-/// The slots of one course's sessions, which come in time order.
+/// The slots of one course's sessions (or of those outside any course), in time order.
 fn slots(sessions: &[&Appointment]) -> Vec<Slot> {
     let mut slots = Vec::new();
     for session in sessions {
@@ -197,7 +197,8 @@ fn slots(sessions: &[&Appointment]) -> Vec<Slot> {
             }
         }
     }
-    if let Some(last) = sessions.last() {
+    // Sessions outside any course have no end to reflect on.
+    if let Some(last) = sessions.last().filter(|last| last.course_id.is_some()) {
         if let Some(due_at) = at(last, 1, 10) {
             let phase = PromptPhase::CourseEnd;
             slots.push(Slot { id: format!("{}/{}", last.id, phase.as_str()), phase, session: last.id.clone(), due_at });

@@ -131,7 +131,8 @@ fn phrases(language: &str) -> Option<&'static HashMap<String, String>> {
 }
 
 /// `line` with its descriptions in `phrases`' language. Services keep their own
-/// names; the generic names of emergency services are translated.
+/// names, but the generic names of emergency services and the English words
+/// added to some names are translated.
 fn translated(line: &HelpLine, phrases: &HashMap<String, String>) -> HelpLine {
     let say = |text: &str| phrases.get(text).cloned().unwrap_or_else(|| text.to_string());
     // "WhatsApp text 9151 1767": a way of texting, translated, then its number.
@@ -147,7 +148,7 @@ fn translated(line: &HelpLine, phrases: &HashMap<String, String>) -> HelpLine {
         }
     });
     HelpLine {
-        name: if line.kind == HelpLineKind::Emergency { say(&line.name) } else { line.name.clone() },
+        name: say(&line.name),
         text,
         modes: say(&line.modes),
         hours: say(&line.hours),
@@ -166,16 +167,43 @@ fn dialable(number: &str) -> Option<String> {
 }
 
 /// A region code, or the region of a locale: `gb`, `en_GB`, `en-GB`,
-/// `zh-Hant-TW`, `en_GB.UTF-8`, `en_US@rg=gbzzzz` and `en-US-u-ca-gregory` all work; `UK` is `GB`.
+/// `zh-Hant-TW`, `en_GB.UTF-8` and `en-US-u-ca-gregory` all work, and a
+/// region override wins (`en_US@rg=gbzzzz` is GB); `UK` is `GB`.
 pub(crate) fn normalise(region: &str) -> Option<String> {
-    let locale = region.trim().split(['@', '.']).next()?;
-    let subtags: Vec<&str> =
-        locale.split(['_', '-']).take_while(|tag| !matches!(*tag, "u" | "x" | "U" | "X")).collect();
-    let code = match subtags[..] {
-        [only] => only,
-        _ => subtags.iter().skip(1).copied().find(|tag| tag.len() == 2)?,
-    }
-    .to_ascii_uppercase();
+    let code = match region_override(region) {
+        Some(code) => code,
+        None => {
+            let subtags = subtags(region);
+            match subtags[..] {
+                [only] => only,
+                _ => subtags.iter().skip(1).copied().find(|tag| tag.len() == 2)?,
+            }
+        }
+    };
+    code_of(code)
+}
+
+/// The region of a device locale, which must name one: `es_MX` is MX, but a
+/// bare language such as `uk` or `ar` says nothing about where the phone is.
+pub fn region_of_locale(locale: &str) -> Option<String> {
+    let territory = subtags(locale).iter().skip(1).copied().find(|tag| tag.len() == 2);
+    region_override(locale).or(territory).and_then(code_of)
+}
+
+/// The subtags before any extension: `en-US-u-ca-gregory` is `en`, `US`.
+fn subtags(locale: &str) -> Vec<&str> {
+    let locale = locale.trim().split(['@', '.']).next().unwrap_or("");
+    locale.split(['_', '-']).take_while(|tag| !matches!(*tag, "u" | "x" | "U" | "X")).collect()
+}
+
+/// The region of a `rg=gbzzzz` (POSIX) or `-u-rg-gbzzzz` (BCP 47) override.
+fn region_override(locale: &str) -> Option<&str> {
+    let (_, rest) = locale.split_once("rg=").or_else(|| locale.split_once("-rg-"))?;
+    rest.get(..2)
+}
+
+fn code_of(code: &str) -> Option<String> {
+    let code = code.to_ascii_uppercase();
     let code = if code == "UK" { "GB".to_string() } else { code };
     (code.len() == 2 && code.chars().all(|c| c.is_ascii_alphabetic())).then_some(code)
 }
@@ -279,13 +307,17 @@ mod tests {
             ("en_GB.UTF-8", Some("GB")),
             ("C.UTF-8", None),
             ("en-US-u-ca-gregory", Some("US")),
-            ("en_US@rg=gbzzzz", Some("US")),
+            ("en_US@rg=gbzzzz", Some("GB")),
+            ("en-US-u-rg-gbzzzz", Some("GB")),
             ("zh-Hant-TW", Some("TW")),
             ("UK", Some("GB")),
             ("", None),
             ("Great Britain", None),
         ] {
             assert_eq!(normalise(input).as_deref(), expected, "{input}");
+        }
+        for (locale, expected) in [("es_MX.UTF-8", Some("MX")), ("uk", None), ("ar", None), ("es", None), ("C", None)] {
+            assert_eq!(region_of_locale(locale).as_deref(), expected, "{locale}");
         }
     }
 
@@ -317,7 +349,14 @@ mod tests {
     #[test]
     fn every_description_has_a_spanish_translation_that_keeps_its_facts() {
         let spanish = phrases("es").unwrap();
+        let mut unused: std::collections::HashSet<&String> = spanish.keys().collect();
         for line in all_lines() {
+            for field in [&line.name, &line.modes, &line.hours, &line.languages] {
+                unused.remove(field);
+            }
+            if let Some(text) = &line.text {
+                unused.retain(|key| !text.starts_with(key.as_str()));
+            }
             let mut english = vec![&line.modes, &line.hours, &line.languages];
             if line.kind == HelpLineKind::Emergency {
                 english.push(&line.name);
@@ -329,6 +368,7 @@ mod tests {
                 }
             }
         }
+        assert!(unused.is_empty(), "translations of nothing: {unused:?}");
     }
 
     /// Numbers, addresses and upper-case keywords: what a translation must keep.
@@ -352,7 +392,7 @@ mod tests {
         assert_eq!((lifeline.name.as_str(), lifeline.phone.as_deref()), ("988 Suicide & Crisis Lifeline", Some("988")));
         assert!(lifeline.languages.starts_with("inglés; español (opción 2 del menú)"), "{lifeline:?}");
         let pieta = help_now(Some("IE"), "es").lines.into_iter().find(|l| l.name.starts_with("Pieta")).unwrap();
-        assert_eq!(pieta.text.as_deref(), Some("SMS con HELP al 51444 (tarifa normal)"));
+        assert_eq!(pieta.text.as_deref(), Some("envíe HELP por SMS al 51444 (tarifa estándar)"));
         let caretext = help_now(Some("SG"), "es").lines.into_iter().find(|l| l.name == "SOS CareText").unwrap();
         assert_eq!(caretext.text.as_deref(), Some("mensaje de WhatsApp 9151 1767"));
         let fallback = help_now(Some("ZZ"), "es").fallback.unwrap();

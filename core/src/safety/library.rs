@@ -99,9 +99,9 @@ fn packs() -> &'static [Pack] {
     })
 }
 
-/// `es`, `es-MX` or `es_ES` as `es`; a locale without a pack as English.
+/// `es`, `es-MX`, `es_ES.UTF-8` or `es@euro` as `es`; a locale without a pack as English.
 pub(crate) fn language(locale: &str) -> &'static str {
-    let wanted = locale.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    let wanted = locale.trim().split(['-', '_', '@', '.']).next().unwrap_or("").to_ascii_lowercase();
     PACKS.iter().map(|(code, _)| *code).find(|code| *code == wanted).unwrap_or(FALLBACK_LOCALE)
 }
 
@@ -250,6 +250,11 @@ mod tests {
             let more = [&strings.help_fallback_source, &strings.plan_title, &strings.plan_empty, &strings.plan_source];
             for text in texts.into_iter().chain(more).chain(&strings.plan_steps) {
                 assert!(!text.trim().is_empty(), "{}: every string is written", pack.locale);
+                let lower = text.to_lowercase();
+                for word in ["dose", "dosis", "medication", "medicación", "medicamento", "stop taking", "deje de tomar"]
+                {
+                    assert!(!lower.contains(word), "{}: the app never advises on medicines: {text}", pack.locale);
+                }
             }
             for page in &pack.pages {
                 let name = format!("{}/{}", pack.locale, page.id);
@@ -293,6 +298,9 @@ mod tests {
     fn spanish_is_served_and_an_unknown_locale_falls_back_to_english() {
         assert_eq!(safety_page("after-session", "es-MX").unwrap().title, "Las horas después de una sesión");
         assert_eq!(safety_page("after-session", "fr").unwrap().locale, "en");
+        for locale in ["es.UTF-8", "es_ES@euro", " es "] {
+            assert_eq!(language(locale), "es", "{locale}");
+        }
         assert!(matches!(safety_page("nope", "en"), Err(SafetyError::UnknownPage { .. })));
     }
 

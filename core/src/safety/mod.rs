@@ -8,7 +8,7 @@ pub mod help;
 pub mod library;
 pub mod plan;
 
-pub use help::{help_now, HelpLine, HelpLineKind, HelpNow};
+pub use help::{help_now, region_of_locale, HelpLine, HelpLineKind, HelpNow};
 pub use library::{safety_page, safety_pages, search_safety, ContentSource, SafetyPage, SafetySearchHit};
 pub use plan::{SafetyError, SafetyPlan, SafetyPlanItem, SafetyPlanSection, SafetyPlanStep};
 
@@ -73,7 +73,7 @@ pub fn alert(kind: SafetyAlertKind, locale: &str) -> SafetyAlert {
 /// The alert for `kind` with the patient's crisis lines and safety plan, as it is raised.
 pub(crate) fn alert_with_help(conn: &Connection, kind: SafetyAlertKind) -> rusqlite::Result<SafetyAlert> {
     let language = stored_language(conn)?;
-    let region = setting(conn, REGION_KEY)?;
+    let region = effective_setting(conn, REGION_KEY)?;
     Ok(SafetyAlert {
         help_now: Some(help_now(region.as_deref(), language)),
         safety_plan: Some(plan::read_plan(conn, language)?),
@@ -88,6 +88,17 @@ fn setting(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
     conn.prepare_cached("SELECT value FROM setting WHERE key = ?1")?.query_row([key], |row| row.get(0)).optional()
 }
 
+/// The patient's setting, or else what the device's locale says.
+fn effective_setting(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    match setting(conn, key)? {
+        Some(value) => Ok(Some(value)),
+        None => conn
+            .prepare_cached("SELECT value FROM temp.device_setting WHERE key = ?1")?
+            .query_row([key], |row| row.get(0))
+            .optional(),
+    }
+}
+
 fn put_setting(conn: &Connection, key: &str, value: Option<&str>) -> rusqlite::Result<()> {
     match value {
         Some(value) => conn
@@ -98,14 +109,15 @@ fn put_setting(conn: &Connection, key: &str, value: Option<&str>) -> rusqlite::R
     Ok(())
 }
 
-/// The content language for the patient's language setting: English without one.
+/// The content language for the patient's language, else the device's, else English.
 pub(crate) fn stored_language(conn: &Connection) -> rusqlite::Result<&'static str> {
-    Ok(library::language(setting(conn, LANGUAGE_KEY)?.as_deref().unwrap_or("en")))
+    Ok(library::language(effective_setting(conn, LANGUAGE_KEY)?.as_deref().unwrap_or("en")))
 }
 
 /// The language of a locale such as `es-MX` or `es_ES`, as `es`.
 fn normalise_language(locale: &str) -> Option<String> {
     let language = locale.trim().split(['-', '_', '@', '.']).next()?.to_ascii_lowercase();
+    // "C" and "POSIX", locales without a language, are not two or three letters.
     ((2..=3).contains(&language.len()) && language.chars().all(|c| c.is_ascii_lowercase())).then_some(language)
 }
 
@@ -194,12 +206,30 @@ impl Store {
         self.write(|tx| Ok(put_setting(tx, LANGUAGE_KEY, language.as_deref()).map(|()| language)?))
     }
 
-    /// The lines for `region` in `locale`; `None` uses the stored setting.
+    /// The device's locale, such as `es_MX` or `en-GB`: its region and language
+    /// stand in for settings the patient has not made, until the store is closed.
+    /// Shells pass it after opening, and again when it changes.
+    pub fn set_device_locale(&self, locale: Option<&str>) -> Result<(), StoreError> {
+        let region = locale.and_then(help::region_of_locale);
+        let language = locale.and_then(normalise_language);
+        self.read(|conn| {
+            conn.execute("DELETE FROM temp.device_setting", [])?;
+            let mut insert = conn.prepare_cached("INSERT INTO temp.device_setting (key, value) VALUES (?1, ?2)")?;
+            for (key, value) in [(REGION_KEY, region), (LANGUAGE_KEY, language)] {
+                if let Some(value) = value {
+                    insert.execute(params![key, value])?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// The lines for `region` in `locale`; `None` uses the patient's setting, else the device's.
     pub fn help_now(&self, region: Option<&str>, locale: Option<&str>) -> Result<HelpNow, StoreError> {
         self.read(|conn| {
             let region = match region {
                 Some(region) => Some(region.to_string()),
-                None => setting(conn, REGION_KEY)?,
+                None => effective_setting(conn, REGION_KEY)?,
             };
             let locale = match locale {
                 Some(locale) => locale,
