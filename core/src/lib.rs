@@ -13,6 +13,7 @@ pub mod measures;
 pub mod prompts;
 pub mod reminders;
 pub mod safety;
+pub mod share;
 pub mod store;
 pub mod sync;
 pub mod time;

@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_course.sql"),
     include_str!("../migrations/0004_safety.sql"),
     include_str!("../migrations/0005_prompts.sql"),
+    include_str!("../migrations/0006_sync.sql"),
 ];
 
 /// The schema version this build writes.

@@ -524,46 +524,7 @@ impl Store {
     /// Imports a calendar file from the clinic, all or nothing. UTC and
     /// floating times are placed in the course's zone, else `default_zone`.
     pub fn import_calendar(&self, ics: &str, default_zone: &str, now: SystemTime) -> Result<ImportReport, CourseError> {
-        let fallback = super::zone(default_zone)?;
-        let lines = logical_lines(ics)?;
-        let positions = event_lines(&lines)?;
-        let unfolded: String = lines.iter().map(|(_, line)| format!("{line}\n")).collect();
-        let calendar = read_calendar(&unfolded).map_err(|reason| CourseError::UnreadableCalendar { reason })?;
-        let events: Vec<&Parsed<'_>> =
-            calendar.components.iter().filter(|c| c.name.as_str().eq_ignore_ascii_case("VEVENT")).collect();
-        if events.len() != positions.len() {
-            return Err(CourseError::UnreadableCalendar { reason: "its events could not be told apart".into() });
-        }
-        let course = self.read(current_course)?;
-        let zone = course.as_ref().and_then(|c| time::parse_zone(&c.zone)).unwrap_or(fallback);
-        // Everything is read and expanded before the write lock is taken.
-        let (mut sessions, mut series) = (Vec::new(), Vec::new());
-        for (event, lines) in events.iter().zip(&positions) {
-            let (more, recurring) = incoming(event, lines, zone, now)?;
-            sessions.extend(more);
-            series.extend(recurring);
-            if sessions.len() > MAX_SESSIONS {
-                return Err(invalid(lines.begin, format!("the file holds more than {MAX_SESSIONS} sessions")));
-            }
-        }
-        let sessions = newest_per_key(sessions);
-        let overridden: HashSet<String> = sessions.iter().filter(|s| s.version.1).map(|s| s.key.clone()).collect();
-        self.write(|tx| {
-            let mut report = ImportReport::default();
-            let stamp = time::to_millis(SystemTime::now());
-            for session in &sessions {
-                match upsert(tx, course.as_ref().map(|c| c.id.as_str()), session, stamp)? {
-                    Outcome::Added => report.added += 1,
-                    Outcome::Updated => report.updated += 1,
-                    Outcome::Cancelled => report.cancelled += 1,
-                    Outcome::Unchanged => report.unchanged += 1,
-                }
-            }
-            for recurring in &series {
-                report.cancelled += cancel_dropped(tx, recurring, &overridden, now)?;
-            }
-            Ok(report)
-        })
+        self.write(|tx| import_in(tx, ics, default_zone, now))
     }
 
     /// Every live appointment as a calendar file that Google, Apple and
@@ -580,6 +541,62 @@ impl Store {
         }
         Ok(calendar.done().to_string())
     }
+}
+
+/// Checks that `ics` is a calendar with events, without importing it.
+pub(crate) fn check_ics(ics: &str) -> Result<(), CourseError> {
+    let lines = logical_lines(ics)?;
+    if event_lines(&lines)?.is_empty() {
+        return Err(CourseError::UnreadableCalendar { reason: "it holds no events".into() });
+    }
+    let unfolded: String = lines.iter().map(|(_, line)| format!("{line}\n")).collect();
+    read_calendar(&unfolded).map(|_| ()).map_err(|reason| CourseError::UnreadableCalendar { reason })
+}
+
+/// Imports `ics` on `tx`: also how a clinician's appointment update is applied.
+pub(crate) fn import_in(
+    tx: &Connection,
+    ics: &str,
+    default_zone: &str,
+    now: SystemTime,
+) -> Result<ImportReport, CourseError> {
+    let fallback = super::zone(default_zone)?;
+    let lines = logical_lines(ics)?;
+    let positions = event_lines(&lines)?;
+    let unfolded: String = lines.iter().map(|(_, line)| format!("{line}\n")).collect();
+    let calendar = read_calendar(&unfolded).map_err(|reason| CourseError::UnreadableCalendar { reason })?;
+    let events: Vec<&Parsed<'_>> =
+        calendar.components.iter().filter(|c| c.name.as_str().eq_ignore_ascii_case("VEVENT")).collect();
+    if events.len() != positions.len() {
+        return Err(CourseError::UnreadableCalendar { reason: "its events could not be told apart".into() });
+    }
+    let course = current_course(tx)?;
+    let zone = course.as_ref().and_then(|c| time::parse_zone(&c.zone)).unwrap_or(fallback);
+    let (mut sessions, mut series) = (Vec::new(), Vec::new());
+    for (event, lines) in events.iter().zip(&positions) {
+        let (more, recurring) = incoming(event, lines, zone, now)?;
+        sessions.extend(more);
+        series.extend(recurring);
+        if sessions.len() > MAX_SESSIONS {
+            return Err(invalid(lines.begin, format!("the file holds more than {MAX_SESSIONS} sessions")));
+        }
+    }
+    let sessions = newest_per_key(sessions);
+    let overridden: HashSet<String> = sessions.iter().filter(|s| s.version.1).map(|s| s.key.clone()).collect();
+    let mut report = ImportReport::default();
+    let stamp = time::to_millis(SystemTime::now());
+    for session in &sessions {
+        match upsert(tx, course.as_ref().map(|c| c.id.as_str()), session, stamp)? {
+            Outcome::Added => report.added += 1,
+            Outcome::Updated => report.updated += 1,
+            Outcome::Cancelled => report.cancelled += 1,
+            Outcome::Unchanged => report.unchanged += 1,
+        }
+    }
+    for recurring in &series {
+        report.cancelled += cancel_dropped(tx, recurring, &overridden, now)?;
+    }
+    Ok(report)
 }
 
 fn export_event(appointment: &super::Appointment, settings: &ReminderSettings) -> icalendar::Event {

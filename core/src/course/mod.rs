@@ -6,7 +6,7 @@
 //! across DST changes and rule updates, and a patient who travels still sees
 //! when the clinic expects them.
 
-mod calendar;
+pub(crate) mod calendar;
 pub(crate) mod care;
 mod overview;
 mod templates;

@@ -296,6 +296,16 @@ fn read_checkin(row: &rusqlite::Row<'_>) -> rusqlite::Result<CheckIn> {
     })
 }
 
+/// Live entries that happened in `[from, to)`, oldest first.
+pub(crate) fn live_between(conn: &Connection, from: i64, to: i64) -> rusqlite::Result<Vec<CheckIn>> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM checkin WHERE deleted_at IS NULL AND occurred_at >= ?1 AND occurred_at < ?2 \
+         ORDER BY occurred_at, id"
+    ))?
+    .query_map([from, to], read_checkin)?
+    .collect()
+}
+
 fn find(conn: &Connection, id: &str) -> Result<CheckIn, JournalError> {
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM checkin WHERE id = ?1"))?
         .query_row([id], read_checkin)
@@ -321,7 +331,7 @@ impl Store {
     pub(crate) fn add_linked_checkin(
         &self,
         draft: &CheckInDraft,
-        link: Option<(&str, &str)>,
+        link: Option<(Option<&str>, &str)>,
     ) -> Result<CheckIn, JournalError> {
         let draft = validate(draft)?;
         let now = time::to_millis(SystemTime::now());
@@ -338,7 +348,7 @@ impl Store {
             Ok::<_, JournalError>(())
         })?;
         let mut entry = draft.into_checkin(id, occurred_at, now);
-        entry.session_id = link.map(|(session, _)| session.to_string());
+        entry.session_id = link.and_then(|(session, _)| session.map(str::to_string));
         entry.prompt_id = link.map(|(_, prompt)| prompt.to_string());
         Ok(entry)
     }

@@ -17,6 +17,7 @@ use serde::Serialize;
 pub use due::{DueMeasure, MeasureSchedule, DEFAULT_EVERY_DAYS};
 pub use forms::{form, score, severity, Answer, AnswerOption, Form, FormItem, Instrument, Score, Severity};
 pub use progress::{InstrumentProgress, Outcome, OutcomeStatus, Progress, ProgressQuery, ScorePoint, TrendDay};
+pub(crate) use vitals::readings_between;
 pub use vitals::{VitalsDraft, VitalsFlag, VitalsReading};
 
 use crate::safety::{self, SafetyAlert, SafetyAlertKind};
@@ -220,7 +221,7 @@ fn find(conn: &Connection, id: &str) -> Result<Assessment, MeasureError> {
 }
 
 /// Results in `[from, to)`, oldest first.
-fn assessments_between(
+pub(crate) fn assessments_between(
     conn: &Connection,
     instrument: Option<Instrument>,
     from: i64,

@@ -145,7 +145,7 @@ fn read_reading(row: &rusqlite::Row<'_>) -> rusqlite::Result<VitalsReading> {
 }
 
 /// Readings in `[from, to)`, oldest first.
-pub(super) fn readings_between(conn: &Connection, from: i64, to: i64) -> rusqlite::Result<Vec<VitalsReading>> {
+pub(crate) fn readings_between(conn: &Connection, from: i64, to: i64) -> rusqlite::Result<Vec<VitalsReading>> {
     conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM vitals WHERE taken_at >= ?1 AND taken_at < ?2 ORDER BY taken_at, id"
     ))?

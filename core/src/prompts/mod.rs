@@ -65,6 +65,8 @@ pub enum PromptPhase {
     Day7,
     CourseEnd,
     Grounding,
+    /// Sent by the patient's clinician.
+    Assigned,
 }
 
 impl PromptPhase {
@@ -77,6 +79,7 @@ impl PromptPhase {
             PromptPhase::Day7 => "day_7",
             PromptPhase::CourseEnd => "course_end",
             PromptPhase::Grounding => "grounding",
+            PromptPhase::Assigned => "assigned",
         }
     }
 }
@@ -120,6 +123,17 @@ fn library() -> &'static [Prompt] {
     &pack().prompts
 }
 
+/// The text of prompt `id`: the library's, or one a clinician assigned.
+pub(crate) fn text_of(conn: &Connection, id: &str) -> rusqlite::Result<Option<String>> {
+    match library().iter().find(|prompt| prompt.id == id) {
+        Some(prompt) => Ok(Some(prompt.text.clone())),
+        None => conn
+            .prepare_cached("SELECT text FROM assigned_prompt WHERE id = ?1")?
+            .query_row([id], |row| row.get(0))
+            .optional(),
+    }
+}
+
 fn of_phase(phase: PromptPhase) -> impl Iterator<Item = &'static Prompt> {
     library().iter().filter(move |prompt| prompt.phase == phase)
 }
@@ -127,13 +141,15 @@ fn of_phase(phase: PromptPhase) -> impl Iterator<Item = &'static Prompt> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DuePrompt {
-    /// Stable: `<session id>/<phase>`; pass it to `answer_prompt`.
+    /// Stable: `<session id>/<phase>`, or `assigned/<id>` for a clinician's
+    /// prompt; pass it to `answer_prompt`.
     pub id: String,
     pub prompt_id: String,
     pub phase: PromptPhase,
     pub text: String,
-    /// The dosing session it follows (for the course's end, its last one).
-    pub session_id: String,
+    /// The dosing session it follows (for the course's end, its last one);
+    /// `None` for a clinician's prompt.
+    pub session_id: Option<String>,
     #[serde(with = "rfc3339")]
     pub due_at: SystemTime,
     /// A grounding prompt in place of reflection: show the safety plan beside it.
@@ -272,12 +288,37 @@ pub(crate) fn prompts(conn: &Connection, now: SystemTime, upcoming: bool) -> Res
             prompt_id: prompt.id.clone(),
             phase: slot.phase,
             text: prompt.text.clone(),
-            session_id: slot.session,
+            session_id: Some(slot.session),
             due_at: slot.due_at,
             grounding: prompt.phase == PromptPhase::Grounding,
         });
     }
+    let answered_assigned = answered_assigned(conn)?;
+    for assigned in crate::sync::clinician::assigned_prompts(conn)? {
+        let open = assigned.assigned_at <= now && now < assigned.assigned_at + OPEN_FOR;
+        if open && !answered_assigned.contains(&assigned.id) {
+            due.push(DuePrompt {
+                id: format!("assigned/{}", assigned.id),
+                prompt_id: assigned.id,
+                phase: PromptPhase::Assigned,
+                text: assigned.text,
+                session_id: None,
+                due_at: assigned.assigned_at,
+                grounding: false,
+            });
+        }
+    }
+    due.sort_by_key(|prompt| prompt.due_at);
     Ok(due)
+}
+
+/// The clinician's prompts already answered.
+fn answered_assigned(conn: &Connection) -> rusqlite::Result<HashSet<String>> {
+    conn.prepare_cached(
+        "SELECT prompt_id FROM checkin WHERE session_id IS NULL AND prompt_id IS NOT NULL AND deleted_at IS NULL",
+    )?
+    .query_map([], |row| row.get(0))?
+    .collect()
 }
 
 impl Store {
@@ -308,7 +349,7 @@ impl Store {
         let prompt = open.ok_or_else(|| PromptError::NotOpen { id: id.to_string() })?;
         let draft =
             CheckInDraft { text: text.trim().to_string(), occurred_at: Some(now), ..CheckInDraft::new(valence, zone) };
-        Ok(self.add_linked_checkin(&draft, Some((&prompt.session_id, &prompt.prompt_id)))?)
+        Ok(self.add_linked_checkin(&draft, Some((prompt.session_id.as_deref(), &prompt.prompt_id)))?)
     }
 }
 

@@ -345,7 +345,7 @@ fn integration_prompts_join_the_plan_and_wait_for_quiet_hours_to_end() {
         prompt_id: "day-1-1".into(),
         phase: crate::prompts::PromptPhase::Day1,
         text: "What stands out this morning?".into(),
-        session_id: "s".into(),
+        session_id: Some("s".into()),
         due_at: at("2026-11-10T07:00:00Z"),
         grounding: false,
     };

@@ -29,7 +29,7 @@ pub enum SafetyAlertKind {
 }
 
 impl SafetyAlertKind {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             SafetyAlertKind::Phq9SelfHarmThoughts => "phq9_self_harm_thoughts",
         }

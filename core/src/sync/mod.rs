@@ -1,11 +1,48 @@
 //! Sharing with a therapist through a relay that cannot read what it carries:
-//! pairing, envelopes, and (in `outbox`) the queue that survives being offline.
+//! pairing, envelopes, channels, and the outbox and inbox that survive being
+//! offline (design.md §6).
 
+pub mod channel;
+pub mod clinician;
+pub mod exchange;
 pub mod pairing;
 pub mod seal;
+pub mod transport;
 
+pub use channel::{ChannelInfo, Invite, Role};
+pub use clinician::{AssignedPrompt, ReceivedSummary};
+pub(crate) use exchange::enqueue_to_clinician;
+pub use exchange::{ChannelStatus, FailedMessage, SyncReport, SyncStatus};
 pub use pairing::{ChannelKeys, Pairing};
+pub use transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
 pub use waymark_protocol::Direction;
+
+use serde::{Deserialize, Serialize};
+
+use crate::share::Summary;
+
+/// What an envelope carries, as JSON inside the ciphertext.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Payload {
+    /// Patient to clinician.
+    Summary(Box<Summary>),
+    /// Clinician to patient: an iCalendar file (UID and SEQUENCE decide what
+    /// it adds, moves or cancels), read in `zone` where it names none.
+    AppointmentUpdate { ics: String, zone: String },
+    /// Clinician to patient: a prompt to answer in the journal.
+    PromptAssignment { text: String },
+}
+
+impl Payload {
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Payload::Summary(_) => "summary",
+            Payload::AppointmentUpdate { .. } => "appointment_update",
+            Payload::PromptAssignment { .. } => "prompt_assignment",
+        }
+    }
+}
 
 use crate::store::StoreError;
 
@@ -36,6 +73,24 @@ pub enum SyncError {
     Tampered,
     #[error("message {id} was seen before with different contents, so the copy was refused")]
     Replayed { id: String },
+    #[error("a message holds something this build cannot use; update Waymark")]
+    UnknownPayload,
+    #[error("an appointment from your clinic could not be used: {reason}")]
+    UnusableAppointment { reason: String },
+    #[error("this profile is not paired with a therapist; pair with the code they gave you first")]
+    NotPaired,
+    #[error("this profile is already paired; unpair first to pair with someone else")]
+    AlreadyPaired,
+    #[error("there is no channel \"{id}\"; list the channels and pick one")]
+    UnknownChannel { id: String },
+    #[error("channel {id} was unpaired; pair again to share")]
+    ChannelRevoked { id: String },
+    #[error("a label is 1 to {max} characters, such as the patient's initials")]
+    InvalidLabel { max: u32 },
+    #[error("a prompt is 1 to {max} characters")]
+    InvalidPrompt { max: u32 },
+    #[error("there is no received summary \"{id}\"; list them and pick one")]
+    UnknownSummary { id: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -1,0 +1,131 @@
+//! What a patient shares with their therapist: a summary of the range and
+//! scopes they pick, previewed exactly as it will be sent, then sealed into
+//! the outbox in the same transaction.
+
+pub mod summary;
+
+pub use summary::{ShareScope, Summary};
+
+use std::time::SystemTime;
+
+use chrono::NaiveDate;
+
+use crate::store::{Store, StoreError};
+use crate::sync::{self, SyncError};
+use crate::time;
+
+/// The longest range one summary covers.
+pub const MAX_DAYS: i64 = 366;
+
+#[derive(Debug, thiserror::Error)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi(flat_error))]
+pub enum ShareError {
+    #[error("\"{text}\" is not a date; use YYYY-MM-DD")]
+    InvalidDate { text: String },
+    #[error("the range ends ({to}) before it starts ({from}); swap the dates")]
+    BackwardsRange { from: String, to: String },
+    #[error("the range covers {days} days; share at most {max} at a time")]
+    RangeTooLong { days: u32, max: u32 },
+    #[error("pick at least one thing to share: mood, measures, sessions, safety or notes")]
+    NoScopes,
+    #[error("\"{zone}\" is not a time zone this build knows; use an IANA name such as Europe/Paris")]
+    UnknownZone { zone: String },
+    #[error("\"{name}\" is not something Waymark can share; use mood, measures, sessions, safety or notes")]
+    UnknownScope { name: String },
+    #[error(transparent)]
+    Sync(#[from] SyncError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for ShareError {
+    fn from(error: rusqlite::Error) -> Self {
+        ShareError::Store(error.into())
+    }
+}
+
+impl From<crate::course::CourseError> for ShareError {
+    fn from(error: crate::course::CourseError) -> Self {
+        match error {
+            crate::course::CourseError::Store(store) => ShareError::Store(store),
+            other => ShareError::Store(StoreError::Damaged { detail: other.to_string() }),
+        }
+    }
+}
+
+/// What to share: local days `from` to `to` (inclusive, `YYYY-MM-DD`) in `zone`.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct ShareRequest {
+    pub from: String,
+    pub to: String,
+    pub zone: String,
+    pub scopes: Vec<ShareScope>,
+}
+
+/// The summary as it will be sent: its JSON, exactly.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SharePreview {
+    pub summary_id: String,
+    pub json: String,
+}
+
+struct Checked {
+    from: NaiveDate,
+    to: NaiveDate,
+    zone: chrono_tz::Tz,
+}
+
+fn check(request: &ShareRequest) -> Result<Checked, ShareError> {
+    let date = |text: &str| {
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| ShareError::InvalidDate { text: text.into() })
+    };
+    let (from, to) = (date(&request.from)?, date(&request.to)?);
+    if to < from {
+        return Err(ShareError::BackwardsRange { from: from.to_string(), to: to.to_string() });
+    }
+    let days = (to - from).num_days() + 1;
+    if days > MAX_DAYS {
+        return Err(ShareError::RangeTooLong { days: days as u32, max: MAX_DAYS as u32 });
+    }
+    if request.scopes.is_empty() {
+        return Err(ShareError::NoScopes);
+    }
+    let zone = time::parse_zone(&request.zone).ok_or_else(|| ShareError::UnknownZone { zone: request.zone.clone() })?;
+    Ok(Checked { from, to, zone })
+}
+
+impl Store {
+    /// Exactly what `share` would send now, without sending or storing anything.
+    pub fn preview_share(&self, request: &ShareRequest) -> Result<SharePreview, ShareError> {
+        let checked = check(request)?;
+        let summary = self.read(|conn| {
+            summary::build(conn, checked.from, checked.to, checked.zone, &request.scopes, SystemTime::now())
+        })?;
+        Ok(preview(&summary))
+    }
+
+    /// Builds the summary and seals it into the outbox for the paired
+    /// therapist, in one transaction; `sync` sends it when it can.
+    pub fn share(&self, request: &ShareRequest) -> Result<SharePreview, ShareError> {
+        let checked = check(request)?;
+        let now = SystemTime::now();
+        let summary = self.write(|tx| {
+            let summary = summary::build(tx, checked.from, checked.to, checked.zone, &request.scopes, now)?;
+            sync::enqueue_to_clinician(tx, &sync::Payload::Summary(Box::new(summary.clone())), now)?;
+            Ok::<_, ShareError>(summary)
+        })?;
+        Ok(preview(&summary))
+    }
+}
+
+fn preview(summary: &Summary) -> SharePreview {
+    SharePreview {
+        summary_id: summary.id.clone(),
+        json: serde_json::to_string_pretty(summary).expect("a summary serialises"),
+    }
+}
+
+#[cfg(test)]
+mod tests;

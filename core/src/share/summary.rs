@@ -1,0 +1,276 @@
+//! The summary a patient shares: one date range, only the scopes they picked.
+//!
+//! Its JSON is the wire format inside the envelope (schema `waymark.summary/1`,
+//! documented in `docs/summary-schema.md`); the FHIR Bundle and the HTML
+//! report are rendered from it, on either side.
+
+use std::time::SystemTime;
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+use crate::course::{self, AppointmentKind, AppointmentStatus};
+use crate::measures::{self, Answer};
+use crate::time::{self, rfc3339};
+use crate::{journal, safety};
+
+pub const SCHEMA: &str = "waymark.summary/1";
+
+/// What a patient can choose to share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum ShareScope {
+    /// Check-ins' mood, energy, anxiety, sleep and labels, without their text.
+    Mood,
+    /// PHQ-9 and GAD-7 results, and vitals.
+    Measures,
+    /// Appointments and how many dosing sessions were kept.
+    Sessions,
+    /// Times the app showed help after a PHQ-9 item-9 answer above 0.
+    Safety,
+    /// The journal entries and prompt answers marked shareable, and only those.
+    Notes,
+}
+
+impl ShareScope {
+    pub const ALL: [ShareScope; 5] =
+        [ShareScope::Mood, ShareScope::Measures, ShareScope::Sessions, ShareScope::Safety, ShareScope::Notes];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShareScope::Mood => "mood",
+            ShareScope::Measures => "measures",
+            ShareScope::Sessions => "sessions",
+            ShareScope::Safety => "safety",
+            ShareScope::Notes => "notes",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|scope| scope.as_str() == name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub schema: String,
+    pub id: String,
+    pub created_at: String,
+    /// First and last local day, inclusive, in `zone`.
+    pub from: String,
+    pub to: String,
+    pub zone: String,
+    pub scopes: Vec<ShareScope>,
+    /// Each `None` when its scope was not picked.
+    pub mood: Option<Vec<MoodEntry>>,
+    pub measures: Option<Vec<MeasureEntry>>,
+    pub vitals: Option<Vec<VitalsEntry>>,
+    pub sessions: Option<Sessions>,
+    pub safety: Option<Vec<SafetyEntry>>,
+    pub notes: Option<Vec<Note>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MoodEntry {
+    pub at: String,
+    pub zone: String,
+    /// -3 to +3.
+    pub valence: i32,
+    pub energy: Option<i32>,
+    pub anxiety: Option<i32>,
+    pub sleep_hours: Option<f64>,
+    pub labels: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeasureEntry {
+    pub id: String,
+    /// `phq9` or `gad7`.
+    pub instrument: String,
+    pub at: String,
+    pub zone: String,
+    pub total: u32,
+    pub severity: String,
+    /// Item scores 0-3 in order; `null` for "prefer not to answer".
+    pub items: Vec<Option<i32>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VitalsEntry {
+    pub at: String,
+    pub zone: String,
+    pub systolic: Option<i32>,
+    pub diastolic: Option<i32>,
+    pub heart_rate: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sessions {
+    pub appointments: Vec<SessionEntry>,
+    /// Dosing sessions in the range: kept, missed, cancelled and still to come.
+    pub dosing_done: u32,
+    pub dosing_missed: u32,
+    pub dosing_cancelled: u32,
+    pub dosing_scheduled: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionEntry {
+    pub kind: String,
+    pub title: String,
+    /// Local date-time on the clinic's calendar, and its zone.
+    pub local_start: String,
+    pub zone: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SafetyEntry {
+    pub kind: String,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    pub at: String,
+    pub zone: String,
+    pub text: String,
+    /// The prompt it answers, if any.
+    pub prompt: Option<String>,
+}
+
+/// Builds the summary of `[from, to]` (local days in `zone`) for `scopes`.
+pub(crate) fn build(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    zone: chrono_tz::Tz,
+    scopes: &[ShareScope],
+    now: SystemTime,
+) -> Result<Summary, super::ShareError> {
+    let start = time::to_millis(time::start_of_day(from, zone));
+    let end = time::to_millis(time::start_of_day(to.succ_opt().unwrap_or(to), zone));
+    let picked = |scope| scopes.contains(&scope);
+    let at = |instant: SystemTime| rfc3339::format(instant);
+    let checkins = if picked(ShareScope::Mood) || picked(ShareScope::Notes) {
+        journal::live_between(conn, start, end)?
+    } else {
+        Vec::new()
+    };
+    let mood = picked(ShareScope::Mood).then(|| {
+        checkins
+            .iter()
+            .map(|c| MoodEntry {
+                at: at(c.occurred_at),
+                zone: c.zone.clone(),
+                valence: c.valence,
+                energy: c.energy,
+                anxiety: c.anxiety,
+                sleep_hours: c.sleep_hours,
+                labels: c.labels.iter().map(|l| l.as_str().to_string()).collect(),
+            })
+            .collect()
+    });
+    let notes = if picked(ShareScope::Notes) {
+        let mut notes = Vec::new();
+        for c in checkins.iter().filter(|c| c.shared && !c.text.trim().is_empty()) {
+            let prompt = match &c.prompt_id {
+                Some(id) => crate::prompts::text_of(conn, id)?,
+                None => None,
+            };
+            notes.push(Note { at: at(c.occurred_at), zone: c.zone.clone(), text: c.text.clone(), prompt });
+        }
+        Some(notes)
+    } else {
+        None
+    };
+    let (measures, vitals) = if picked(ShareScope::Measures) {
+        let results = measures::assessments_between(conn, None, start, end)?;
+        let entries = results
+            .into_iter()
+            .map(|a| MeasureEntry {
+                id: a.id,
+                instrument: a.instrument.as_str().to_string(),
+                at: at(a.taken_at),
+                zone: a.zone,
+                total: a.total,
+                severity: a.severity.as_str().to_string(),
+                items: a
+                    .answers
+                    .iter()
+                    .map(|answer| if let Answer::Score { value } = answer { Some(*value) } else { None })
+                    .collect(),
+            })
+            .collect();
+        let readings = measures::readings_between(conn, start, end)?
+            .into_iter()
+            .map(|r| VitalsEntry {
+                at: at(r.taken_at),
+                zone: r.zone,
+                systolic: r.systolic,
+                diastolic: r.diastolic,
+                heart_rate: r.heart_rate,
+            })
+            .collect();
+        (Some(entries), Some(readings))
+    } else {
+        (None, None)
+    };
+    let sessions = if picked(ShareScope::Sessions) { Some(sessions(conn, start, end)?) } else { None };
+    let safety = if picked(ShareScope::Safety) {
+        let events = safety::events_between(conn, start, end)?;
+        Some(
+            events
+                .into_iter()
+                .map(|e| SafetyEntry { kind: e.kind.as_str().to_string(), at: at(e.occurred_at) })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let mut scopes = scopes.to_vec();
+    scopes.sort();
+    scopes.dedup();
+    Ok(Summary {
+        schema: SCHEMA.to_string(),
+        id: uuid::Uuid::now_v7().to_string(),
+        created_at: at(now),
+        from: from.to_string(),
+        to: to.to_string(),
+        zone: zone.name().to_string(),
+        scopes,
+        mood,
+        measures,
+        vitals,
+        sessions,
+        safety,
+        notes,
+    })
+}
+
+fn sessions(conn: &Connection, start: i64, end: i64) -> Result<Sessions, super::ShareError> {
+    let in_range: Vec<course::Appointment> = course::all_appointments(conn)?
+        .into_iter()
+        .filter(|a| (start..end).contains(&time::to_millis(a.starts_at)))
+        .collect();
+    let dosing =
+        |status| in_range.iter().filter(|a| a.kind == AppointmentKind::Dosing && a.status == status).count() as u32;
+    Ok(Sessions {
+        dosing_done: dosing(AppointmentStatus::Done),
+        dosing_missed: dosing(AppointmentStatus::Missed),
+        dosing_cancelled: dosing(AppointmentStatus::Cancelled),
+        dosing_scheduled: dosing(AppointmentStatus::Scheduled),
+        appointments: in_range
+            .iter()
+            .map(|a| SessionEntry {
+                kind: a.kind.as_str().to_string(),
+                title: a.title.clone(),
+                local_start: a.local_start.clone(),
+                zone: a.zone.clone(),
+                status: a.status.as_str().to_string(),
+            })
+            .collect(),
+    })
+}
