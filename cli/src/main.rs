@@ -10,6 +10,7 @@ mod profile;
 mod prompts;
 mod render;
 mod safety;
+mod share;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,6 +18,8 @@ use std::time::SystemTime;
 
 use chrono::{DateTime, Days, NaiveDate};
 use clap::{Args, Parser, Subcommand};
+use waymark_core::share::ShareError;
+use waymark_core::sync::SyncError;
 use waymark_core::time::{parse_zone, start_of_day};
 use waymark_core::{
     CheckInDraft, CourseError, EmotionLabel, JournalError, JournalQuery, LifeArea, MeasureError, PromptError,
@@ -75,6 +78,17 @@ enum Command {
     /// Settings such as your region.
     #[command(subcommand)]
     Settings(safety::SettingsCommand),
+    /// Pair with your therapist, using the code they gave you.
+    Pair { code: String },
+    /// Encrypt a summary for your therapist (sent at the next sync).
+    Share(share::ShareArgs),
+    /// Send what is waiting and fetch what arrived; `sync status` shows the state.
+    Sync(share::SyncArgs),
+    /// Stop sharing with your therapist.
+    Unpair,
+    /// The therapist's side: invite patients, pull their summaries, send appointments and prompts.
+    #[command(subcommand)]
+    Clinician(share::ClinicianCommand),
     /// Seed a month of check-ins, measures and a course into a fresh profile and show them.
     Demo,
 }
@@ -169,9 +183,9 @@ struct EditArgs {
 }
 
 #[derive(Args)]
-struct JsonFlag {
+pub(crate) struct JsonFlag {
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
 }
 
 /// Why a command failed, and so which exit code it gets.
@@ -227,6 +241,25 @@ impl From<CourseError> for Failure {
     fn from(error: CourseError) -> Self {
         match error {
             CourseError::Store(store) => store.into(),
+            other => Failure::input(other.to_string()),
+        }
+    }
+}
+
+impl From<SyncError> for Failure {
+    fn from(error: SyncError) -> Self {
+        match error {
+            SyncError::Store(store) => store.into(),
+            other => Failure::input(other.to_string()),
+        }
+    }
+}
+
+impl From<ShareError> for Failure {
+    fn from(error: ShareError) -> Self {
+        match error {
+            ShareError::Store(store) => store.into(),
+            ShareError::Sync(sync) => sync.into(),
             other => Failure::input(other.to_string()),
         }
     }
@@ -327,6 +360,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Safety(command) => safety::safety(command)?,
         Command::SafetyPlan(command) => safety::safety_plan(command, &data_dir)?,
         Command::Settings(command) => safety::settings(command, &data_dir)?,
+        Command::Pair { code } => share::pair(&code, &data_dir)?,
+        Command::Share(args) => share::share(args, &data_dir, &zone)?,
+        Command::Sync(args) => share::sync(args, &data_dir)?,
+        Command::Unpair => share::unpair(&data_dir)?,
+        Command::Clinician(command) => share::clinician(command, &data_dir, &zone)?,
         Command::Demo => demo::run(cli.data_dir.as_deref(), &zone)?,
     }
     Ok(())

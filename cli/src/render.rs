@@ -385,3 +385,62 @@ pub fn safety_page(page: &waymark_core::safety::SafetyPage) {
         println!("  - {what} (read {})", source.accessed);
     }
 }
+
+pub fn sync_status(status: &waymark_core::sync::SyncStatus) {
+    if status.channels.is_empty() {
+        println!("Not paired: nothing is shared.");
+    }
+    for channel in &status.channels {
+        let info = &channel.channel;
+        let who = if info.label.is_empty() { "your therapist".to_string() } else { info.label.clone() };
+        let state = if info.revoked_at.is_some() { " (unpaired)" } else { "" };
+        println!("{who} through {}{state}", info.relay_url);
+        println!("  waiting to send: {}", channel.pending);
+        if let Some(next) = channel.next_attempt_at {
+            println!("  next attempt: {}", rfc3339::format(next));
+        }
+        match channel.last_success_at {
+            Some(at) => println!("  last synced: {}", rfc3339::format(at)),
+            None => println!("  last synced: never"),
+        }
+        if let Some(error) = &channel.last_error {
+            println!("  last problem: {error}");
+        }
+        for failed in &channel.failed {
+            println!("  not sent ({}): {} {}", failed.error, failed.kind, failed.id);
+        }
+    }
+}
+
+pub fn shared_summary(summary: &waymark_core::share::Summary) {
+    let scopes: Vec<&str> = summary.scopes.iter().map(|s| s.as_str()).collect();
+    println!("Summary {} to {} ({}), shared {}", summary.from, summary.to, summary.zone, summary.created_at);
+    println!("Scopes: {}", scopes.join(", "));
+    for mood in summary.mood.iter().flatten() {
+        println!("  mood {} valence {:+}", mood.at, mood.valence);
+    }
+    for measure in summary.measures.iter().flatten() {
+        println!("  {} {} total {} ({})", measure.at, measure.instrument, measure.total, measure.severity);
+    }
+    for vitals in summary.vitals.iter().flatten() {
+        println!("  {} vitals {:?}/{:?} hr {:?}", vitals.at, vitals.systolic, vitals.diastolic, vitals.heart_rate);
+    }
+    if let Some(sessions) = &summary.sessions {
+        println!(
+            "  dosing sessions: {} done, {} missed, {} cancelled, {} to come",
+            sessions.dosing_done, sessions.dosing_missed, sessions.dosing_cancelled, sessions.dosing_scheduled
+        );
+        for session in &sessions.appointments {
+            println!("  {} {} {} ({})", session.local_start, session.zone, session.title, session.status);
+        }
+    }
+    for event in summary.safety.iter().flatten() {
+        println!("  {} safety: {}", event.at, event.kind);
+    }
+    for note in summary.notes.iter().flatten() {
+        match &note.prompt {
+            Some(prompt) => println!("  {} note on \"{prompt}\": {}", note.at, note.text),
+            None => println!("  {} note: {}", note.at, note.text),
+        }
+    }
+}

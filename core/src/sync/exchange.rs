@@ -120,12 +120,19 @@ enum Turn {
 
 impl Store {
     /// Uploads what is due and pulls what arrived, for every live channel.
-    pub fn sync(&self, transport: &dyn HttpTransport) -> Result<SyncReport, SyncError> {
-        self.sync_at(transport, SystemTime::now())
+    /// `retry_now` (the patient asked) also retries what is backing off;
+    /// background syncs leave it false and come back at `next_attempt_at`.
+    pub fn sync(&self, transport: &dyn HttpTransport, retry_now: bool) -> Result<SyncReport, SyncError> {
+        self.sync_at(transport, SystemTime::now(), retry_now)
     }
 
     /// `sync` as seen at `now`.
-    pub fn sync_at(&self, transport: &dyn HttpTransport, now: SystemTime) -> Result<SyncReport, SyncError> {
+    pub fn sync_at(
+        &self,
+        transport: &dyn HttpTransport,
+        now: SystemTime,
+        retry_now: bool,
+    ) -> Result<SyncReport, SyncError> {
         let mut report = SyncReport::default();
         for channel in self.read(|conn| Ok::<_, SyncError>(channel::all(conn)?))? {
             if channel.info.revoked_at.is_some() {
@@ -134,7 +141,7 @@ impl Store {
                 }
                 continue;
             }
-            let mut turn = self.upload(transport, &channel, now, &mut report)?;
+            let mut turn = self.upload(transport, &channel, now, retry_now, &mut report)?;
             if let Turn::Continue = turn {
                 turn = self.pull(transport, &channel, now, &mut report)?;
             }
@@ -168,16 +175,17 @@ impl Store {
         transport: &dyn HttpTransport,
         channel: &Stored,
         now: SystemTime,
+        retry_now: bool,
         report: &mut SyncReport,
     ) -> Result<Turn, SyncError> {
+        let due_by = if retry_now { i64::MAX } else { time::to_millis(now) };
         let due: Vec<(String, Vec<u8>, u32)> = self.read(|conn| {
             let mut statement = conn.prepare_cached(
                 "SELECT id, envelope, attempts FROM outbox WHERE channel = ?1 AND sent_at IS NULL \
                  AND failed_at IS NULL AND next_attempt_at <= ?2 ORDER BY created_at, id",
             )?;
-            let rows = statement.query_map(params![channel.info.id, time::to_millis(now)], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-            })?;
+            let rows = statement
+                .query_map(params![channel.info.id, due_by], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
             Ok::<_, SyncError>(rows.collect::<rusqlite::Result<_>>()?)
         })?;
         let keys = channel.pairing.keys();

@@ -1,0 +1,132 @@
+//! Sharing end to end on loopback, with the real CLI on both sides and a real
+//! relay: on SQLite, and on PostgreSQL when tests/run provides one.
+
+mod common;
+#[path = "common/relay.rs"]
+mod relay;
+
+use common::Profile;
+use relay::{backends, free_port, TestRelay};
+use serde_json::Value;
+
+const SHARED: &str = "SHARED-SENTINEL calmer after the session";
+const PRIVATE: &str = "PRIVATE-SENTINEL this stays on the phone";
+
+fn pairing_code(invite_output: &str) -> String {
+    invite_output.lines().find(|line| line.starts_with("wm1.")).expect("a pairing code").to_string()
+}
+
+fn channel_id(invite_output: &str) -> String {
+    invite_output.split_whitespace().nth(1).expect("the channel id").to_string()
+}
+
+const FOLLOW_UP: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Clinic//EN\r\nBEGIN:VEVENT\r\n\
+UID:follow-up-1@clinic.example\r\nSEQUENCE:0\r\nDTSTAMP:20261101T090000Z\r\n\
+DTSTART;TZID=Europe/Paris:20261215T100000\r\nDTEND;TZID=Europe/Paris:20261215T120000\r\n\
+SUMMARY:Follow-up infusion\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+#[test]
+fn a_share_made_offline_reaches_the_clinician_and_an_appointment_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    for db in backends(dir.path()) {
+        let (patient, clinician) = (Profile::new(), Profile::new());
+        let port = free_port();
+        let url = format!("http://127.0.0.1:{port}");
+
+        let invite = clinician.ok(&["clinician", "invite", "--relay", &url, "--label", "A.B."]);
+        let (code, channel) = (pairing_code(&invite), channel_id(&invite));
+        patient.ok(&["checkin", "--valence", "1", "--note", SHARED, "--share", "--at", "2026-11-04T08:00:00Z"]);
+        patient.ok(&["checkin", "--valence", "-1", "--note", PRIVATE, "--at", "2026-11-05T08:00:00Z"]);
+        patient.ok(&["assess", "phq9", "--answers", "1,1,1,1,1,1,1,1,0"]);
+        patient.ok(&["pair", &code]);
+        patient.ok(&["share", "--from", "2026-11-01", "--to", "2026-11-30", "--scopes", "mood,notes"]);
+
+        let offline = patient.json(&["sync", "--json"]);
+        assert_eq!((offline["uploaded"].as_u64(), offline["pending"].as_u64()), (Some(0), Some(1)), "{db}: queued");
+        let status = patient.json(&["sync", "status", "--json"]);
+        assert_eq!(status["channels"][0]["pending"], 1);
+        assert!(status["channels"][0]["last_error"].as_str().unwrap().contains("could not be reached"), "{status}");
+
+        let relay = TestRelay::start(&db, port);
+        let online = patient.json(&["sync", "--json"]);
+        assert_eq!((online["uploaded"].as_u64(), online["pending"].as_u64()), (Some(1), Some(0)), "{db}: {online}");
+
+        let pulled = clinician.json(&["clinician", "pull", "--json"]);
+        assert_eq!(pulled["received"], 1, "{db}: {pulled}");
+        let list = clinician.json(&["clinician", "list", "--json"]);
+        let summary_id = list["summaries"][0]["id"].as_str().unwrap().to_string();
+        assert_eq!(list["summaries"][0]["scopes"], serde_json::json!(["mood", "notes"]));
+        let report = clinician.json(&["clinician", "report", &summary_id, "--json"]);
+        assert_eq!(report["mood"].as_array().unwrap().len(), 2, "{db}");
+        for absent in ["measures", "vitals", "sessions", "safety"] {
+            assert_eq!(report[absent], Value::Null, "{db}: {absent} was not shared");
+        }
+        let notes: Vec<&str> =
+            report["notes"].as_array().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();
+        assert_eq!(notes, [SHARED], "{db}: only the note marked shareable");
+        assert!(!report.to_string().contains("PRIVATE-SENTINEL"));
+        assert_eq!(clinician.json(&["clinician", "pull", "--json"])["received"], 0, "{db}: nothing twice");
+
+        let ics = clinician.path.parent().unwrap().join("follow-up.ics");
+        std::fs::write(&ics, FOLLOW_UP).unwrap();
+        clinician.ok(&[
+            "clinician",
+            "send-appointment",
+            &channel,
+            "--ics",
+            ics.to_str().unwrap(),
+            "--tz",
+            "Europe/Paris",
+        ]);
+        clinician.ok(&["clinician", "send-prompt", &channel, "--text", "What felt different this week?"]);
+        assert_eq!(clinician.json(&["clinician", "pull", "--json"])["uploaded"], 2, "{db}");
+        let back = patient.json(&["sync", "--json"]);
+        assert_eq!(back["received"], 2, "{db}: {back}");
+        let calendar = patient.ok(&["calendar", "export"]);
+        assert!(
+            calendar.contains("Follow-up infusion") && calendar.contains("follow-up-1@clinic.example"),
+            "{calendar}"
+        );
+        let prompts = patient.json(&["prompts", "due", "--json"]);
+        assert!(prompts.to_string().contains("What felt different this week?"), "{prompts}");
+
+        let logs = relay.logs();
+        assert!(logs.contains("\"status\":201"), "the relay logged requests: {logs}");
+        for secret in ["SENTINEL", &code[4..40]] {
+            assert!(!logs.contains(secret), "{db}: the relay's logs hold no note text and no secret");
+        }
+        relay.stop();
+        if let Some(path) = db.strip_prefix("sqlite:") {
+            for file in [path.to_string(), format!("{path}-wal")] {
+                let bytes = std::fs::read(&file).unwrap_or_default();
+                assert!(!bytes.windows(8).any(|w| w == b"SENTINEL"), "{file} holds no plaintext");
+            }
+        }
+    }
+}
+
+#[test]
+fn pairing_and_sharing_refuse_bad_input_and_unpair_stops_sharing() {
+    let patient = Profile::new();
+    let bad = patient.run(&["pair", "wm1.not-a-code"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(!patient.path.exists(), "a bad code creates nothing");
+    patient.ok(&["checkin", "--valence", "0"]);
+    let unpaired = patient.run(&["share", "--from", "2026-11-01", "--to", "2026-11-30", "--scopes", "mood"]);
+    assert_eq!(unpaired.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unpaired.stderr).contains("not paired"));
+    let wrong_scope = patient.run(&["share", "--from", "2026-11-01", "--to", "2026-11-30", "--scopes", "mood,diary"]);
+    assert!(String::from_utf8_lossy(&wrong_scope.stderr).contains("\"diary\" is not something Waymark can share"));
+
+    let clinician = Profile::new();
+    let invite = clinician.ok(&["clinician", "invite", "--relay", "http://127.0.0.1:9", "--label", "C.D."]);
+    patient.ok(&["pair", &pairing_code(&invite)]);
+    let preview = patient.ok(&["share", "--from", "2026-11-01", "--to", "2026-11-30", "--scopes", "mood", "--preview"]);
+    assert!(preview.contains("\"schema\": \"waymark.summary/1\""));
+    assert_eq!(patient.json(&["sync", "status", "--json"])["channels"][0]["pending"], 0, "a preview sends nothing");
+    patient.ok(&["share", "--from", "2026-11-01", "--to", "2026-11-30", "--scopes", "mood"]);
+    patient.ok(&["unpair"]);
+    let status = patient.json(&["sync", "status", "--json"]);
+    assert_eq!(status["channels"][0]["pending"], 0, "what was waiting is dropped on unpairing");
+    assert!(status["channels"][0]["channel"]["revoked_at"].is_string());
+}
