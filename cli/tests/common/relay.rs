@@ -1,6 +1,7 @@
 //! A real relay (the `waymark-relay` library) on loopback, inside the test
 //! process: it can be started late, stopped gracefully or killed mid-request,
 //! and its JSON logs are kept for inspection.
+#![allow(dead_code)] // each test binary uses part of it
 
 use std::io::Write;
 use std::net::TcpListener;
@@ -14,7 +15,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 use waymark_relay::{connect, router, Limiter};
 
 pub struct TestRelay {
-    pub logs: Arc<Mutex<Vec<u8>>>,
+    logs: Arc<Mutex<Vec<u8>>>,
     stop: Option<oneshot::Sender<bool>>,
     thread: Option<JoinHandle<()>>,
 }
