@@ -11,6 +11,8 @@ use std::time::SystemTime;
 use waymark_core::measures::{self, Assessment, AssessmentDraft, AssessmentFilter, DueMeasure, Form, Instrument};
 use waymark_core::measures::{MeasureError, MeasureSchedule, Progress, ProgressQuery, VitalsDraft, VitalsReading};
 use waymark_core::safety::{SafetyPage, SafetySearchHit};
+use waymark_core::share::{ShareError, SharePreview, ShareRequest};
+use waymark_core::sync::{ChannelInfo, HttpTransport, Invite, ReceivedSummary, SyncError, SyncReport, SyncStatus};
 use waymark_core::{
     Appointment, AppointmentDraft, CareItem, CareItemKind, CheckIn, CheckInDraft, Course, CourseDraft, CourseError,
     CourseOverview, ImportReport, JournalError, JournalPage, JournalQuery, PlannedNotification, Reconciliation,
@@ -309,5 +311,69 @@ impl Waymark {
     /// Answers an open prompt; the answer becomes a journal entry linked to its session and prompt.
     pub fn answer_prompt(&self, id: String, text: String, valence: i32, zone: String) -> Result<CheckIn, PromptError> {
         self.store.answer_prompt(&id, &text, valence, &zone)
+    }
+
+    /// Pairs this profile with the therapist whose code this is; nothing is sent until `sync`.
+    pub fn pair(&self, code: String) -> Result<ChannelInfo, SyncError> {
+        self.store.pair(&code)
+    }
+
+    /// Stops sharing: pending messages are dropped and the relay is told at the next sync.
+    pub fn unpair(&self) -> Result<ChannelInfo, SyncError> {
+        self.store.unpair()
+    }
+
+    /// Exactly what `share` would send, without sending or storing anything.
+    pub fn preview_share(&self, request: ShareRequest) -> Result<SharePreview, ShareError> {
+        self.store.preview_share(&request)
+    }
+
+    /// Encrypts the summary into the outbox; `sync` sends it.
+    pub fn share(&self, request: ShareRequest) -> Result<SharePreview, ShareError> {
+        self.store.share(&request)
+    }
+
+    /// Uploads what is waiting and applies what arrived, through the shell's HTTP client.
+    /// `retry_now` when the patient asked; background syncs pass false.
+    pub fn sync(&self, transport: Arc<dyn HttpTransport>, retry_now: bool) -> Result<SyncReport, SyncError> {
+        self.store.sync(transport.as_ref(), retry_now)
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus, SyncError> {
+        self.store.sync_status()
+    }
+
+    /// On a clinician's profile: a channel for a new patient, and its pairing code.
+    pub fn invite(&self, relay_url: String, label: String) -> Result<Invite, SyncError> {
+        self.store.invite(&relay_url, &label)
+    }
+
+    pub fn revoke_channel(&self, id: String) -> Result<ChannelInfo, SyncError> {
+        self.store.revoke_channel(&id)
+    }
+
+    pub fn channels(&self) -> Result<Vec<ChannelInfo>, SyncError> {
+        self.store.channels()
+    }
+
+    /// On a clinician's profile: the summaries received, newest first.
+    pub fn received_summaries(&self) -> Result<Vec<ReceivedSummary>, SyncError> {
+        self.store.received_summaries()
+    }
+
+    /// One received summary as its JSON (schema `waymark.summary/1`).
+    pub fn received_summary_json(&self, id: String) -> Result<String, SyncError> {
+        let summary = self.store.received_summary(&id)?;
+        Ok(serde_json::to_string(&summary).expect("summaries serialise"))
+    }
+
+    /// Queues an iCalendar file for the patient on `channel`.
+    pub fn send_appointment(&self, channel: String, ics: String, zone: String) -> Result<String, SyncError> {
+        self.store.send_appointment(&channel, &ics, &zone)
+    }
+
+    /// Queues a prompt for the patient on `channel`.
+    pub fn send_prompt(&self, channel: String, text: String) -> Result<String, SyncError> {
+        self.store.send_prompt(&channel, &text)
     }
 }

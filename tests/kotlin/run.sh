@@ -12,6 +12,17 @@ for file in WaymarkCore.swift WaymarkModel.swift WaymarkCoreFFI.h WaymarkModelFF
 done
 echo "swift: bindings generated ($(ls "$gen/swift" | tr '\n' ' '))"
 
+# A real relay for ShareTest, on a free loopback port and a throwaway SQLite file.
+(cd "$ROOT" && cargo build --quiet -p waymark-relay)
+relay_dir=$(mktemp -d)
+"$ROOT/target/debug/waymark-relay" --listen 127.0.0.1:0 --db "sqlite:$relay_dir/relay.db" \
+    >"$relay_dir/out" 2>"$relay_dir/log" &
+relay_pid=$!
+trap 'kill $relay_pid 2>/dev/null || true; rm -rf "$relay_dir"' EXIT
+for _ in $(seq 100); do grep -q '^listening on ' "$relay_dir/out" && break; sleep 0.1; done
+export WAYMARK_TEST_RELAY=$(sed -n 's/^listening on //p' "$relay_dir/out")
+[ -n "$WAYMARK_TEST_RELAY" ] || { echo "the relay did not start: $(cat "$relay_dir/log")" >&2; exit 1; }
+
 classes="$ROOT/target/kotlin-test-classes"
 rm -rf "$classes"
 compile_kotlin "$classes" $(find "$gen/kotlin" -name '*.kt') "$ROOT"/tests/kotlin/*.kt
