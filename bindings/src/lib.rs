@@ -11,7 +11,7 @@ use std::time::SystemTime;
 use waymark_core::measures::{self, Assessment, AssessmentDraft, AssessmentFilter, DueMeasure, Form, Instrument};
 use waymark_core::measures::{MeasureError, MeasureSchedule, Progress, ProgressQuery, VitalsDraft, VitalsReading};
 use waymark_core::safety::{SafetyPage, SafetySearchHit};
-use waymark_core::share::{ShareError, SharePreview, ShareRequest};
+use waymark_core::share::{ShareError, ShareRequest, SummaryForms};
 use waymark_core::sync::{ChannelInfo, HttpTransport, Invite, ReceivedSummary, SyncError, SyncReport, SyncStatus};
 use waymark_core::{
     Appointment, AppointmentDraft, CareItem, CareItemKind, CheckIn, CheckInDraft, Course, CourseDraft, CourseError,
@@ -324,12 +324,12 @@ impl Waymark {
     }
 
     /// Exactly what `share` would send, without sending or storing anything.
-    pub fn preview_share(&self, request: ShareRequest) -> Result<SharePreview, ShareError> {
+    pub fn preview_share(&self, request: ShareRequest) -> Result<SummaryForms, ShareError> {
         self.store.preview_share(&request)
     }
 
     /// Encrypts the summary into the outbox; `sync` sends it.
-    pub fn share(&self, request: ShareRequest) -> Result<SharePreview, ShareError> {
+    pub fn share(&self, request: ShareRequest) -> Result<SummaryForms, ShareError> {
         self.store.share(&request)
     }
 
@@ -361,10 +361,9 @@ impl Waymark {
         self.store.received_summaries()
     }
 
-    /// One received summary as its JSON (schema `waymark.summary/1`).
-    pub fn received_summary_json(&self, id: String) -> Result<String, SyncError> {
-        let summary = self.store.received_summary(&id)?;
-        Ok(serde_json::to_string(&summary).expect("summaries serialise"))
+    /// One received summary: its JSON, the printable report and the FHIR Bundle.
+    pub fn received_summary(&self, id: String) -> Result<SummaryForms, SyncError> {
+        Ok(waymark_core::share::preview(&self.store.received_summary(&id)?))
     }
 
     /// Queues an iCalendar file for the patient on `channel`.

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use waymark_core::share::{ShareRequest, ShareScope};
+use waymark_core::share::{ShareRequest, ShareScope, SummaryForms};
 use waymark_core::sync::{HttpRequest, HttpResponse, HttpTransport, SyncReport, TransportError};
 use waymark_core::Store;
 
@@ -23,9 +23,15 @@ pub struct ShareArgs {
     /// What to share, comma-separated: mood, measures, sessions, safety, notes.
     #[arg(long, value_delimiter = ',', required = true)]
     scopes: Vec<String>,
-    /// Show exactly what would be sent, and send nothing.
+    /// Show exactly what would be sent (its JSON), and send nothing.
     #[arg(long)]
     preview: bool,
+    /// With --preview: also write the report the therapist will see.
+    #[arg(long, value_name = "FILE", requires = "preview")]
+    html: Option<std::path::PathBuf>,
+    /// With --preview: also write the FHIR R4 Bundle.
+    #[arg(long, value_name = "FILE", requires = "preview")]
+    fhir: Option<std::path::PathBuf>,
 }
 
 #[derive(Args)]
@@ -57,11 +63,17 @@ pub enum ClinicianCommand {
     Pull(crate::JsonFlag),
     /// Your channels and the summaries received on them.
     List(crate::JsonFlag),
-    /// One received summary.
+    /// One received summary: printed, or written as a report and a FHIR Bundle.
     Report {
         id: String,
         #[arg(long)]
         json: bool,
+        /// Write the printable report (self-contained HTML).
+        #[arg(long, value_name = "OUT")]
+        html: Option<std::path::PathBuf>,
+        /// Write the FHIR R4 Bundle (JSON).
+        #[arg(long, value_name = "OUT")]
+        fhir: Option<std::path::PathBuf>,
     },
     /// Send a patient appointments from a calendar file (.ics).
     SendAppointment {
@@ -144,7 +156,9 @@ pub fn share(args: ShareArgs, data_dir: &Path, zone: &str) -> Result<(), Failure
     let request = ShareRequest { from: args.from, to: args.to, zone: zone.to_string(), scopes: scopes(&args.scopes)? };
     let store = profile::open_existing(data_dir)?;
     if args.preview {
-        println!("{}", store.preview_share(&request)?.json);
+        let forms = store.preview_share(&request)?;
+        write_forms(&forms, args.html.as_deref(), args.fhir.as_deref())?;
+        println!("{}", forms.json);
         return Ok(());
     }
     let shared = store.share(&request)?;
@@ -228,11 +242,13 @@ pub fn clinician(command: ClinicianCommand, data_dir: &Path, zone: &str) -> Resu
             print_report(&report, flag.json);
         }
         ClinicianCommand::List(flag) => list(&profile::open_existing(data_dir)?, flag.json)?,
-        ClinicianCommand::Report { id, json } => {
+        ClinicianCommand::Report { id, json, html, fhir } => {
             let summary = profile::open_existing(data_dir)?.received_summary(&id)?;
+            let forms = waymark_core::share::preview(&summary);
+            write_forms(&forms, html.as_deref(), fhir.as_deref())?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&summary).expect("summaries serialise"));
-            } else {
+                println!("{}", forms.json);
+            } else if html.is_none() && fhir.is_none() {
                 crate::render::shared_summary(&summary);
             }
         }
@@ -250,6 +266,15 @@ pub fn clinician(command: ClinicianCommand, data_dir: &Path, zone: &str) -> Resu
         ClinicianCommand::Revoke { channel } => {
             profile::open_existing(data_dir)?.revoke_channel(&channel)?;
             println!("Revoked. The relay deletes the channel at the next pull.");
+        }
+    }
+    Ok(())
+}
+
+fn write_forms(forms: &SummaryForms, html: Option<&Path>, fhir: Option<&Path>) -> Result<(), Failure> {
+    for (path, text) in [(html, &forms.html), (fhir, &forms.fhir)] {
+        if let Some(path) = path {
+            std::fs::write(path, text).map_err(|e| Failure::other(format!("cannot write {}: {e}", path.display())))?;
         }
     }
     Ok(())

@@ -79,8 +79,10 @@ class ShareTest {
                 assertEquals(1u, clinician.sync(transport, false).received)
                 val received = clinician.receivedSummaries().single()
                 assertEquals(listOf(ShareScope.NOTES), received.scopes)
-                val json = clinician.receivedSummaryJson(received.id)
-                assertTrue(json.contains(shared.summaryId) && json.contains("Shared from Kotlin"))
+                val forms = clinician.receivedSummary(received.id)
+                assertTrue(forms.json.contains(shared.summaryId) && forms.json.contains("Shared from Kotlin"))
+                assertTrue(forms.html.contains("Shared from Kotlin") && !forms.html.contains("<script"))
+                assertTrue(forms.fhir.contains("\"resourceType\": \"Bundle\""))
 
                 clinician.sendPrompt(invite.channel.id, "What helped most this week?")
                 val ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Clinic//EN\r\nBEGIN:VEVENT\r\nUID:k-1@clinic\r\n" +

@@ -2,6 +2,8 @@
 //! scopes they pick, previewed exactly as it will be sent, then sealed into
 //! the outbox in the same transaction.
 
+pub mod fhir;
+pub mod html;
 pub mod summary;
 
 pub use summary::{ShareScope, Summary};
@@ -63,12 +65,17 @@ pub struct ShareRequest {
     pub scopes: Vec<ShareScope>,
 }
 
-/// The summary as it will be sent: its JSON, exactly.
+/// The summary as it will be sent (its JSON, exactly), and the two forms the
+/// therapist can read it in.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct SharePreview {
+pub struct SummaryForms {
     pub summary_id: String,
     pub json: String,
+    /// The printable report, self-contained.
+    pub html: String,
+    /// A FHIR R4 Bundle, as JSON.
+    pub fhir: String,
 }
 
 struct Checked {
@@ -98,7 +105,7 @@ fn check(request: &ShareRequest) -> Result<Checked, ShareError> {
 
 impl Store {
     /// Exactly what `share` would send now, without sending or storing anything.
-    pub fn preview_share(&self, request: &ShareRequest) -> Result<SharePreview, ShareError> {
+    pub fn preview_share(&self, request: &ShareRequest) -> Result<SummaryForms, ShareError> {
         let checked = check(request)?;
         let summary = self.read(|conn| {
             summary::build(conn, checked.from, checked.to, checked.zone, &request.scopes, SystemTime::now())
@@ -108,7 +115,7 @@ impl Store {
 
     /// Builds the summary and seals it into the outbox for the paired
     /// therapist, in one transaction; `sync` sends it when it can.
-    pub fn share(&self, request: &ShareRequest) -> Result<SharePreview, ShareError> {
+    pub fn share(&self, request: &ShareRequest) -> Result<SummaryForms, ShareError> {
         let checked = check(request)?;
         let now = SystemTime::now();
         let summary = self.write(|tx| {
@@ -120,10 +127,13 @@ impl Store {
     }
 }
 
-fn preview(summary: &Summary) -> SharePreview {
-    SharePreview {
+/// The summary in all three forms.
+pub fn preview(summary: &Summary) -> SummaryForms {
+    SummaryForms {
         summary_id: summary.id.clone(),
         json: serde_json::to_string_pretty(summary).expect("a summary serialises"),
+        html: html::render(summary),
+        fhir: serde_json::to_string_pretty(&fhir::render(summary)).expect("a bundle serialises"),
     }
 }
 

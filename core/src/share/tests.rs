@@ -104,3 +104,56 @@ fn sharing_needs_a_pairing_and_then_queues_one_sealed_envelope() {
         .unwrap();
     assert!(!envelope.windows(6).any(|w| w == b"calmer"), "the outbox holds ciphertext");
 }
+
+#[test]
+fn the_report_is_self_contained_and_its_figures_match_the_summary() {
+    let (_dir, store) = seeded();
+    note(&store, "2026-11-04T18:00:00Z", "<script>alert('x')</script> & \"quotes\"", true);
+    let forms = store.preview_share(&request(&ShareScope::ALL)).unwrap();
+    let html = &forms.html;
+    assert!(html.starts_with("<!doctype html>") && html.contains("default-src 'none'"));
+    for forbidden in ["<script", "src=\"http", "href=\"http", "@import", "url("] {
+        assert!(!html.contains(forbidden), "the report fetches nothing and runs nothing: {forbidden}");
+    }
+    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;"));
+    // 4 November in Paris: +1 twice (09:00 and 19:00 local), so a mean of +1.0 from 2 check-ins.
+    assert!(html.contains("<tr><td>2026-11-04</td><td>+1.0</td><td>2</td></tr>"), "{html}");
+    assert!(html.contains(r#"data-series="mood" data-day="2026-11-04" data-value="1""#));
+    assert!(html.contains(r#"data-series="phq9" data-day="2026-11-10" data-value="8""#));
+    assert!(html.contains("<td>PHQ-9</td><td>8</td><td>mild</td>"));
+    assert!(!html.contains("PRIVATE-SENTINEL"));
+}
+
+#[test]
+fn the_fhir_bundle_codes_each_result_with_loinc() {
+    let (_dir, store) = seeded();
+    let forms = store.preview_share(&request(&[ShareScope::Measures, ShareScope::Mood])).unwrap();
+    let bundle: serde_json::Value = serde_json::from_str(&forms.fhir).unwrap();
+    assert_eq!((bundle["resourceType"].as_str(), bundle["type"].as_str()), (Some("Bundle"), Some("collection")));
+    let resources: Vec<&serde_json::Value> =
+        bundle["entry"].as_array().unwrap().iter().map(|entry| &entry["resource"]).collect();
+    let response = resources.iter().find(|r| r["resourceType"] == "QuestionnaireResponse").unwrap();
+    assert_eq!(response["questionnaire"], "http://loinc.org/q/44249-1");
+    let links: Vec<&str> = response["item"].as_array().unwrap().iter().map(|i| i["linkId"].as_str().unwrap()).collect();
+    assert_eq!(links.len(), 9);
+    assert_eq!((links[0], links[8]), ("44250-9", "44260-8"));
+    assert_eq!(response["item"][0]["answer"][0]["valueCoding"]["code"], "LA6569-3", "1 = several days");
+    assert_eq!(response["item"][8]["answer"][0]["valueCoding"]["code"], "LA6568-5", "0 = not at all");
+    let total = resources.iter().find(|r| r["code"]["coding"][0]["code"] == "44261-6").unwrap();
+    assert_eq!(total["valueInteger"], 8);
+    assert_eq!(total["derivedFrom"][0]["reference"], format!("urn:uuid:{}", response["id"].as_str().unwrap()));
+    let moods = resources.iter().filter(|r| r["code"]["coding"][0]["code"] == "valence").count();
+    assert_eq!(moods, 2);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+    #[test]
+    fn no_note_text_can_break_out_of_the_report(text in ".{0,80}") {
+        let (_dir, store) = open_store();
+        note(&store, "2026-11-04T08:00:00Z", &format!("{text}<b>x</b>"), true);
+        let html = store.preview_share(&request(&[ShareScope::Notes])).unwrap().html;
+        proptest::prop_assert!(!html.contains("<b>x</b>"));
+        proptest::prop_assert!(!html.contains("<script"));
+    }
+}
