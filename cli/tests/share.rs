@@ -101,6 +101,22 @@ fn a_share_made_offline_reaches_the_clinician_and_an_appointment_comes_back() {
                 let bytes = std::fs::read(&file).unwrap_or_default();
                 assert!(!bytes.windows(8).any(|w| w == b"SENTINEL"), "{file} holds no plaintext");
             }
+        } else {
+            // Everything the PostgreSQL backend stored, printable bytes as they are.
+            let dump = std::process::Command::new("psql")
+                .args([
+                    db.as_str(),
+                    "-At",
+                    "-c",
+                    "SELECT encode(envelope, 'escape') FROM message",
+                    "-c",
+                    "SELECT * FROM channel",
+                ])
+                .output()
+                .unwrap();
+            assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
+            assert!(dump.stdout.len() > 1_000, "the dump holds the stored envelopes");
+            assert!(!String::from_utf8_lossy(&dump.stdout).contains("SENTINEL"), "PostgreSQL holds no plaintext");
         }
     }
 }

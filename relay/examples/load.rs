@@ -54,7 +54,8 @@ fn upload_until(url: &str, run: u64, client: u64, deadline: Instant) -> (Vec<Dur
         message_id[..8].copy_from_slice(&client.to_be_bytes());
         message_id[8..].copy_from_slice(&n.to_be_bytes());
         message_id[6] = 0x70;
-        let header = Header { direction: Direction::ToClinician, channel, message_id, created_at_millis: 0, nonce: [7; 24] };
+        let header =
+            Header { direction: Direction::ToClinician, channel, message_id, created_at_millis: 0, nonce: [7; 24] };
         let mut envelope = header.to_bytes().to_vec();
         envelope.extend([0xA5; 1024]);
         let path = message_path(&channel, &header.message_id_text());

@@ -463,3 +463,54 @@ fn apply(
     }
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::tests::open_store;
+    use waymark_protocol::Direction;
+
+    fn summary() -> Payload {
+        let summary = serde_json::json!({
+            "schema": "waymark.summary/1", "id": "s-1", "created_at": "2026-11-20T09:00:00.000Z",
+            "from": "2026-11-01", "to": "2026-11-20", "zone": "UTC", "scopes": ["mood"],
+            "mood": [], "measures": null, "vitals": null, "sessions": null, "safety": null, "notes": null
+        });
+        Payload::Summary(Box::new(serde_json::from_value(summary).unwrap()))
+    }
+
+    #[test]
+    fn a_message_applies_once_and_a_different_copy_under_its_id_is_refused() {
+        let (_dir, clinician) = open_store();
+        clinician.invite("http://127.0.0.1:9", "A.B.").unwrap();
+        let channel = clinician.read(|conn| Ok::<_, SyncError>(channel::all(conn)?)).unwrap().remove(0);
+        let keys = channel.pairing.keys();
+        let id = uuid::Uuid::now_v7();
+        let plaintext = serde_json::to_vec(&summary()).unwrap();
+        let envelope = seal::seal(&keys, Direction::ToClinician, id, 0, &plaintext);
+        let listed = id.to_string();
+        let apply_now = |bytes: &[u8], listed: &str| {
+            clinician.write(|tx| Ok::<_, SyncError>(apply(tx, &channel, &keys, listed, bytes, SystemTime::now())))
+        };
+        assert!(matches!(apply_now(&envelope, &listed), Ok(Ok(true))));
+        assert!(matches!(apply_now(&envelope, &listed), Ok(Ok(false))), "the same bytes again change nothing");
+        let resealed = seal::seal(&keys, Direction::ToClinician, id, 0, &plaintext);
+        assert!(matches!(apply_now(&resealed, &listed), Ok(Err(SyncError::Replayed { .. }))));
+        let other = seal::seal(&keys, Direction::ToClinician, uuid::Uuid::now_v7(), 0, &plaintext);
+        assert!(matches!(apply_now(&other, &listed), Ok(Err(SyncError::Tampered))), "listed under another id");
+        let backwards = seal::seal(&keys, Direction::ToPatient, uuid::Uuid::now_v7(), 0, &plaintext);
+        assert!(matches!(apply_now(&backwards, &listed), Ok(Err(SyncError::WrongDirection))));
+        assert_eq!(clinician.received_summaries().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn retries_back_off_exponentially_with_jitter_up_to_an_hour() {
+        for attempts in 1..30 {
+            let wait = backoff(attempts);
+            let full = FIRST_RETRY.saturating_mul(1 << (attempts - 1).min(20)).min(LONGEST_RETRY);
+            assert!(wait >= full / 2 && wait <= full, "attempt {attempts}: {wait:?} of {full:?}");
+        }
+        let spread: std::collections::HashSet<Duration> = (0..20).map(|_| backoff(10)).collect();
+        assert!(spread.len() > 1, "jitter spreads retries");
+    }
+}
