@@ -309,8 +309,15 @@ impl Waymark {
     }
 
     /// Answers an open prompt; the answer becomes a journal entry linked to its session and prompt.
-    pub fn answer_prompt(&self, id: String, text: String, valence: i32, zone: String) -> Result<CheckIn, PromptError> {
-        self.store.answer_prompt(&id, &text, valence, &zone)
+    pub fn answer_prompt(
+        &self,
+        id: String,
+        text: String,
+        valence: i32,
+        zone: String,
+        shared: bool,
+    ) -> Result<CheckIn, PromptError> {
+        self.store.answer_prompt(&id, &text, valence, &zone, shared)
     }
 
     /// Pairs this profile with the therapist whose code this is; nothing is sent until `sync`.

@@ -25,6 +25,9 @@ pub enum PromptsCommand {
         /// How you feel, -3 to +3.
         #[arg(long, allow_hyphen_values = true, default_value_t = 0)]
         valence: i32,
+        /// Share this answer with your therapist.
+        #[arg(long)]
+        share: bool,
     },
 }
 
@@ -45,8 +48,8 @@ pub fn prompts(command: PromptsCommand, data_dir: &Path, zone: &str) -> Result<(
                 }
             }
         }
-        PromptsCommand::Answer { id, text, valence } => {
-            let entry = store.answer_prompt(&id, &text, valence, zone)?;
+        PromptsCommand::Answer { id, text, valence, share } => {
+            let entry = store.answer_prompt(&id, &text, valence, zone, share)?;
             println!("{}", entry.id);
         }
     }

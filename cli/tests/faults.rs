@@ -117,7 +117,9 @@ fn share(patient: &Store, n: u64) -> String {
 fn every_shared_message_arrives_exactly_once_through_injected_faults() {
     let dir = tempfile::tempdir().unwrap();
     for db in backends(dir.path()) {
-        for seed in [0x9E37_79B9_7F4A_7C15_u64, 0xD1B5_4A32_D192_ED03, 0xA24B_AED4_963E_E407, 0x1234_5678_9ABC_DEF1] {
+        // WAYMARK_FAULT_RUNS raises the number of seeded runs (12 by default).
+        let runs: u64 = std::env::var("WAYMARK_FAULT_RUNS").ok().and_then(|n| n.parse().ok()).unwrap_or(12);
+        for seed in (1..=runs).map(|run| run.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1) {
             let run = tempfile::tempdir().unwrap();
             let (patient, clinician) = (store(run.path(), "patient.db"), store(run.path(), "clinician.db"));
             let port = free_port();
@@ -177,7 +179,7 @@ fn a_patient_killed_mid_sync_loses_and_repeats_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite:{}", dir.path().join("relay.db").display());
     let port = free_port();
-    let _relay = TestRelay::start(&db, port);
+    let relay = TestRelay::start(&db, port);
     let patient_dir = dir.path().join("patient");
     let clinician = store(dir.path(), "clinician.db");
     let invite = clinician.invite(&format!("http://127.0.0.1:{port}"), "killed").unwrap();
@@ -206,14 +208,30 @@ fn a_patient_killed_mid_sync_loses_and_repeats_nothing() {
                 .success());
             shared += 1;
         }
+        // Killed as soon as the relay has stored an upload, before the patient
+        // can record it as sent; or, every third round, at a random moment.
+        let stored_before = relay.logs().matches("\"status\":201").count();
         let mut sync = waymark(&["sync"]).stdout(std::process::Stdio::null()).spawn().unwrap();
-        std::thread::sleep(Duration::from_millis(dice.roll(40)));
+        if round % 3 == 0 {
+            std::thread::sleep(Duration::from_millis(dice.roll(40)));
+        } else {
+            while relay.logs().matches("\"status\":201").count() == stored_before && sync.try_wait().unwrap().is_none()
+            {
+                std::thread::yield_now();
+            }
+        }
         let _ = sync.kill();
         let _ = sync.wait();
     }
     assert!(waymark(&["sync"]).stdout(std::process::Stdio::null()).status().unwrap().success());
     clinician.sync(&Http::new(), true).unwrap();
-    let ids: Vec<String> = clinician.received_summaries().unwrap().into_iter().map(|s| s.id).collect();
+    // Summary ids, not message ids: a summary sent twice under two messages would show here.
+    let ids: Vec<String> = clinician
+        .received_summaries()
+        .unwrap()
+        .into_iter()
+        .map(|s| clinician.received_summary(&s.id).unwrap().id)
+        .collect();
     let unique: HashSet<&String> = ids.iter().collect();
     assert_eq!((ids.len(), unique.len()), (shared, shared), "each of {shared} summaries exactly once");
 }

@@ -12,6 +12,13 @@ use serde_json::Value;
 const SHARED: &str = "SHARED-SENTINEL calmer after the session";
 const PRIVATE: &str = "PRIVATE-SENTINEL this stays on the phone";
 
+/// Today in the zone the CLI runs in (the tests set TZ=Europe/Paris).
+fn chrono_today() -> String {
+    let now = std::time::SystemTime::now();
+    let zone = waymark_core::time::parse_zone("Europe/Paris").unwrap();
+    waymark_core::time::local_date(now, zone).to_string()
+}
+
 fn pairing_code(invite_output: &str) -> String {
     invite_output.lines().find(|line| line.starts_with("wm1.")).expect("a pairing code").to_string()
 }
@@ -88,11 +95,28 @@ fn a_share_made_offline_reaches_the_clinician_and_an_appointment_comes_back() {
             "{calendar}"
         );
         let prompts = patient.json(&["prompts", "due", "--json"]);
-        assert!(prompts.to_string().contains("What felt different this week?"), "{prompts}");
+        let assigned =
+            prompts.as_array().unwrap().iter().find(|p| p["phase"] == "assigned").expect("the clinician's prompt");
+        assert_eq!(assigned["text"], "What felt different this week?");
+        let answer = "ANSWER-SENTINEL I noticed the quiet";
+        patient.ok(&["prompts", "answer", assigned["id"].as_str().unwrap(), "--text", answer, "--share"]);
+        let today = chrono_today();
+        patient.ok(&["share", "--from", &today, "--to", &today, "--scopes", "notes"]);
+        assert_eq!(patient.json(&["sync", "--json"])["uploaded"], 1);
+        assert_eq!(clinician.json(&["clinician", "pull", "--json"])["received"], 1);
+        let newest =
+            clinician.json(&["clinician", "list", "--json"])["summaries"][0]["id"].as_str().unwrap().to_string();
+        let answered = clinician.json(&["clinician", "report", &newest, "--json"]);
+        assert_eq!(answered["notes"][0]["text"], answer, "{db}");
+        assert_eq!(
+            answered["notes"][0]["prompt"], "What felt different this week?",
+            "{db}: the answer names its prompt"
+        );
 
         let logs = relay.logs();
         assert!(logs.contains("\"status\":201"), "the relay logged requests: {logs}");
-        for secret in ["SENTINEL", &code[4..40]] {
+        let token = waymark_core::sync::Pairing::parse(&code).unwrap().keys().relay_token.clone();
+        for secret in ["SENTINEL", &code[4..40], &token] {
             assert!(!logs.contains(secret), "{db}: the relay's logs hold no note text and no secret");
         }
         relay.stop();

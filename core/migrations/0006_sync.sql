@@ -32,29 +32,34 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE sent_at IS NULL AND failed_at IS NULL;
 
--- Every message applied from the relay, so a second delivery changes nothing
--- and a copy with other bytes under the same id is noticed.
+-- Every message applied from the relay, per channel, so a second delivery
+-- changes nothing and a copy with other bytes under the same id is noticed.
 CREATE TABLE inbox (
-    id         TEXT    PRIMARY KEY NOT NULL,
     channel    TEXT    NOT NULL REFERENCES channel (id),
+    id         TEXT    NOT NULL,
     kind       TEXT    NOT NULL,
     digest     BLOB    NOT NULL,
     created_at INTEGER NOT NULL,
-    applied_at INTEGER NOT NULL
+    applied_at INTEGER NOT NULL,
+    PRIMARY KEY (channel, id)
 );
 
 -- On a clinician's profile: the summaries patients shared, as received.
 CREATE TABLE received_summary (
-    id          TEXT    PRIMARY KEY NOT NULL REFERENCES inbox (id),
-    channel     TEXT    NOT NULL REFERENCES channel (id),
+    channel     TEXT    NOT NULL,
+    id          TEXT    NOT NULL,
     summary     TEXT    NOT NULL,
-    received_at INTEGER NOT NULL
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (channel, id),
+    FOREIGN KEY (channel, id) REFERENCES inbox (channel, id)
 );
 
 -- On a patient's profile: prompts their clinician assigned.
 CREATE TABLE assigned_prompt (
-    id          TEXT    PRIMARY KEY NOT NULL REFERENCES inbox (id),
-    channel     TEXT    NOT NULL REFERENCES channel (id),
+    channel     TEXT    NOT NULL,
+    id          TEXT    NOT NULL,
     text        TEXT    NOT NULL,
-    assigned_at INTEGER NOT NULL
+    assigned_at INTEGER NOT NULL,
+    PRIMARY KEY (channel, id),
+    FOREIGN KEY (channel, id) REFERENCES inbox (channel, id)
 );

@@ -126,12 +126,12 @@ class CourseTest {
             val due = waymark.promptsDue(Instant.now())
             val dayOne = due.first { it.phase == PromptPhase.DAY1 }
             assertTrue(!dayOne.grounding && dayOne.text.isNotBlank())
-            val entry = waymark.answerPrompt(dayOne.id, "Calmer than I expected.", 1, "UTC")
+            val entry = waymark.answerPrompt(dayOne.id, "Calmer than I expected.", 1, "UTC", true)
             assertEquals(dayOne.sessionId, entry.sessionId)
             assertEquals(dayOne.promptId, entry.promptId)
             assertEquals(entry, waymark.checkin(entry.id))
             assertTrue(waymark.promptsDue(Instant.now()).none { it.id == dayOne.id })
-            assertThrows<PromptException.NotOpen> { waymark.answerPrompt(dayOne.id, "again", 1, "UTC") }
+            assertThrows<PromptException.NotOpen> { waymark.answerPrompt(dayOne.id, "again", 1, "UTC", false) }
         }
     }
 }

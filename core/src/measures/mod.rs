@@ -94,7 +94,9 @@ pub struct AssessmentDraft {
     /// The treatment session it was taken for, if any.
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub session_id: Option<String>,
-    /// Whether the patient chose to share it with their therapist.
+    /// Marked by the patient for their therapist. A shared summary with the
+    /// measures scope holds every result in its range, marked or not; only
+    /// journal notes are filtered by their mark (the sharing issue's rule).
     #[cfg_attr(feature = "uniffi", uniffi(default = false))]
     pub shared: bool,
 }

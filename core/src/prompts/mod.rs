@@ -328,9 +328,17 @@ impl Store {
     }
 
     /// Answers an open prompt: the answer becomes a journal entry linked to
-    /// its session and prompt, with the patient's `valence` at the time.
-    pub fn answer_prompt(&self, id: &str, text: &str, valence: i32, zone: &str) -> Result<CheckIn, PromptError> {
-        self.answer_prompt_at(SystemTime::now(), id, text, valence, zone)
+    /// its session and prompt, with the patient's `valence` at the time;
+    /// `shared` marks it for the therapist, as any journal entry can be.
+    pub fn answer_prompt(
+        &self,
+        id: &str,
+        text: &str,
+        valence: i32,
+        zone: &str,
+        shared: bool,
+    ) -> Result<CheckIn, PromptError> {
+        self.answer_prompt_at(SystemTime::now(), id, text, valence, zone, shared)
     }
 
     /// `answer_prompt` as seen at `now`.
@@ -341,14 +349,19 @@ impl Store {
         text: &str,
         valence: i32,
         zone: &str,
+        shared: bool,
     ) -> Result<CheckIn, PromptError> {
         if text.trim().is_empty() {
             return Err(PromptError::EmptyAnswer);
         }
         let open = self.prompts_due(now)?.into_iter().find(|prompt| prompt.id == id);
         let prompt = open.ok_or_else(|| PromptError::NotOpen { id: id.to_string() })?;
-        let draft =
-            CheckInDraft { text: text.trim().to_string(), occurred_at: Some(now), ..CheckInDraft::new(valence, zone) };
+        let draft = CheckInDraft {
+            text: text.trim().to_string(),
+            occurred_at: Some(now),
+            shared,
+            ..CheckInDraft::new(valence, zone)
+        };
         Ok(self.add_linked_checkin(&draft, Some((prompt.session_id.as_deref(), &prompt.prompt_id)))?)
     }
 }

@@ -40,11 +40,13 @@ fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-/// A result's QuestionnaireResponse, then the Observation of its total.
-fn measure(m: &MeasureEntry) -> [Value; 2] {
+/// A result's QuestionnaireResponse, then the Observation of its total;
+/// nothing for an instrument this build does not know.
+fn measure(m: &MeasureEntry) -> Option<[Value; 2]> {
     let (panel, total_code, items, name) = match m.instrument.as_str() {
         "phq9" => ("44249-1", "44261-6", &PHQ9_ITEMS[..], "PHQ-9 total score"),
-        _ => ("69737-5", "70274-6", &GAD7_ITEMS[..], "GAD-7 total score"),
+        "gad7" => ("69737-5", "70274-6", &GAD7_ITEMS[..], "GAD-7 total score"),
+        _ => return None,
     };
     let answered: Vec<Value> = items
         .iter()
@@ -59,14 +61,17 @@ fn measure(m: &MeasureEntry) -> [Value; 2] {
         })
         .collect();
     let response_id = new_id();
-    let response = json!({
+    let mut response = json!({
         "resourceType": "QuestionnaireResponse",
         "id": response_id,
         "questionnaire": format!("http://loinc.org/q/{panel}"),
         "status": "completed",
         "authored": m.at,
-        "item": answered,
     });
+    // FHIR JSON has no empty arrays: a form with no scored answer has no items.
+    if !answered.is_empty() {
+        response["item"] = Value::Array(answered);
+    }
     let total = json!({
         "resourceType": "Observation",
         "id": new_id(),
@@ -78,13 +83,13 @@ fn measure(m: &MeasureEntry) -> [Value; 2] {
         "interpretation": [{ "text": m.severity.replace('_', " ") }],
         "derivedFrom": [{ "reference": format!("urn:uuid:{response_id}") }],
     });
-    [response, total]
+    Some([response, total])
 }
 
 pub fn render(summary: &Summary) -> Value {
     let mut entries = Vec::new();
     for m in summary.measures.iter().flatten() {
-        entries.extend(measure(m).map(entry));
+        entries.extend(measure(m).into_iter().flat_map(|pair| pair.map(entry)));
     }
     for v in summary.vitals.iter().flatten() {
         if let (Some(systolic), Some(diastolic)) = (v.systolic, v.diastolic) {
@@ -148,11 +153,14 @@ pub fn render(summary: &Summary) -> Value {
         }
         entries.push(entry(observation));
     }
-    json!({
+    let mut bundle = json!({
         "resourceType": "Bundle",
         "id": summary.id,
         "type": "collection",
         "timestamp": summary.created_at,
-        "entry": entries,
-    })
+    });
+    if !entries.is_empty() {
+        bundle["entry"] = Value::Array(entries);
+    }
+    bundle
 }

@@ -45,10 +45,12 @@ fn local_day(at: &str, zone: chrono_tz::Tz) -> Option<NaiveDate> {
     Some(chrono::DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&zone).date_naive())
 }
 
+/// An instant as local time in `zone`, escaped: a received summary is text
+/// from elsewhere, so even its timestamps are not trusted.
 fn local_time(at: &str, zone: chrono_tz::Tz) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
         .map(|t| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_else(|_| at.to_string())
+        .unwrap_or_else(|_| escape(at))
 }
 
 /// Maps days and values to the chart's plane.
@@ -137,7 +139,7 @@ pub fn render(summary: &Summary) -> String {
         html,
         r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>Waymark summary {from} to {to}</title><style>{STYLE}</style></head><body><header><h1>Waymark summary</h1><p class="meta">{from} to {to} ({zone_name}) · shared {created} · includes: {scopes}</p><p class="meta">Shared by the patient from their Waymark journal. Only what they chose is here.</p></header>"#,
         zone_name = escape(&summary.zone),
-        created = escape(&local_time(&summary.created_at, zone)),
+        created = local_time(&summary.created_at, zone),
         scopes = escape(&scopes.join(", ")),
     );
     if summary.mood.is_some() {

@@ -37,21 +37,14 @@ pub enum ShareError {
     #[error(transparent)]
     Sync(#[from] SyncError),
     #[error(transparent)]
+    Course(#[from] crate::course::CourseError),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 impl From<rusqlite::Error> for ShareError {
     fn from(error: rusqlite::Error) -> Self {
         ShareError::Store(error.into())
-    }
-}
-
-impl From<crate::course::CourseError> for ShareError {
-    fn from(error: crate::course::CourseError) -> Self {
-        match error {
-            crate::course::CourseError::Store(store) => ShareError::Store(store),
-            other => ShareError::Store(StoreError::Damaged { detail: other.to_string() }),
-        }
     }
 }
 

@@ -63,7 +63,7 @@ impl Store {
     /// One received summary, whole.
     pub fn received_summary(&self, id: &str) -> Result<Summary, SyncError> {
         let json: String = self.read(|conn| {
-            conn.prepare_cached("SELECT summary FROM received_summary WHERE id = ?1")?
+            conn.prepare_cached("SELECT summary FROM received_summary WHERE id = ?1 ORDER BY received_at LIMIT 1")?
                 .query_row([id], |row| row.get(0))
                 .optional()?
                 .ok_or_else(|| SyncError::UnknownSummary { id: id.to_string() })

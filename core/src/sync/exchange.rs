@@ -115,7 +115,10 @@ fn url(channel: &Stored, path: &str) -> String {
 /// How a channel's turn ended.
 enum Turn {
     Continue,
+    /// Something to retry later; the rest of the turn still runs.
     Stop(String),
+    /// The relay will not take this channel: nothing more to do on it.
+    Refused(String),
 }
 
 impl Store {
@@ -141,16 +144,23 @@ impl Store {
                 }
                 continue;
             }
-            let mut turn = self.upload(transport, &channel, now, retry_now, &mut report)?;
-            if let Turn::Continue = turn {
-                turn = self.pull(transport, &channel, now, &mut report)?;
-            }
-            let (success, error) = match turn {
-                Turn::Continue => (Some(time::to_millis(now)), None),
-                Turn::Stop(problem) => {
-                    report.problems.push(problem.clone());
-                    (None, Some(problem))
-                }
+            // A message the relay will not take now must not hold up what comes in.
+            let uploaded = self.upload(transport, &channel, now, retry_now, &mut report)?;
+            let pulled = match uploaded {
+                Turn::Refused(_) => Turn::Continue,
+                _ => self.pull(transport, &channel, now, &mut report)?,
+            };
+            let problems: Vec<String> = [uploaded, pulled]
+                .into_iter()
+                .filter_map(|turn| match turn {
+                    Turn::Continue => None,
+                    Turn::Stop(problem) | Turn::Refused(problem) => Some(problem),
+                })
+                .collect();
+            report.problems.extend(problems.iter().cloned());
+            let (success, error) = match problems.is_empty() {
+                true => (Some(time::to_millis(now)), None),
+                false => (None, Some(problems.join("; "))),
             };
             self.write(|tx| {
                 tx.execute(
@@ -210,8 +220,15 @@ impl Store {
                     })?;
                     report.uploaded += 1;
                 }
-                Ok(response) if response.status == 409 => {
-                    let error = "the relay holds a different message with this id".to_string();
+                // 409, or a request the relay will never take (400, 413, 422...): give up on this one.
+                Ok(response)
+                    if (400..500).contains(&response.status)
+                        && !matches!(response.status, 401 | 403 | 408 | 410 | 429) =>
+                {
+                    let error = match response.status {
+                        409 => "the relay holds a different message with this id".to_string(),
+                        status => format!("the relay refused it for good ({status})"),
+                    };
                     self.write(|tx| {
                         tx.execute(
                             "UPDATE outbox SET failed_at = ?2, last_error = ?3 WHERE id = ?1",
@@ -258,9 +275,9 @@ impl Store {
                 tx.execute("DELETE FROM outbox WHERE channel = ?1 AND sent_at IS NULL", [&channel.info.id])?;
                 Ok::<_, SyncError>(())
             })?;
-            return Ok(Turn::Stop("the other side ended sharing on this channel; pair again to share".into()));
+            return Ok(Turn::Refused("the other side ended sharing on this channel; pair again to share".into()));
         }
-        Ok(Turn::Stop(format!("the relay refused this channel ({}); pair again", response.status)))
+        Ok(Turn::Refused(format!("the relay refused this channel ({}); pair again", response.status)))
     }
 
     fn pull(
@@ -317,6 +334,10 @@ impl Store {
                         Some(envelope) => apply(tx, channel, &keys, &listed.id, &envelope, now),
                         None => Err(SyncError::NotAnEnvelope),
                     };
+                    // Our own storage failed: undo everything, the cursor too, and try again later.
+                    if let Err(SyncError::Store(error)) = outcome {
+                        return Err(SyncError::Store(error));
+                    }
                     if outcome.is_err() {
                         tx.execute_batch("ROLLBACK TO apply")?;
                     }
@@ -330,7 +351,6 @@ impl Store {
                 match applied {
                     Ok(true) => report.received += 1,
                     Ok(false) => {}
-                    Err(SyncError::Store(error)) => return Err(SyncError::Store(error)),
                     Err(refused) => {
                         report.rejected += 1;
                         report.problems.push(refused.to_string());
@@ -428,8 +448,10 @@ fn apply(
         return Err(SyncError::Tampered);
     }
     let digest = Sha256::digest(envelope).to_vec();
-    let seen: Option<Vec<u8>> =
-        tx.prepare_cached("SELECT digest FROM inbox WHERE id = ?1")?.query_row([&id], |row| row.get(0)).optional()?;
+    let seen: Option<Vec<u8>> = tx
+        .prepare_cached("SELECT digest FROM inbox WHERE channel = ?1 AND id = ?2")?
+        .query_row([&channel.info.id, &id], |row| row.get(0))
+        .optional()?;
     match seen {
         Some(same) if same == digest => return Ok(false),
         Some(_) => return Err(SyncError::Replayed { id }),
@@ -450,8 +472,10 @@ fn apply(
             )?;
         }
         (Role::Patient, Payload::AppointmentUpdate { ics, zone }) => {
-            crate::course::calendar::import_in(tx, &ics, &zone, now)
-                .map_err(|error| SyncError::UnusableAppointment { reason: error.to_string() })?;
+            crate::course::calendar::import_in(tx, &ics, &zone, now).map_err(|error| match error {
+                crate::course::CourseError::Store(store) => SyncError::Store(store),
+                other => SyncError::UnusableAppointment { reason: other.to_string() },
+            })?;
         }
         (Role::Patient, Payload::PromptAssignment { text }) => {
             tx.execute(

@@ -55,7 +55,7 @@ pub enum SyncError {
     PairingCodeMistyped,
     #[error("this pairing code is version {version}, which this build cannot read; update Waymark")]
     UnknownPairingVersion { version: u32 },
-    #[error("\"{url}\" is not a relay address; it must start with https:// (or http:// on this computer)")]
+    #[error("\"{url}\" is not a relay address; use https://, or http:// only for a relay on this computer")]
     InvalidRelayUrl { url: String },
     #[error("a message was cut off ({len} bytes); it will be fetched again")]
     EnvelopeTruncated { len: u64 },

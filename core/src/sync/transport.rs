@@ -3,7 +3,7 @@
 //! Rust one. The core never opens a socket itself.
 
 /// One HTTP request to the relay.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct HttpRequest {
     /// `GET`, `PUT` or `DELETE`.
@@ -12,6 +12,17 @@ pub struct HttpRequest {
     /// Sent as `Authorization: Bearer <token>`; never log it.
     pub bearer_token: String,
     pub body: Vec<u8>,
+}
+
+/// Never prints the token or the body.
+impl std::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("body_bytes", &self.body.len())
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

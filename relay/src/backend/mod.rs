@@ -14,7 +14,7 @@ use waymark_protocol::{ChannelId, Direction};
 pub enum BackendError {
     #[error("the relay's database failed: {0}")]
     Database(String),
-    #[error("\"{0}\" is not a database the relay knows; use sqlite:PATH or postgres://...")]
+    #[error("--db must be sqlite:PATH or postgres://...; this one starts \"{0}\"")]
     UnknownUrl(String),
 }
 
@@ -82,6 +82,7 @@ pub async fn connect(url: &str) -> Result<std::sync::Arc<dyn Backend>, BackendEr
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(std::sync::Arc::new(PostgresBackend::connect(url).await?))
     } else {
-        Err(BackendError::UnknownUrl(url.to_string()))
+        // Only the scheme: the rest may hold a password.
+        Err(BackendError::UnknownUrl(url.split(':').next().unwrap_or_default().to_string()))
     }
 }
