@@ -8,6 +8,7 @@ use zeroize::Zeroizing;
 
 use std::time::SystemTime;
 
+use waymark_core::export::{ExportFormat, ExportedFile};
 use waymark_core::measures::{self, Assessment, AssessmentDraft, AssessmentFilter, DueMeasure, Form, Instrument};
 use waymark_core::measures::{MeasureError, MeasureSchedule, Progress, ProgressQuery, VitalsDraft, VitalsReading};
 use waymark_core::safety::{SafetyPage, SafetySearchHit};
@@ -22,6 +23,14 @@ use waymark_core::{
 use waymark_core::{DuePrompt, HelpNow, PromptError};
 
 uniffi::setup_scaffolding!("waymark");
+
+/// Deletes the profile at `db_path` (database, WAL, shared-memory and journal
+/// files, overwritten first); close it before. The shell deletes the key from
+/// the keystore. Returns how many files were removed.
+#[uniffi::export]
+pub fn erase_profile(db_path: String) -> Result<u32, StoreError> {
+    waymark_core::store::erase(db_path)
+}
 
 /// Every safety page in `locale` (falling back to English), available before any profile is open.
 #[uniffi::export]
@@ -381,5 +390,10 @@ impl Waymark {
     /// Queues a prompt for the patient on `channel`.
     pub fn send_prompt(&self, channel: String, text: String) -> Result<String, SyncError> {
         self.store.send_prompt(&channel, &text)
+    }
+
+    /// The patient's data to save elsewhere: everything as JSON, or check-ins and measures as CSV.
+    pub fn export(&self, format: ExportFormat) -> Result<Vec<ExportedFile>, StoreError> {
+        self.store.export(format)
     }
 }

@@ -4,6 +4,7 @@
 //! 1 any other failure.
 
 mod course;
+mod data;
 mod demo;
 mod measures;
 mod profile;
@@ -89,6 +90,10 @@ enum Command {
     /// The therapist's side: invite patients, pull their summaries, send appointments and prompts.
     #[command(subcommand)]
     Clinician(share::ClinicianCommand),
+    /// Write your data out: everything as JSON, or check-ins and measures as CSV.
+    Export(data::ExportArgs),
+    /// Delete this profile: the journal, everything else, and its key.
+    Erase(data::EraseArgs),
     /// Seed a month of check-ins, measures and a course into a fresh profile and show them.
     Demo,
 }
@@ -365,6 +370,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Sync(args) => share::sync(args, &data_dir)?,
         Command::Unpair => share::unpair(&data_dir)?,
         Command::Clinician(command) => share::clinician(command, &data_dir, &zone)?,
+        Command::Export(args) => data::export(args, &data_dir)?,
+        Command::Erase(args) => data::erase(args, &data_dir)?,
         Command::Demo => demo::run(cli.data_dir.as_deref(), &zone)?,
     }
     Ok(())

@@ -8,6 +8,7 @@
 uniffi::setup_scaffolding!("waymark_core");
 
 pub mod course;
+pub mod export;
 pub mod journal;
 pub mod measures;
 pub mod prompts;

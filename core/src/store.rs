@@ -261,6 +261,34 @@ fn display(path: &Path) -> String {
     path.display().to_string()
 }
 
+/// Deletes the profile at `path`: the database and its WAL, shared-memory and
+/// journal files, each overwritten with zeros first. Close the store before
+/// calling it. The key lives elsewhere (the platform's keystore, or the CLI's
+/// key file), and the caller deletes it. Returns how many files were removed.
+pub fn erase(path: impl AsRef<Path>) -> Result<u32, StoreError> {
+    let path = path.as_ref();
+    let mut removed = 0;
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let file = PathBuf::from(format!("{}{suffix}", path.display()));
+        let Ok(metadata) = std::fs::symlink_metadata(&file) else { continue };
+        if metadata.is_file() {
+            let failed = |e: std::io::Error| StoreError::Io { path: display(&file), detail: e.to_string() };
+            let mut handle = std::fs::OpenOptions::new().write(true).open(&file).map_err(failed)?;
+            let zeros = vec![0u8; 1 << 16];
+            let mut left = metadata.len();
+            while left > 0 {
+                let chunk = left.min(zeros.len() as u64) as usize;
+                std::io::Write::write_all(&mut handle, &zeros[..chunk]).map_err(failed)?;
+                left -= chunk as u64;
+            }
+            handle.sync_all().map_err(failed)?;
+        }
+        std::fs::remove_file(&file).map_err(|e| StoreError::Io { path: display(&file), detail: e.to_string() })?;
+        removed += 1;
+    }
+    Ok(removed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,3 +40,19 @@ fn notes_never_reach_the_database_wal_or_shm_in_clear() {
     let store = Store::open(&db, &KEY).unwrap();
     assert_eq!(store.search_journal("ZQXJ", 50).unwrap().len(), 20, "and the key still reads it all");
 }
+
+#[test]
+fn erasing_leaves_no_file_of_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("waymark.db");
+    let store = Store::open(&db, &KEY).unwrap();
+    store.add_checkin(&CheckInDraft { text: NOTE.into(), ..CheckInDraft::new(0, "UTC") }).unwrap();
+    drop(store);
+    let other = dir.path().join("unrelated.txt");
+    std::fs::write(&other, "kept").unwrap();
+    assert!(waymark_core::store::erase(&db).unwrap() >= 1);
+    let left: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(left, ["unrelated.txt"], "only what was not the store's remains");
+    assert_eq!(waymark_core::store::erase(&db).unwrap(), 0, "erasing twice finds nothing");
+}
