@@ -8,6 +8,7 @@ use zeroize::Zeroizing;
 
 use std::time::SystemTime;
 
+use waymark_core::backup::{BackupError, RestoreReport};
 use waymark_core::export::{ExportFormat, ExportedFile};
 use waymark_core::measures::{self, Assessment, AssessmentDraft, AssessmentFilter, DueMeasure, Form, Instrument};
 use waymark_core::measures::{MeasureError, MeasureSchedule, Progress, ProgressQuery, VitalsDraft, VitalsReading};
@@ -30,6 +31,21 @@ uniffi::setup_scaffolding!("waymark");
 #[uniffi::export]
 pub fn erase_profile(db_path: String) -> Result<u32, StoreError> {
     waymark_core::store::erase(db_path)
+}
+
+/// Restores a backup file's bytes into the store at `db_path` under `key`.
+/// A store that holds anything is replaced only with `replace`; on any error
+/// the store at `db_path` is as it was. Close the profile before.
+#[uniffi::export]
+pub fn restore_backup(
+    backup: Vec<u8>,
+    passphrase: String,
+    db_path: String,
+    key: Vec<u8>,
+    replace: bool,
+) -> Result<RestoreReport, BackupError> {
+    let key = Zeroizing::new(key);
+    waymark_core::backup::restore(&backup, &passphrase, db_path, &key, replace)
 }
 
 /// Every safety page in `locale` (falling back to English), available before any profile is open.
@@ -395,5 +411,11 @@ impl Waymark {
     /// The patient's data to save elsewhere: everything as JSON, or check-ins and measures as CSV.
     pub fn export(&self, format: ExportFormat) -> Result<Vec<ExportedFile>, StoreError> {
         self.store.export(format)
+    }
+
+    /// The whole profile as the bytes of an encrypted backup file, for the
+    /// platform's share sheet or document picker.
+    pub fn backup(&self, passphrase: String) -> Result<Vec<u8>, BackupError> {
+        self.store.backup(&passphrase)
     }
 }

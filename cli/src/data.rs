@@ -1,6 +1,7 @@
 //! `waymark export` and `waymark erase`: the patient's data out, or gone.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -21,6 +22,112 @@ pub struct ExportArgs {
     /// Folder to write into (created if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+}
+
+#[derive(clap::Subcommand)]
+pub enum BackupCommand {
+    /// Write an encrypted backup of the whole profile to OUT.
+    Create {
+        out: PathBuf,
+        #[command(flatten)]
+        passphrase: PassphraseArgs,
+    },
+    /// Restore a backup into this profile (which must be empty unless --force).
+    Restore {
+        file: PathBuf,
+        /// Replace a profile that already holds a journal.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        passphrase: PassphraseArgs,
+    },
+}
+
+#[derive(Args)]
+pub struct PassphraseArgs {
+    /// Read the passphrase from this environment variable instead of asking.
+    #[arg(long, value_name = "VAR")]
+    passphrase_env: Option<String>,
+}
+
+impl PassphraseArgs {
+    fn read(&self, twice: bool) -> Result<zeroize::Zeroizing<String>, Failure> {
+        if let Some(name) = &self.passphrase_env {
+            let value = std::env::var(name).map_err(|_| Failure::input(format!("{name} is not set")))?;
+            return Ok(zeroize::Zeroizing::new(value));
+        }
+        let ask = |prompt: &str| -> Result<zeroize::Zeroizing<String>, Failure> {
+            if std::io::stdin().is_terminal() {
+                rpassword::prompt_password(prompt)
+                    .map(zeroize::Zeroizing::new)
+                    .map_err(|e| Failure::other(e.to_string()))
+            } else {
+                eprint!("{prompt}");
+                let mut line = zeroize::Zeroizing::new(String::new());
+                std::io::stdin().lock().read_line(&mut line).map_err(|e| Failure::other(e.to_string()))?;
+                Ok(zeroize::Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_string()))
+            }
+        };
+        let first = ask("Backup passphrase: ")?;
+        if twice && std::io::stdin().is_terminal() && *ask("Again, to be sure: ")? != *first {
+            return Err(Failure::input("the two passphrases differ; nothing was written"));
+        }
+        Ok(first)
+    }
+}
+
+pub fn backup(command: BackupCommand, data_dir: &Path) -> Result<(), Failure> {
+    match command {
+        BackupCommand::Create { out, passphrase } => {
+            let store = profile::open_existing(data_dir)?;
+            let bytes = store.backup(&passphrase.read(true)?).map_err(backup_failure)?;
+            let partial = PathBuf::from(format!("{}.partial", out.display()));
+            let io = |e: std::io::Error| Failure::other(format!("cannot write {}: {e}", out.display()));
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(&partial)
+                .map_err(io)?;
+            file.write_all(&bytes).and_then(|()| file.sync_all()).map_err(io)?;
+            std::fs::rename(&partial, &out).map_err(io)?;
+            println!(
+                "Backed up to {} ({} bytes). Keep the passphrase: without it the backup cannot be opened.",
+                out.display(),
+                bytes.len()
+            );
+        }
+        BackupCommand::Restore { file, force, passphrase } => {
+            let bytes =
+                std::fs::read(&file).map_err(|e| Failure::input(format!("cannot read {}: {e}", file.display())))?;
+            let passphrase = passphrase.read(false)?;
+            let db = data_dir.join(profile::DB_FILE);
+            let fresh = !db.exists() && std::env::var_os(profile::KEY_ENV).is_none();
+            let key = profile::key_for(data_dir)?;
+            let restored = waymark_core::backup::restore(&bytes, &passphrase, &db, &key, force);
+            if restored.is_err() && fresh {
+                // A key made for this restore alone goes with it.
+                let _ = std::fs::remove_file(data_dir.join(profile::KEY_FILE));
+            }
+            let report = restored.map_err(backup_failure)?;
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| Failure::other(format!("cannot protect {}: {e}", db.display())))?;
+            println!(
+                "Restored {} journal entries, {} results and {} appointments.",
+                report.checkins, report.assessments, report.appointments
+            );
+        }
+    }
+    Ok(())
+}
+
+fn backup_failure(error: waymark_core::backup::BackupError) -> Failure {
+    match error {
+        waymark_core::backup::BackupError::Store(store) => store.into(),
+        other => Failure::input(other.to_string()),
+    }
 }
 
 #[derive(Args)]

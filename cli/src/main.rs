@@ -90,6 +90,9 @@ enum Command {
     /// The therapist's side: invite patients, pull their summaries, send appointments and prompts.
     #[command(subcommand)]
     Clinician(share::ClinicianCommand),
+    /// Encrypted backups of the whole profile, and restoring one.
+    #[command(subcommand)]
+    Backup(data::BackupCommand),
     /// Write your data out: everything as JSON, or check-ins and measures as CSV.
     Export(data::ExportArgs),
     /// Delete this profile: the journal, everything else, and its key.
@@ -370,6 +373,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Sync(args) => share::sync(args, &data_dir)?,
         Command::Unpair => share::unpair(&data_dir)?,
         Command::Clinician(command) => share::clinician(command, &data_dir, &zone)?,
+        Command::Backup(command) => data::backup(command, &data_dir)?,
         Command::Export(args) => data::export(args, &data_dir)?,
         Command::Erase(args) => data::erase(args, &data_dir)?,
         Command::Demo => demo::run(cli.data_dir.as_deref(), &zone)?,

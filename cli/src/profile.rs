@@ -63,7 +63,7 @@ pub fn open_existing(dir: &Path) -> Result<Store, Failure> {
     open(dir)
 }
 
-fn key_for(dir: &Path) -> Result<Zeroizing<Vec<u8>>, Failure> {
+pub fn key_for(dir: &Path) -> Result<Zeroizing<Vec<u8>>, Failure> {
     if let Ok(hex) = std::env::var(KEY_ENV) {
         return parse_hex_key(&hex);
     }

@@ -81,3 +81,48 @@ fn erase_asks_first_then_leaves_nothing_of_the_store() {
     assert!(confirmed.wait().unwrap().success());
     assert!(!typed.path.join("waymark.db").exists() && !typed.path.join("waymark.key").exists());
 }
+
+#[test]
+fn a_backup_restores_into_a_fresh_profile_and_a_wrong_passphrase_changes_nothing() {
+    let (source, target) = (Profile::new(), Profile::new());
+    source.ok(&["checkin", "--valence", "2", "--note", "BACKUP-SENTINEL river walk"]);
+    source.ok(&["assess", "phq9", "--answers", "1,1,1,1,1,1,1,1,0"]);
+    let file = source.path.parent().unwrap().join("journal.waymark");
+    let with = |profile: &Profile, args: &[&str], passphrase: &str| {
+        profile.command(args).env("PASS", passphrase).output().unwrap()
+    };
+    let made = with(
+        &source,
+        &["backup", "create", file.to_str().unwrap(), "--passphrase-env", "PASS"],
+        "long enough passphrase",
+    );
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    assert!(!grep(file.parent().unwrap(), "BACKUP-SENTINEL").iter().any(|p| p.ends_with("journal.waymark")));
+
+    let wrong =
+        with(&target, &["backup", "restore", file.to_str().unwrap(), "--passphrase-env", "PASS"], "not the passphrase");
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("passphrase does not open"));
+    assert!(!target.path.join("waymark.db").exists() && !target.path.join("waymark.key").exists(), "nothing made");
+
+    let restored = with(
+        &target,
+        &["backup", "restore", file.to_str().unwrap(), "--passphrase-env", "PASS"],
+        "long enough passphrase",
+    );
+    assert!(restored.status.success(), "{}", String::from_utf8_lossy(&restored.stderr));
+    assert!(String::from_utf8_lossy(&restored.stdout).contains("Restored 1 journal entries, 1 results"));
+    let export = |profile: &Profile| {
+        let out = profile.path.parent().unwrap().join("export");
+        profile.ok(&["export", "--format", "csv", "--out", out.to_str().unwrap()]);
+        std::fs::read_to_string(out.join("checkins.csv")).unwrap()
+            + &std::fs::read_to_string(out.join("measures.csv")).unwrap()
+    };
+    assert_eq!(export(&target), export(&source));
+    let again = with(
+        &target,
+        &["backup", "restore", file.to_str().unwrap(), "--passphrase-env", "PASS"],
+        "long enough passphrase",
+    );
+    assert_eq!(again.status.code(), Some(2), "a profile with a journal is not replaced without --force");
+}

@@ -7,6 +7,7 @@
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("waymark_core");
 
+pub mod backup;
 pub mod course;
 pub mod export;
 pub mod journal;

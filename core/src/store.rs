@@ -83,7 +83,11 @@ impl DatabaseKey {
     }
 
     /// The SQLCipher raw-key literal: `x'<64 hex digits>'`.
-    fn pragma_literal(&self) -> Zeroizing<String> {
+    pub(crate) fn bytes(&self) -> Zeroizing<Vec<u8>> {
+        Zeroizing::new(self.0.to_vec())
+    }
+
+    pub(crate) fn pragma_literal(&self) -> Zeroizing<String> {
         let mut literal = Zeroizing::new(String::with_capacity(3 + 2 * KEY_LEN));
         literal.push_str("x'");
         for byte in self.0.iter() {
@@ -152,6 +156,11 @@ impl Store {
         let value = f(&tx)?;
         tx.commit().map_err(StoreError::from)?;
         Ok(value)
+    }
+
+    /// Runs `f` with the connection to itself, for what needs `&mut` (serialising).
+    pub(crate) fn exclusive<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> T {
+        f(&mut self.conn())
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {

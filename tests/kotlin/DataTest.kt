@@ -1,5 +1,6 @@
 package app.waymark.core
 
+import app.waymark.core.model.BackupException
 import app.waymark.core.model.CheckInDraft
 import app.waymark.core.model.ExportFormat
 import org.junit.Assert.assertEquals
@@ -26,5 +27,26 @@ class DataTest {
         val folder = File(path).parentFile
         assertFalse(folder.listFiles()!!.any { it.name.startsWith(File(path).name) })
         assertEquals(0u, eraseProfile(path))
+    }
+
+    @Test
+    fun aBackupRestoresOnAnotherDevice() {
+        val source = newDbPath()
+        val backup = Waymark.open(source, ByteArray(32) { 41 }).use { waymark ->
+            waymark.addCheckin(CheckInDraft(valence = 2, zone = "Europe/Paris", text = "Backed up from Kotlin"))
+            assertThrows<BackupException.WeakPassphrase> { waymark.backup("short") }
+            waymark.backup("a long passphrase")
+        }
+        val target = newDbPath()
+        val newKey = ByteArray(32) { 42 }
+        assertThrows<BackupException.WrongPassphrase> { restoreBackup(backup, "another passphrase", target, newKey, false) }
+        assertFalse(File(target).exists())
+        assertThrows<BackupException.Tampered> {
+            restoreBackup(backup.copyOf().also { it[it.size / 2] = (it[it.size / 2] + 1).toByte() }, "a long passphrase", target, newKey, false)
+        }
+        assertEquals(1u, restoreBackup(backup, "a long passphrase", target, newKey, false).checkins)
+        Waymark.open(target, newKey).use { waymark ->
+            assertTrue(waymark.export(ExportFormat.JSON).single().content.contains("Backed up from Kotlin"))
+        }
     }
 }

@@ -1,0 +1,311 @@
+//! Encrypted backups: the whole store in one file, protected by a passphrase
+//! (Argon2id, its parameters in the header) and XChaCha20-Poly1305 with the
+//! header as associated data. The format is in `docs/backup-format.md`.
+//!
+//! The store is copied into an unencrypted in-memory database and serialised,
+//! so no plaintext copy ever touches the disk. Restore builds the new store
+//! beside the target, checks it opens, and only then moves it into place:
+//! any failure leaves the existing store as it was.
+
+use std::path::{Path, PathBuf};
+
+use argon2::{Algorithm, Argon2, Params, Version};
+use chacha20poly1305::aead::rand_core::RngCore;
+use chacha20poly1305::aead::{Aead, KeyInit, OsRng, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use rusqlite::Connection;
+use zeroize::Zeroizing;
+
+use crate::store::{DatabaseKey, Store, StoreError, SCHEMA_VERSION};
+
+const MAGIC: &[u8; 4] = b"WMBK";
+pub const FORMAT_VERSION: u8 = 1;
+/// magic 4, version 1, memory KiB 4, passes 4, lanes 4, salt 16, check 16, nonce 24, length 8.
+const HEADER_LEN: usize = 81;
+/// The most a header may ask Argon2id for; more would let a forged file exhaust memory.
+const MAX_MEMORY_KIB: u32 = 1 << 20;
+
+/// Argon2id's cost: memory in KiB, passes and lanes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cost {
+    pub memory_kib: u32,
+    pub passes: u32,
+    pub lanes: u32,
+}
+
+/// Sized for a phone: 64 MiB and three passes, about a second on a mid-range device.
+pub const PHONE: Cost = Cost { memory_kib: 64 * 1024, passes: 3, lanes: 1 };
+
+#[derive(Debug, thiserror::Error)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi(flat_error))]
+pub enum BackupError {
+    #[error("this file is not a Waymark backup; pick the .waymark file you saved")]
+    NotABackup,
+    #[error("the backup is cut short ({len} of {expected} bytes); copy the whole file again")]
+    Truncated { len: u64, expected: u64 },
+    #[error("the passphrase does not open this backup; check it and try again")]
+    WrongPassphrase,
+    #[error("the backup was changed or damaged after it was made, so it cannot be trusted")]
+    Tampered,
+    #[error("the backup is format {version}, newer than this app reads; update Waymark first")]
+    NewerFormat { version: u8 },
+    #[error("the passphrase is too short; use at least {min} characters")]
+    WeakPassphrase { min: u32 },
+    #[error("this device already has a journal; restore over it only if you mean to replace it")]
+    TargetNotEmpty,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for BackupError {
+    fn from(error: rusqlite::Error) -> Self {
+        BackupError::Store(error.into())
+    }
+}
+
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// 32 bytes of key, then 16 to check the passphrase before decrypting.
+fn derive(passphrase: &str, salt: &[u8; 16], cost: Cost) -> Result<Zeroizing<[u8; 48]>, BackupError> {
+    let params = Params::new(cost.memory_kib, cost.passes, cost.lanes, Some(48)).map_err(|_| BackupError::Tampered)?;
+    let mut out = Zeroizing::new([0u8; 48]);
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+        .hash_password_into(passphrase.as_bytes(), salt, out.as_mut())
+        .map_err(|_| BackupError::Tampered)?;
+    Ok(out)
+}
+
+struct Header {
+    cost: Cost,
+    salt: [u8; 16],
+    check: [u8; 16],
+    nonce: [u8; 24],
+    length: u64,
+}
+
+impl Header {
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(HEADER_LEN);
+        bytes.extend(MAGIC);
+        bytes.push(FORMAT_VERSION);
+        for n in [self.cost.memory_kib, self.cost.passes, self.cost.lanes] {
+            bytes.extend(n.to_be_bytes());
+        }
+        bytes.extend(self.salt);
+        bytes.extend(self.check);
+        bytes.extend(self.nonce);
+        bytes.extend(self.length.to_be_bytes());
+        bytes
+    }
+
+    fn parse(file: &[u8]) -> Result<Header, BackupError> {
+        if file.len() < 5 {
+            return Err(if MAGIC.starts_with(file) && !file.is_empty() {
+                BackupError::Truncated { len: file.len() as u64, expected: HEADER_LEN as u64 }
+            } else {
+                BackupError::NotABackup
+            });
+        }
+        if &file[..4] != MAGIC {
+            return Err(BackupError::NotABackup);
+        }
+        if file[4] != FORMAT_VERSION {
+            return Err(if file[4] > FORMAT_VERSION {
+                BackupError::NewerFormat { version: file[4] }
+            } else {
+                BackupError::NotABackup
+            });
+        }
+        if file.len() < HEADER_LEN {
+            return Err(BackupError::Truncated { len: file.len() as u64, expected: HEADER_LEN as u64 });
+        }
+        let u32_at = |at: usize| u32::from_be_bytes(file[at..at + 4].try_into().expect("4 bytes"));
+        let cost = Cost { memory_kib: u32_at(5), passes: u32_at(9), lanes: u32_at(13) };
+        if cost.memory_kib > MAX_MEMORY_KIB || cost.passes > 64 || cost.lanes > 16 {
+            return Err(BackupError::Tampered);
+        }
+        Ok(Header {
+            cost,
+            salt: file[17..33].try_into().expect("16 bytes"),
+            check: file[33..49].try_into().expect("16 bytes"),
+            nonce: file[49..73].try_into().expect("24 bytes"),
+            length: u64::from_be_bytes(file[73..81].try_into().expect("8 bytes")),
+        })
+    }
+}
+
+/// The store as the bytes of an unencrypted SQLite database, in memory only.
+fn plain_image(conn: &mut Connection) -> Result<Zeroizing<Vec<u8>>, BackupError> {
+    conn.execute_batch("ATTACH DATABASE ':memory:' AS plain KEY ''; SELECT sqlcipher_export('plain');")?;
+    conn.pragma_update(Some("plain"), "user_version", SCHEMA_VERSION)?;
+    let image = conn.serialize("plain").map(|data| Zeroizing::new(data.to_vec()));
+    conn.execute_batch("DETACH DATABASE plain;")?;
+    Ok(image?)
+}
+
+impl Store {
+    /// The whole store, encrypted under `passphrase`, as the bytes of a backup file.
+    pub fn backup(&self, passphrase: &str) -> Result<Vec<u8>, BackupError> {
+        self.backup_with(passphrase, PHONE)
+    }
+
+    pub fn backup_with(&self, passphrase: &str, cost: Cost) -> Result<Vec<u8>, BackupError> {
+        if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+            return Err(BackupError::WeakPassphrase { min: MIN_PASSPHRASE_CHARS as u32 });
+        }
+        let image = self.exclusive(plain_image)?;
+        let mut salt = [0u8; 16];
+        let mut nonce = [0u8; 24];
+        OsRng.fill_bytes(&mut salt);
+        OsRng.fill_bytes(&mut nonce);
+        let derived = derive(passphrase, &salt, cost)?;
+        let header = Header {
+            cost,
+            salt,
+            check: derived[32..].try_into().expect("16 bytes"),
+            nonce,
+            length: (image.len() + 16) as u64,
+        };
+        let aad = header.to_bytes();
+        let cipher = XChaCha20Poly1305::new(derived[..32].into());
+        let sealed = cipher
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: &image, aad: &aad })
+            .expect("in-memory encryption");
+        let mut file = aad;
+        file.extend(sealed);
+        Ok(file)
+    }
+}
+
+/// What a restore put in place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct RestoreReport {
+    pub checkins: u32,
+    pub assessments: u32,
+    pub appointments: u32,
+}
+
+fn decrypt(file: &[u8], passphrase: &str) -> Result<Zeroizing<Vec<u8>>, BackupError> {
+    let header = Header::parse(file)?;
+    let body = &file[HEADER_LEN..];
+    let expected = HEADER_LEN as u64 + header.length;
+    if (body.len() as u64) < header.length {
+        return Err(BackupError::Truncated { len: file.len() as u64, expected });
+    }
+    if body.len() as u64 > header.length {
+        return Err(BackupError::Tampered);
+    }
+    let derived = derive(passphrase, &header.salt, header.cost)?;
+    if derived[32..] != header.check {
+        return Err(BackupError::WrongPassphrase);
+    }
+    let cipher = XChaCha20Poly1305::new(derived[..32].into());
+    let plain = cipher
+        .decrypt(XNonce::from_slice(&header.nonce), Payload { msg: body, aad: &file[..HEADER_LEN] })
+        .map_err(|_| BackupError::Tampered)?;
+    Ok(Zeroizing::new(plain))
+}
+
+fn counts(store: &Store) -> Result<RestoreReport, BackupError> {
+    Ok(store.read(|conn| {
+        let count = |sql: &str| conn.query_row(sql, [], |row| row.get::<_, u32>(0));
+        Ok::<_, StoreError>(RestoreReport {
+            checkins: count("SELECT count(*) FROM checkin WHERE deleted_at IS NULL")?,
+            assessments: count("SELECT count(*) FROM assessment")?,
+            appointments: count("SELECT count(*) FROM appointment")?,
+        })
+    })?)
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    PathBuf::from(format!("{}{suffix}", path.display()))
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> BackupError + '_ {
+    move |e| BackupError::Store(StoreError::Io { path: path.display().to_string(), detail: e.to_string() })
+}
+
+/// Restores `file` into the store at `db_path`, encrypted with `key`. A store
+/// that already holds anything is replaced only when `replace` is set. All or
+/// nothing: on any error the store at `db_path` is as it was.
+pub fn restore(
+    file: &[u8],
+    passphrase: &str,
+    db_path: impl AsRef<Path>,
+    key: &[u8],
+    replace: bool,
+) -> Result<RestoreReport, BackupError> {
+    let db_path = db_path.as_ref();
+    let key = DatabaseKey::new(key)?;
+    let image = decrypt(file, passphrase)?;
+    if db_path.exists() && !replace {
+        let existing = counts(&Store::open(db_path, key_bytes(&key).as_slice())?)?;
+        if existing != (RestoreReport { checkins: 0, assessments: 0, appointments: 0 }) {
+            return Err(BackupError::TargetNotEmpty);
+        }
+    }
+    let staging = sibling(db_path, ".restoring");
+    let cleanup = || {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let _ = std::fs::remove_file(sibling(&staging, suffix));
+        }
+    };
+    cleanup();
+    let built = build(&image, &staging, &key).and_then(|()| {
+        // Opening runs the checks and any migrations a backup from an older app needs.
+        let store = Store::open(&staging, key_bytes(&key).as_slice())?;
+        let report = counts(&store)?;
+        drop(store);
+        Ok(report)
+    });
+    let report = match built {
+        Ok(report) => report,
+        Err(error) => {
+            cleanup();
+            return Err(error);
+        }
+    };
+    // The old store's WAL must not outlive it: SQLite would replay it into the new file.
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let old = sibling(db_path, suffix);
+        if old.exists() {
+            std::fs::remove_file(&old).map_err(io(&old))?;
+        }
+    }
+    std::fs::rename(&staging, db_path).map_err(io(db_path))?;
+    cleanup();
+    if let Some(dir) = db_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io(dir))?;
+    }
+    Ok(report)
+}
+
+fn key_bytes(key: &DatabaseKey) -> Zeroizing<Vec<u8>> {
+    key.bytes()
+}
+
+/// Writes the decrypted image into a new store at `path`, encrypted with `key`.
+fn build(image: &[u8], path: &Path, key: &DatabaseKey) -> Result<(), BackupError> {
+    let mut memory = Connection::open_in_memory()?;
+    memory.deserialize_read_exact("main", image, image.len(), true).map_err(|_| BackupError::Tampered)?;
+    let version: u32 =
+        memory.pragma_query_value(None, "user_version", |row| row.get(0)).map_err(|_| BackupError::Tampered)?;
+    if version > SCHEMA_VERSION {
+        return Err(BackupError::Store(StoreError::SchemaTooNew {
+            path: "the backup".into(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        }));
+    }
+    let attach = Zeroizing::new(format!(
+        "ATTACH DATABASE '{}' AS restored KEY \"{}\";",
+        path.display().to_string().replace('\'', "''"),
+        key.pragma_literal().as_str()
+    ));
+    memory.execute_batch(&attach)?;
+    memory.execute_batch("SELECT sqlcipher_export('restored');")?;
+    memory.pragma_update(Some("restored"), "user_version", version)?;
+    memory.execute_batch("DETACH DATABASE restored;")?;
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! Backup and restore: every kind of record survives the round trip, and a
+//! bad file, a wrong passphrase or a full target changes nothing.
+
+use std::path::Path;
+
+use waymark_core::backup::{restore, BackupError, Cost};
+use waymark_core::export::ExportFormat;
+use waymark_core::measures::{Answer, Instrument};
+use waymark_core::share::{ShareRequest, ShareScope};
+use waymark_core::sync::Pairing;
+use waymark_core::{AssessmentDraft, CheckInDraft, CourseDraft, CourseTemplate, SafetyPlanStep, Store, VitalsDraft};
+
+const KEY: [u8; 32] = [0x33; 32];
+const OTHER_KEY: [u8; 32] = [0x44; 32];
+const PASSPHRASE: &str = "correct horse battery";
+/// Cheap enough for tests; real backups use `PHONE`.
+const TEST_COST: Cost = Cost { memory_kib: 1024, passes: 1, lanes: 1 };
+
+fn at(text: &str) -> std::time::SystemTime {
+    chrono::DateTime::parse_from_rfc3339(text).unwrap().into()
+}
+
+fn populated(path: &Path) -> Store {
+    let store = Store::open(path, &KEY).unwrap();
+    store
+        .add_checkin(&CheckInDraft {
+            text: "a shared note".into(),
+            shared: true,
+            ..CheckInDraft::new(2, "Europe/Paris")
+        })
+        .unwrap();
+    let deleted = store.add_checkin(&CheckInDraft::new(-2, "Europe/Paris")).unwrap();
+    store.delete_checkin(&deleted.id).unwrap();
+    let answers = [1, 2, 1, 0, 1, 1, 0, 1, 1].map(|value| Answer::Score { value }).to_vec();
+    store.add_assessment(&AssessmentDraft::new(Instrument::Phq9, answers, "Europe/Paris")).unwrap();
+    store.add_vitals(&VitalsDraft::blood_pressure(128, 82, "Europe/Paris")).unwrap();
+    let course = CourseDraft {
+        template: CourseTemplate::Esketamine,
+        first_session: "2026-11-02T10:00".into(),
+        zone: "Europe/Paris".into(),
+        place: "Clinic".into(),
+    };
+    store.start_course(&course).unwrap();
+    store.add_safety_plan_item(SafetyPlanStep::PeopleToAsk, "My sister Ana").unwrap();
+    store.set_region(Some("FR")).unwrap();
+    let due = store.prompts_due(at("2026-11-03T12:00:00Z")).unwrap();
+    store.answer_prompt_at(at("2026-11-03T12:00:00Z"), &due[0].id, "Lighter today", 1, "Europe/Paris", true).unwrap();
+    store.pair(&Pairing::new("https://relay.example.org").unwrap().code()).unwrap();
+    let request = ShareRequest {
+        from: "2026-11-01".into(),
+        to: "2026-11-30".into(),
+        zone: "Europe/Paris".into(),
+        scopes: vec![ShareScope::Notes],
+    };
+    store.share(&request).unwrap();
+    store
+}
+
+fn json(store: &Store) -> String {
+    store.export_at(ExportFormat::Json, at("2026-12-01T00:00:00Z")).unwrap().remove(0).content
+}
+
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_record_survives_a_backup_and_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = populated(&dir.path().join("waymark.db"));
+    let backup = original.backup_with(PASSPHRASE, TEST_COST).unwrap();
+    assert!(!backup.windows(13).any(|w| w == b"a shared note"), "the backup is encrypted");
+
+    let fresh = tempfile::tempdir().unwrap();
+    let target = fresh.path().join("waymark.db");
+    let report = restore(&backup, PASSPHRASE, &target, &OTHER_KEY, false).unwrap();
+    assert_eq!((report.checkins, report.assessments), (2, 1));
+    let restored = Store::open(&target, &OTHER_KEY).unwrap();
+    assert_eq!(json(&restored), json(&original), "the JSON exports are identical");
+    let pending = |store: &Store| store.sync_status().unwrap().channels[0].pending;
+    assert_eq!((pending(&restored), pending(&original)), (1, 1), "pairing and outbox come along");
+    assert!(restored.safety_plan().unwrap().sections[3].items[0].text == "My sister Ana");
+    assert!(matches!(Store::open(&target, &KEY), Err(waymark_core::StoreError::WrongKey { .. })), "under the new key");
+}
+
+#[test]
+fn a_bad_file_or_passphrase_fails_with_its_own_error_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let backup = populated(&dir.path().join("waymark.db")).backup_with(PASSPHRASE, TEST_COST).unwrap();
+    let target_dir = tempfile::tempdir().unwrap();
+    let target = target_dir.path().join("waymark.db");
+    let existing = Store::open(&target, &OTHER_KEY).unwrap();
+    existing.add_checkin(&CheckInDraft::new(0, "UTC")).unwrap();
+    drop(existing);
+    let before = files(target_dir.path());
+
+    let attempt =
+        |file: &[u8], passphrase: &str, replace: bool| restore(file, passphrase, &target, &OTHER_KEY, replace);
+    assert!(matches!(attempt(&backup[..backup.len() - 10], PASSPHRASE, true), Err(BackupError::Truncated { .. })));
+    assert!(matches!(attempt(&backup[..40], PASSPHRASE, true), Err(BackupError::Truncated { .. })));
+    let mut flipped = backup.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x01;
+    assert!(matches!(attempt(&flipped, PASSPHRASE, true), Err(BackupError::Tampered)));
+    let mut length = backup.clone();
+    length[80] ^= 0x01;
+    assert!(matches!(attempt(&length, PASSPHRASE, true), Err(BackupError::Truncated { .. } | BackupError::Tampered)));
+    assert!(matches!(attempt(&backup, "wrong horse battery", true), Err(BackupError::WrongPassphrase)));
+    let mut newer = backup.clone();
+    newer[4] = 2;
+    assert!(matches!(attempt(&newer, PASSPHRASE, true), Err(BackupError::NewerFormat { version: 2 })));
+    assert!(matches!(attempt(b"SQLite format 3\0 and so on", PASSPHRASE, true), Err(BackupError::NotABackup)));
+    assert!(matches!(attempt(&backup, PASSPHRASE, false), Err(BackupError::TargetNotEmpty)));
+    assert_eq!(files(target_dir.path()), before, "the target is byte for byte as it was");
+
+    let report = attempt(&backup, PASSPHRASE, true).unwrap();
+    assert_eq!(report.checkins, 2, "replacing, when asked, takes the backup's journal");
+    let leftovers: Vec<String> = files(target_dir.path()).into_iter().map(|(name, _)| name).collect();
+    assert!(leftovers.iter().all(|name| !name.contains("restoring")), "{leftovers:?}");
+}
+
+#[test]
+fn an_empty_new_store_is_restored_over_without_asking() {
+    let dir = tempfile::tempdir().unwrap();
+    let backup = populated(&dir.path().join("waymark.db")).backup_with(PASSPHRASE, TEST_COST).unwrap();
+    let target_dir = tempfile::tempdir().unwrap();
+    let target = target_dir.path().join("waymark.db");
+    drop(Store::open(&target, &OTHER_KEY).unwrap());
+    assert_eq!(restore(&backup, PASSPHRASE, &target, &OTHER_KEY, false).unwrap().checkins, 2);
+    assert!(matches!(
+        populated(&dir.path().join("second.db")).backup_with("short", TEST_COST),
+        Err(BackupError::WeakPassphrase { min: 8 })
+    ));
+}
