@@ -10,6 +10,7 @@ use std::time::SystemTime;
 
 use waymark_core::backup::{BackupError, RestoreReport};
 use waymark_core::export::{ExportFormat, ExportedFile};
+use waymark_core::import::{ImportError, ImportPreview, ImportResult, MoodMapping};
 use waymark_core::measures::{self, Assessment, AssessmentDraft, AssessmentFilter, DueMeasure, Form, Instrument};
 use waymark_core::measures::{MeasureError, MeasureSchedule, Progress, ProgressQuery, VitalsDraft, VitalsReading};
 use waymark_core::safety::{SafetyPage, SafetySearchHit};
@@ -417,5 +418,25 @@ impl Waymark {
     /// platform's share sheet or document picker.
     pub fn backup(&self, passphrase: String) -> Result<Vec<u8>, BackupError> {
         self.store.backup(&passphrase)
+    }
+
+    /// What importing a Daylio CSV export would do; writes nothing.
+    pub fn preview_daylio(
+        &self,
+        csv: String,
+        mappings: Vec<MoodMapping>,
+        zone: String,
+    ) -> Result<ImportPreview, ImportError> {
+        self.store.preview_daylio(&csv, &mappings, &zone)
+    }
+
+    /// Imports a Daylio CSV export, all or nothing; a second import of the same file adds nothing.
+    pub fn import_daylio(
+        &self,
+        csv: String,
+        mappings: Vec<MoodMapping>,
+        zone: String,
+    ) -> Result<ImportResult, ImportError> {
+        self.store.import_daylio(&csv, &mappings, &zone)
     }
 }

@@ -130,6 +130,79 @@ fn backup_failure(error: waymark_core::backup::BackupError) -> Failure {
     }
 }
 
+#[derive(clap::Subcommand)]
+pub enum ImportCommand {
+    /// A Daylio CSV export. Moods other than Daylio's defaults need --map.
+    Daylio {
+        file: PathBuf,
+        /// Show what would come in, and write nothing.
+        #[arg(long)]
+        preview: bool,
+        /// Give a mood name its valence, -3 to +3 (repeatable), e.g. --map "Sick=-2".
+        #[arg(long = "map", value_name = "NAME=VALENCE", allow_hyphen_values = true)]
+        maps: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn mapping(text: &str) -> Result<waymark_core::import::MoodMapping, Failure> {
+    let (name, valence) = text
+        .rsplit_once('=')
+        .ok_or_else(|| Failure::input(format!("\"{text}\" is not NAME=VALENCE, e.g. \"Sick=-2\"")))?;
+    let valence =
+        valence.trim().parse().map_err(|_| Failure::input(format!("\"{valence}\" is not a valence; use -3 to +3")))?;
+    Ok(waymark_core::import::MoodMapping { name: name.trim().to_string(), valence })
+}
+
+fn import_failure(error: waymark_core::import::ImportError) -> Failure {
+    match error {
+        waymark_core::import::ImportError::Store(store) => store.into(),
+        other => Failure::input(other.to_string()),
+    }
+}
+
+pub fn import(command: ImportCommand, data_dir: &Path, zone: &str) -> Result<(), Failure> {
+    let ImportCommand::Daylio { file, preview, maps, json } = command;
+    let csv =
+        std::fs::read_to_string(&file).map_err(|e| Failure::input(format!("cannot read {}: {e}", file.display())))?;
+    let maps = maps.iter().map(|m| mapping(m)).collect::<Result<Vec<_>, _>>()?;
+    if preview {
+        // A preview writes nothing, not even a new profile: without one it counts nothing as imported.
+        let scratch = tempfile::tempdir().map_err(|e| Failure::other(e.to_string()))?;
+        let dir = if data_dir.join(profile::DB_FILE).exists() { data_dir } else { scratch.path() };
+        let store = profile::open(dir)?;
+        let preview = store.preview_daylio(&csv, &maps, zone).map_err(import_failure)?;
+        if json {
+            println!("{}", serde_json::to_string_pretty(&preview).expect("previews serialise"));
+            return Ok(());
+        }
+        println!("{} entries ({} already imported).", preview.entries, preview.already_imported);
+        println!("Moods:");
+        for mood in &preview.moods {
+            match mood.valence {
+                Some(v) => println!("  {:<20} {:>5}  valence {v:+}", mood.name, mood.count),
+                None => {
+                    println!("  {:<20} {:>5}  not mapped: add --map \"{}=VALENCE\"", mood.name, mood.count, mood.name)
+                }
+            }
+        }
+        println!("Sample:");
+        for entry in &preview.sample {
+            let valence = entry.valence.map_or("?".to_string(), |v| format!("{v:+}"));
+            println!("  {} {} ({valence}) {}", entry.local, entry.mood, entry.text.replace('\n', " / "));
+        }
+        return Ok(());
+    }
+    let report = profile::open(data_dir)?.import_daylio(&csv, &maps, zone).map_err(import_failure)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report).expect("reports serialise"));
+    } else {
+        println!("Imported {} entries ({} were already in your journal).", report.added, report.skipped);
+    }
+    Ok(())
+}
+
 #[derive(Args)]
 pub struct EraseArgs {
     /// Do not ask for confirmation.

@@ -93,6 +93,9 @@ enum Command {
     /// Encrypted backups of the whole profile, and restoring one.
     #[command(subcommand)]
     Backup(data::BackupCommand),
+    /// Bring a journal in from another app.
+    #[command(subcommand)]
+    Import(data::ImportCommand),
     /// Write your data out: everything as JSON, or check-ins and measures as CSV.
     Export(data::ExportArgs),
     /// Delete this profile: the journal, everything else, and its key.
@@ -374,6 +377,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Unpair => share::unpair(&data_dir)?,
         Command::Clinician(command) => share::clinician(command, &data_dir, &zone)?,
         Command::Backup(command) => data::backup(command, &data_dir)?,
+        Command::Import(command) => data::import(command, &data_dir, &zone)?,
         Command::Export(args) => data::export(args, &data_dir)?,
         Command::Erase(args) => data::erase(args, &data_dir)?,
         Command::Demo => demo::run(cli.data_dir.as_deref(), &zone)?,

@@ -126,3 +126,31 @@ fn a_backup_restores_into_a_fresh_profile_and_a_wrong_passphrase_changes_nothing
     );
     assert_eq!(again.status.code(), Some(2), "a profile with a journal is not replaced without --force");
 }
+
+const DAYLIO: &str = "\u{feff}full_date,date,weekday,time,mood,activities,note_title,note\n\
+2023-01-02,January 2,Monday,9:00 PM,Sick,\"work\",\"\",\"Fever<br>stayed in\"\n\
+2023-01-01,January 1,Sunday,10:15,good,\"friends | board games\",\"New year\",\"\"";
+
+#[test]
+fn daylio_imports_once_after_custom_moods_are_mapped() {
+    let profile = Profile::new();
+    let file = profile.path.parent().unwrap().join("daylio.csv");
+    std::fs::write(&file, DAYLIO).unwrap();
+    let path = file.to_str().unwrap();
+    let preview = profile.ok(&["import", "daylio", path, "--preview"]);
+    assert!(preview.contains("2 entries") && preview.contains("Sick") && preview.contains("not mapped"), "{preview}");
+    assert!(!profile.path.exists(), "a preview writes nothing");
+    let refused = profile.run(&["import", "daylio", path]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("Sick"));
+    let listed = profile.ok(&["journal", "list", "--json"]);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&listed).unwrap().as_array().unwrap().len(),
+        0,
+        "nothing imported"
+    );
+    assert_eq!(profile.json(&["import", "daylio", path, "--map", "Sick=-2", "--json"])["added"], 2);
+    assert_eq!(profile.json(&["import", "daylio", path, "--map", "Sick=-2", "--json"])["added"], 0, "once");
+    let bad_map = profile.run(&["import", "daylio", path, "--map", "Sick"]);
+    assert_eq!(bad_map.status.code(), Some(2));
+}

@@ -10,6 +10,7 @@ uniffi::setup_scaffolding!("waymark_core");
 pub mod backup;
 pub mod course;
 pub mod export;
+pub mod import;
 pub mod journal;
 pub mod measures;
 pub mod prompts;

@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_safety.sql"),
     include_str!("../migrations/0005_prompts.sql"),
     include_str!("../migrations/0006_sync.sql"),
+    include_str!("../migrations/0007_import.sql"),
 ];
 
 /// The schema version this build writes.

@@ -3,6 +3,8 @@ package app.waymark.core
 import app.waymark.core.model.BackupException
 import app.waymark.core.model.CheckInDraft
 import app.waymark.core.model.ExportFormat
+import app.waymark.core.model.ImportException
+import app.waymark.core.model.MoodMapping
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertTrue
@@ -47,6 +49,21 @@ class DataTest {
         assertEquals(1u, restoreBackup(backup, "a long passphrase", target, newKey, false).checkins)
         Waymark.open(target, newKey).use { waymark ->
             assertTrue(waymark.export(ExportFormat.JSON).single().content.contains("Backed up from Kotlin"))
+        }
+    }
+
+    @Test
+    fun aDaylioExportIsPreviewedMappedAndImportedOnce() {
+        val csv = "full_date,date,weekday,time,mood,activities,note\n" +
+            "2022-06-02,June 2,Thursday,8:30 PM,ok but sleepy,\"\",\"Long day\"\n" +
+            "2022-06-01,June 1,Wednesday,9:00,rad,\"family\",\"\""
+        Waymark.open(newDbPath(), ByteArray(32) { 51 }).use { waymark ->
+            val preview = waymark.previewDaylio(csv, emptyList(), "Europe/Paris")
+            assertEquals(listOf("ok but sleepy"), preview.unmapped)
+            assertThrows<ImportException.UnmappedMoods> { waymark.importDaylio(csv, emptyList(), "Europe/Paris") }
+            val mapped = listOf(MoodMapping("ok but sleepy", -1))
+            assertEquals(2u, waymark.importDaylio(csv, mapped, "Europe/Paris").added)
+            assertEquals(2u, waymark.importDaylio(csv, mapped, "Europe/Paris").skipped)
         }
     }
 }

@@ -296,6 +296,25 @@ fn read_checkin(row: &rusqlite::Row<'_>) -> rusqlite::Result<CheckIn> {
     })
 }
 
+/// Saves an imported entry on `tx` unless one with `import_key` exists; `true` when it was added.
+pub(crate) fn insert_imported(tx: &Connection, draft: &CheckInDraft, import_key: &str) -> Result<bool, JournalError> {
+    let exists: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM checkin WHERE import_key = ?1)")?
+        .query_row([import_key], |row| row.get(0))?;
+    if exists {
+        return Ok(false);
+    }
+    let draft = validate(draft)?;
+    let now = time::to_millis(SystemTime::now());
+    let occurred_at = draft.occurred_at.unwrap_or(now);
+    let id = uuid::Uuid::now_v7().to_string();
+    let seq = time_key(tx, occurred_at)?;
+    save_row(tx, INSERT_ROW, &Row { seq, id: &id, draft: &draft, occurred_at, now })?;
+    tx.prepare_cached("UPDATE checkin SET import_key = ?2 WHERE id = ?1")?.execute(params![id, import_key])?;
+    search::queue(tx, seq)?;
+    Ok(true)
+}
+
 /// Live entries that happened in `[from, to)`, oldest first.
 pub(crate) fn live_between(conn: &Connection, from: i64, to: i64) -> rusqlite::Result<Vec<CheckIn>> {
     conn.prepare_cached(&format!(
