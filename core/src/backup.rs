@@ -22,8 +22,9 @@ const MAGIC: &[u8; 4] = b"WMBK";
 pub const FORMAT_VERSION: u8 = 1;
 /// magic 4, version 1, memory KiB 4, passes 4, lanes 4, salt 16, check 16, nonce 24, length 8.
 const HEADER_LEN: usize = 81;
-/// The most a header may ask Argon2id for; more would let a forged file exhaust memory.
-const MAX_MEMORY_KIB: u32 = 1 << 20;
+/// The most a header may ask of Argon2id: four times the phone's cost, so a
+/// forged file cannot exhaust a phone's memory or keep it busy for minutes.
+const MAX_COST: Cost = Cost { memory_kib: 256 * 1024, passes: 12, lanes: 4 };
 
 /// Argon2id's cost: memory in KiB, passes and lanes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +68,9 @@ pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
 /// 32 bytes of key, then 16 to check the passphrase before decrypting.
 fn derive(passphrase: &str, salt: &[u8; 16], cost: Cost) -> Result<Zeroizing<[u8; 48]>, BackupError> {
+    // A fuzzer must try thousands of headers a second; the checks on the cost are the same.
+    #[cfg(fuzzing)]
+    let cost = Cost { memory_kib: cost.memory_kib.min(64), passes: cost.passes.min(1), lanes: cost.lanes.min(1) };
     let params = Params::new(cost.memory_kib, cost.passes, cost.lanes, Some(48)).map_err(|_| BackupError::Tampered)?;
     let mut out = Zeroizing::new([0u8; 48]);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
@@ -121,7 +125,7 @@ impl Header {
         }
         let u32_at = |at: usize| u32::from_be_bytes(file[at..at + 4].try_into().expect("4 bytes"));
         let cost = Cost { memory_kib: u32_at(5), passes: u32_at(9), lanes: u32_at(13) };
-        if cost.memory_kib > MAX_MEMORY_KIB || cost.passes > 64 || cost.lanes > 16 {
+        if cost.memory_kib > MAX_COST.memory_kib || cost.passes > MAX_COST.passes || cost.lanes > MAX_COST.lanes {
             return Err(BackupError::Tampered);
         }
         Ok(Header {
@@ -135,7 +139,7 @@ impl Header {
 }
 
 /// The store as the bytes of an unencrypted SQLite database, in memory only.
-fn plain_image(conn: &mut Connection) -> Result<Zeroizing<Vec<u8>>, BackupError> {
+pub(crate) fn plain_image(conn: &mut Connection) -> Result<Zeroizing<Vec<u8>>, BackupError> {
     conn.execute_batch("ATTACH DATABASE ':memory:' AS plain KEY ''; SELECT sqlcipher_export('plain');")?;
     conn.pragma_update(Some("plain"), "user_version", SCHEMA_VERSION)?;
     let image = conn.serialize("plain").map(|data| Zeroizing::new(data.to_vec()));
@@ -189,7 +193,8 @@ pub struct RestoreReport {
 fn decrypt(file: &[u8], passphrase: &str) -> Result<Zeroizing<Vec<u8>>, BackupError> {
     let header = Header::parse(file)?;
     let body = &file[HEADER_LEN..];
-    let expected = HEADER_LEN as u64 + header.length;
+    // A length no file can have was forged or damaged (found by fuzzing: it overflowed).
+    let expected = (HEADER_LEN as u64).checked_add(header.length).ok_or(BackupError::Tampered)?;
     if (body.len() as u64) < header.length {
         return Err(BackupError::Truncated { len: file.len() as u64, expected });
     }
@@ -252,14 +257,7 @@ pub fn restore(
         }
     };
     cleanup();
-    let built = build(&image, &staging, &key).and_then(|()| {
-        // Opening runs the checks and any migrations a backup from an older app needs.
-        let store = Store::open(&staging, key_bytes(&key).as_slice())?;
-        let report = counts(&store)?;
-        drop(store);
-        Ok(report)
-    });
-    let report = match built {
+    let report = match build_store(&image, &staging, &key) {
         Ok(report) => report,
         Err(error) => {
             cleanup();
@@ -283,6 +281,14 @@ pub fn restore(
 
 fn key_bytes(key: &DatabaseKey) -> Zeroizing<Vec<u8>> {
     key.bytes()
+}
+
+/// A new store at `path` from the decrypted image, opened once, which runs
+/// the checks and any migrations a backup from an older app needs.
+pub(crate) fn build_store(image: &[u8], path: &Path, key: &DatabaseKey) -> Result<RestoreReport, BackupError> {
+    build(image, path, key)?;
+    let store = Store::open(path, key_bytes(key).as_slice())?;
+    counts(&store)
 }
 
 /// Writes the decrypted image into a new store at `path`, encrypted with `key`.

@@ -10,6 +10,8 @@ uniffi::setup_scaffolding!("waymark_core");
 pub mod backup;
 pub mod course;
 pub mod export;
+#[cfg(any(fuzzing, test))]
+pub mod fuzz;
 pub mod import;
 pub mod journal;
 pub mod measures;

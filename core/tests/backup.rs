@@ -112,6 +112,12 @@ fn a_bad_file_or_passphrase_fails_with_its_own_error_and_changes_nothing() {
     length[80] ^= 0x01;
     assert!(matches!(attempt(&length, PASSPHRASE, true), Err(BackupError::Truncated { .. } | BackupError::Tampered)));
     assert!(matches!(attempt(&backup, "wrong horse battery", true), Err(BackupError::WrongPassphrase)));
+    let mut endless = backup.clone();
+    endless[73..81].copy_from_slice(&u64::MAX.to_be_bytes());
+    assert!(matches!(attempt(&endless, PASSPHRASE, true), Err(BackupError::Tampered)), "found by fuzzing");
+    let mut greedy = backup.clone();
+    greedy[5..9].copy_from_slice(&(1u32 << 20).to_be_bytes());
+    assert!(matches!(attempt(&greedy, PASSPHRASE, true), Err(BackupError::Tampered)), "1 GiB is refused unworked");
     let mut newer = backup.clone();
     newer[4] = 2;
     assert!(matches!(attempt(&newer, PASSPHRASE, true), Err(BackupError::NewerFormat { version: 2 })));

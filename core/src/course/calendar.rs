@@ -129,7 +129,7 @@ fn event_lines(lines: &[(u32, String)]) -> Result<Vec<EventLines>, CourseError> 
             if stack.pop().as_deref() != Some(name) {
                 return Err(invalid(*number, format!("END:{name} does not close the block that is open")));
             }
-        } else if stack.last().map(String::as_str) == Some("VEVENT") {
+        } else if matches!(&stack[..], [.., parent, child] if parent == "VCALENDAR" && child == "VEVENT") {
             let name = upper[..upper.find([':', ';']).unwrap_or(upper.len())].to_string();
             events.last_mut().expect("inside a VEVENT").properties.push((name, *number));
         }
@@ -352,6 +352,10 @@ fn incoming(
 
 /// The start of each occurrence from 90 days ago to a year ahead.
 fn expand(first: SystemTime, zone: Tz, rule: &str, now: SystemTime) -> Result<Vec<SystemTime>, String> {
+    // RRULE is ASCII; the rrule crate (0.14) panics on a weekday that is not (found by fuzzing).
+    if !rule.is_ascii() {
+        return Err("this RRULE holds characters no rule has".into());
+    }
     let rrule_zone = rrule::Tz::Tz(zone);
     let start = time::to_utc(first).with_timezone(&rrule_zone);
     let rule: rrule::RRule<rrule::Unvalidated> =
@@ -543,11 +547,15 @@ impl Store {
     }
 }
 
+fn no_events() -> CourseError {
+    CourseError::UnreadableCalendar { reason: "it holds no events".into() }
+}
+
 /// Checks that `ics` is a calendar with events, without importing it.
 pub(crate) fn check_ics(ics: &str) -> Result<(), CourseError> {
     let lines = logical_lines(ics)?;
     if event_lines(&lines)?.is_empty() {
-        return Err(CourseError::UnreadableCalendar { reason: "it holds no events".into() });
+        return Err(no_events());
     }
     let unfolded: String = lines.iter().map(|(_, line)| format!("{line}\n")).collect();
     read_calendar(&unfolded).map(|_| ()).map_err(|reason| CourseError::UnreadableCalendar { reason })
@@ -563,6 +571,9 @@ pub(crate) fn import_in(
     let fallback = super::zone(default_zone)?;
     let lines = logical_lines(ics)?;
     let positions = event_lines(&lines)?;
+    if positions.is_empty() {
+        return Err(no_events());
+    }
     let unfolded: String = lines.iter().map(|(_, line)| format!("{line}\n")).collect();
     let calendar = read_calendar(&unfolded).map_err(|reason| CourseError::UnreadableCalendar { reason })?;
     let events: Vec<&Parsed<'_>> =

@@ -237,28 +237,35 @@ impl Store {
     /// Imports `csv` in one transaction: refused whole while a mood is
     /// unmapped or a row is bad; entries imported before are skipped.
     pub fn import_daylio(&self, csv: &str, mappings: &[MoodMapping], zone: &str) -> Result<ImportResult, ImportError> {
-        let (rows, converted) = prepare(csv, mappings, zone)?;
-        let mut unmapped: Vec<&str> =
-            rows.iter().zip(&converted).filter(|(_, c)| c.draft.is_none()).map(|(r, _)| r.mood.as_str()).collect();
-        unmapped.sort_unstable();
-        unmapped.dedup();
-        if !unmapped.is_empty() {
-            return Err(ImportError::UnmappedMoods { names: unmapped.join(", ") });
-        }
-        self.write(|tx| {
-            let mut report = ImportResult { added: 0, skipped: 0 };
-            for (row, c) in rows.iter().zip(&converted) {
-                let draft = c.draft.as_ref().expect("every mood is mapped");
-                match journal::insert_imported(tx, draft, &c.key) {
-                    Ok(true) => report.added += 1,
-                    Ok(false) => report.skipped += 1,
-                    Err(JournalError::Store(error)) => return Err(ImportError::Store(error)),
-                    Err(other) => return Err(ImportError::BadRow { line: row.line, reason: other.to_string() }),
-                }
-            }
-            Ok(report)
-        })
+        self.write(|tx| import_in(tx, csv, mappings, zone))
     }
+}
+
+pub(crate) fn import_in(
+    tx: &Connection,
+    csv: &str,
+    mappings: &[MoodMapping],
+    zone: &str,
+) -> Result<ImportResult, ImportError> {
+    let (rows, converted) = prepare(csv, mappings, zone)?;
+    let mut unmapped: Vec<&str> =
+        rows.iter().zip(&converted).filter(|(_, c)| c.draft.is_none()).map(|(r, _)| r.mood.as_str()).collect();
+    unmapped.sort_unstable();
+    unmapped.dedup();
+    if !unmapped.is_empty() {
+        return Err(ImportError::UnmappedMoods { names: unmapped.join(", ") });
+    }
+    let mut report = ImportResult { added: 0, skipped: 0 };
+    for (row, c) in rows.iter().zip(&converted) {
+        let draft = c.draft.as_ref().expect("every mood is mapped");
+        match journal::insert_imported(tx, draft, &c.key) {
+            Ok(true) => report.added += 1,
+            Ok(false) => report.skipped += 1,
+            Err(JournalError::Store(error)) => return Err(ImportError::Store(error)),
+            Err(other) => return Err(ImportError::BadRow { line: row.line, reason: other.to_string() }),
+        }
+    }
+    Ok(report)
 }
 
 #[cfg(test)]

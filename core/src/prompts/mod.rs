@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::course::{self, instant_of, Appointment, AppointmentKind, AppointmentStatus};
 use crate::journal::{CheckIn, CheckInDraft, JournalError};
-use crate::safety::ContentSource;
+use crate::safety::{ContentError, ContentSource};
 use crate::store::{Store, StoreError};
 use crate::time::{self, rfc3339};
 
@@ -89,7 +89,7 @@ const FORMAT_VERSION: u32 = 1;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Pack {
+pub(crate) struct Pack {
     pack: String,
     locale: String,
     version: u32,
@@ -106,17 +106,20 @@ struct Prompt {
     text: String,
 }
 
+/// A prompts pack's text as a pack of the format this build reads.
+pub(crate) fn parse_pack(text: &str) -> Result<Pack, ContentError> {
+    let pack: Pack = toml::from_str(text)?;
+    if pack.pack != "prompts" || pack.locale != "en" || pack.version != FORMAT_VERSION {
+        let found = format!("{} {} {}", pack.pack, pack.locale, pack.version);
+        return Err(ContentError::Mismatch { expected: "prompts", version: FORMAT_VERSION, found });
+    }
+    Ok(pack)
+}
+
 fn pack() -> &'static Pack {
     static PARSED: OnceLock<Pack> = OnceLock::new();
-    PARSED.get_or_init(|| {
-        let pack: Pack = toml::from_str(PACK).unwrap_or_else(|e| panic!("content/prompts/en.toml: {e}"));
-        // Bundled at build time and checked by the tests: another format is a build mistake.
-        assert!(
-            pack.pack == "prompts" && pack.locale == "en" && pack.version == FORMAT_VERSION,
-            "content/prompts/en.toml"
-        );
-        pack
-    })
+    // Bundled at build time and checked by the tests: an error is a build mistake.
+    PARSED.get_or_init(|| parse_pack(PACK).unwrap_or_else(|e| panic!("content/prompts/en.toml: {e}")))
 }
 
 fn library() -> &'static [Prompt] {

@@ -62,7 +62,7 @@ pub struct HelpNow {
     pub directory: String,
 }
 
-fn parse_line(row: &str) -> Option<HelpLine> {
+pub(crate) fn parse_line(row: &str) -> Option<HelpLine> {
     let fields: Vec<&str> = row.split('\t').collect();
     let [country, kind, name, number, modes, hours, languages, source, verified] = fields[..] else { return None };
     let kind = match kind {
@@ -109,9 +109,14 @@ pub fn all_lines() -> &'static [HelpLine] {
 }
 
 #[derive(Deserialize)]
-struct Phrases {
+pub(crate) struct Phrases {
     locale: String,
-    phrases: HashMap<String, String>,
+    pub(crate) phrases: HashMap<String, String>,
+}
+
+/// A phrases file's text, for the language it names.
+pub(crate) fn parse_phrases(text: &str) -> Result<Phrases, toml::de::Error> {
+    toml::from_str(text)
 }
 
 fn phrases(language: &str) -> Option<&'static HashMap<String, String>> {
@@ -120,8 +125,8 @@ fn phrases(language: &str) -> Option<&'static HashMap<String, String>> {
         PHRASES
             .iter()
             .map(|(language, text)| {
-                let parsed: Phrases =
-                    toml::from_str(text).unwrap_or_else(|e| panic!("content/crisis-lines.{language}.toml: {e}"));
+                let parsed =
+                    parse_phrases(text).unwrap_or_else(|e| panic!("content/crisis-lines.{language}.toml: {e}"));
                 assert_eq!(parsed.locale, *language, "content/crisis-lines.{language}.toml");
                 parsed
             })
@@ -133,7 +138,7 @@ fn phrases(language: &str) -> Option<&'static HashMap<String, String>> {
 /// `line` with its descriptions in `phrases`' language. Services keep their own
 /// names, but the generic names of emergency services and the English words
 /// added to some names are translated.
-fn translated(line: &HelpLine, phrases: &HashMap<String, String>) -> HelpLine {
+pub(crate) fn translated(line: &HelpLine, phrases: &HashMap<String, String>) -> HelpLine {
     let say = |text: &str| phrases.get(text).cloned().unwrap_or_else(|| text.to_string());
     // "WhatsApp text 9151 1767": a way of texting, translated, then its number.
     let text = line.text.as_deref().map(|text| {

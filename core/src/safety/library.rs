@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::SafetyError;
+use super::{ContentError, SafetyError};
 
 const PACKS: [(&str, &str); 2] =
     [("en", include_str!("../../content/safety/en.toml")), ("es", include_str!("../../content/safety/es.toml"))];
@@ -52,7 +52,7 @@ pub struct SafetySearchHit {
 }
 
 #[derive(Debug, Deserialize)]
-struct Pack {
+pub(crate) struct Pack {
     pack: String,
     locale: String,
     version: u32,
@@ -84,17 +84,23 @@ struct RawPage {
     sources: Vec<ContentSource>,
 }
 
+/// A safety pack's text as a pack of the format this build reads.
+pub(crate) fn parse_pack(text: &str) -> Result<Pack, ContentError> {
+    let pack: Pack = toml::from_str(text)?;
+    if pack.pack != "safety" || pack.version != FORMAT_VERSION {
+        let found = format!("{} {}", pack.pack, pack.version);
+        return Err(ContentError::Mismatch { expected: "safety", version: FORMAT_VERSION, found });
+    }
+    Ok(pack)
+}
+
 fn packs() -> &'static [Pack] {
     static PARSED: OnceLock<Vec<Pack>> = OnceLock::new();
     PARSED.get_or_init(|| {
+        // Bundled at build time and checked by the tests: an error is a build mistake.
         PACKS
             .iter()
-            .map(|(locale, text)| {
-                let pack: Pack = toml::from_str(text).unwrap_or_else(|e| panic!("content/safety/{locale}.toml: {e}"));
-                // Bundled at build time and checked by the tests: another format is a build mistake.
-                assert!(pack.pack == "safety" && pack.version == FORMAT_VERSION, "content/safety/{locale}.toml");
-                pack
-            })
+            .map(|(locale, text)| parse_pack(text).unwrap_or_else(|e| panic!("content/safety/{locale}.toml: {e}")))
             .collect()
     })
 }
@@ -231,6 +237,16 @@ pub fn search_safety(query: &str, locale: &str) -> Vec<SafetySearchHit> {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn a_pack_of_another_kind_or_format_is_refused_by_name() {
+        let english = PACKS[0].1;
+        let newer = english.replacen("version = 1", "version = 2", 1);
+        assert!(matches!(parse_pack(&newer), Err(ContentError::Mismatch { found, .. }) if found == "safety 2"));
+        let other = english.replacen("pack = \"safety\"", "pack = \"prompts\"", 1);
+        assert!(matches!(parse_pack(&other), Err(ContentError::Mismatch { found, .. }) if found == "prompts 1"));
+        assert!(matches!(parse_pack("pack = 1"), Err(ContentError::Format(_))));
+    }
 
     #[test]
     fn every_pack_is_valid_sourced_linked_and_complete() {

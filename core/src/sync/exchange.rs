@@ -434,7 +434,7 @@ fn status_of(conn: &Connection, channel: Stored) -> Result<ChannelStatus, SyncEr
 }
 
 /// Opens and applies one message; `Ok(false)` when it was applied before.
-fn apply(
+pub(crate) fn apply(
     tx: &Connection,
     channel: &Stored,
     keys: &super::ChannelKeys,

@@ -128,6 +128,38 @@ fn malformed_files_import_nothing_and_name_the_line() {
     }
 }
 
+/// Found by fuzzing: the rrule crate panicked on a weekday that was not ASCII.
+#[test]
+fn a_rule_with_characters_no_rule_has_is_refused_on_its_line() {
+    let (_dir, store) = open_store();
+    let rule = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\nDTSTART:20261201T090000Z\nRRULE:FREQ=WEEKLY;BYDAY=TU,F\u{fffd}R\nEND:VEVENT\nEND:VCALENDAR\n";
+    match store.import_calendar(rule, "UTC", now()) {
+        Err(CourseError::InvalidCalendar { line, reason }) => assert_eq!((line, reason.contains("RRULE")), (5, true)),
+        other => panic!("expected InvalidCalendar, got {other:?}"),
+    }
+}
+
+/// Found by fuzzing: a VEVENT inside another block panicked the import.
+#[test]
+fn an_event_nested_in_another_block_is_not_an_appointment() {
+    let (_dir, store) = open_store();
+    let nested = "BEGIN:VCALENDAR\nBEGIN:VTODO\nBEGIN:VEVENT\nUID:x\nDTSTART:20261201T090000Z\nEND:VEVENT\nEND:VTODO\nEND:VCALENDAR\n";
+    let refused = store.import_calendar(nested, "UTC", now());
+    assert!(matches!(&refused, Err(CourseError::UnreadableCalendar { reason }) if reason.contains("no events")));
+    assert!(store.appointments().unwrap().is_empty());
+}
+
+/// Found by fuzzing: the patient's import took a calendar without events
+/// (and reported nothing added) that a clinician could not send.
+#[test]
+fn a_calendar_without_events_is_refused_as_the_sending_side_refuses_it() {
+    let (_dir, store) = open_store();
+    let empty = "BEGIN:VCALENDAR\nVERSION:2.0\nEND:VCALENDAR\n";
+    let refused = store.import_calendar(empty, "UTC", now());
+    assert!(matches!(&refused, Err(CourseError::UnreadableCalendar { reason }) if reason.contains("no events")));
+    assert!(super::check_ics(empty).is_err());
+}
+
 #[test]
 fn exported_files_carry_alarms_and_round_trip() {
     let (_dir, store) = open_store();
