@@ -16,7 +16,7 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use rusqlite::Connection;
 use zeroize::Zeroizing;
 
-use crate::store::{DatabaseKey, Store, StoreError, SCHEMA_VERSION};
+use crate::store::{schema_made_at, schema_of, DatabaseKey, Store, StoreError, SCHEMA_VERSION};
 
 const MAGIC: &[u8; 4] = b"WMBK";
 pub const FORMAT_VERSION: u8 = 1;
@@ -304,6 +304,11 @@ fn build(image: &[u8], path: &Path, key: &DatabaseKey) -> Result<(), BackupError
             supported: SCHEMA_VERSION,
         }));
     }
+    // Only what Waymark's own migrations make: a trigger or view in a crafted
+    // image would otherwise come along and run in the patient's store.
+    if schema_of(&memory).map_err(|_| BackupError::Tampered)? != schema_made_at(version)? {
+        return Err(BackupError::Tampered);
+    }
     let attach = Zeroizing::new(format!(
         "ATTACH DATABASE '{}' AS restored KEY \"{}\";",
         path.display().to_string().replace('\'', "''"),
@@ -314,4 +319,72 @@ fn build(image: &[u8], path: &Path, key: &DatabaseKey) -> Result<(), BackupError
     memory.pragma_update(Some("restored"), "user_version", version)?;
     memory.execute_batch("DETACH DATABASE restored;")?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::MIGRATIONS;
+    use crate::CheckInDraft;
+
+    const KEY: [u8; 32] = [0x21; 32];
+    const CHEAP: Cost = Cost { memory_kib: 1024, passes: 1, lanes: 1 };
+
+    fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .map(|path| (path.clone(), std::fs::read(path).unwrap()))
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn a_backup_carrying_anything_waymark_never_makes_is_refused_and_changes_nothing() {
+        let additions = [
+            "CREATE TRIGGER copy_out AFTER INSERT ON checkin BEGIN \
+             INSERT INTO search_pending (seq) VALUES (new.seq + 1); END",
+            "CREATE VIEW everything AS SELECT text FROM checkin",
+            "CREATE TABLE stowaway (x)",
+            "CREATE INDEX checkin_by_text ON checkin (text)",
+        ];
+        let target_dir = tempfile::tempdir().unwrap();
+        let target = target_dir.path().join("waymark.db");
+        Store::open(&target, &KEY).unwrap().add_checkin(&CheckInDraft::new(1, "UTC")).unwrap();
+        let before = files(target_dir.path());
+        for addition in additions {
+            let dir = tempfile::tempdir().unwrap();
+            let store = Store::open(dir.path().join("source.db"), &KEY).unwrap();
+            store.add_checkin(&CheckInDraft::new(2, "UTC")).unwrap();
+            store.read(|conn| conn.execute_batch(addition).map_err(StoreError::from)).unwrap();
+            let file = store.backup_with("correct horse battery", CHEAP).unwrap();
+            let result = restore(&file, "correct horse battery", &target, &KEY, true);
+            assert!(matches!(result, Err(BackupError::Tampered)), "{addition}: {result:?}");
+            assert_eq!(files(target_dir.path()), before, "{addition}");
+        }
+    }
+
+    #[test]
+    fn an_image_from_each_older_schema_is_restored_and_brought_up_to_date() {
+        for version in 1..=SCHEMA_VERSION {
+            let mut old = Connection::open_in_memory().unwrap();
+            crate::journal::register_functions(&old).unwrap();
+            for sql in &MIGRATIONS[..version as usize] {
+                old.execute_batch(sql).unwrap();
+            }
+            old.pragma_update(None, "user_version", version).unwrap();
+            old.execute(
+                "INSERT INTO checkin (seq, id, occurred_at, zone, valence, created_at, updated_at) \
+                 VALUES (4096, 'kept', 1, 'UTC', 2, 1, 1)",
+                [],
+            )
+            .unwrap();
+            let image = old.serialize("main").unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let key = DatabaseKey::new(&KEY).unwrap();
+            let report = build_store(&image, &dir.path().join("restored.db"), &key).unwrap();
+            assert_eq!(report.checkins, 1, "from version {version}");
+        }
+    }
 }

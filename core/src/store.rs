@@ -24,7 +24,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const PLAINTEXT_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// Migrations in order; the position (1-based) is the schema version.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_journal.sql"),
     include_str!("../migrations/0002_measures.sql"),
     include_str!("../migrations/0003_course.sql"),
@@ -265,6 +265,24 @@ fn migrate(conn: &Connection) -> Result<(), StoreError> {
         }
     }
     Ok(())
+}
+
+/// Each object in a database's schema as (type, name, table, sql), in a stable order.
+pub(crate) fn schema_of(conn: &Connection) -> rusqlite::Result<Vec<[Option<String>; 4]>> {
+    let mut statement = conn.prepare("SELECT type, name, tbl_name, sql FROM main.sqlite_schema ORDER BY type, name")?;
+    let rows = statement.query_map([], |row| Ok([row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?]))?;
+    rows.collect()
+}
+
+/// The schema our migrations make at `version`: all a restored backup may
+/// hold, so a crafted one cannot bring a trigger or view of its own.
+pub(crate) fn schema_made_at(version: u32) -> Result<Vec<[Option<String>; 4]>, StoreError> {
+    let conn = Connection::open_in_memory()?;
+    crate::journal::register_functions(&conn)?;
+    for sql in MIGRATIONS.iter().take(version as usize) {
+        conn.execute_batch(sql)?;
+    }
+    Ok(schema_of(&conn)?)
 }
 
 fn display(path: &Path) -> String {
