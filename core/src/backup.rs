@@ -324,7 +324,7 @@ fn build(image: &[u8], path: &Path, key: &DatabaseKey) -> Result<(), BackupError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::MIGRATIONS;
+    use crate::store::create_at;
     use crate::CheckInDraft;
 
     const KEY: [u8; 32] = [0x21; 32];
@@ -369,11 +369,7 @@ mod tests {
     fn an_image_from_each_older_schema_is_restored_and_brought_up_to_date() {
         for version in 1..=SCHEMA_VERSION {
             let mut old = Connection::open_in_memory().unwrap();
-            crate::journal::register_functions(&old).unwrap();
-            for sql in &MIGRATIONS[..version as usize] {
-                old.execute_batch(sql).unwrap();
-            }
-            old.pragma_update(None, "user_version", version).unwrap();
+            create_at(&old, version).unwrap();
             old.execute(
                 "INSERT INTO checkin (seq, id, occurred_at, zone, valence, created_at, updated_at) \
                  VALUES (4096, 'kept', 1, 'UTC', 2, 1, 1)",

@@ -24,7 +24,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const PLAINTEXT_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// Migrations in order; the position (1-based) is the schema version.
-pub(crate) const MIGRATIONS: &[&str] = &[
+const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_journal.sql"),
     include_str!("../migrations/0002_measures.sql"),
     include_str!("../migrations/0003_course.sql"),
@@ -278,11 +278,16 @@ pub(crate) fn schema_of(conn: &Connection) -> rusqlite::Result<Vec<[Option<Strin
 /// hold, so a crafted one cannot bring a trigger or view of its own.
 pub(crate) fn schema_made_at(version: u32) -> Result<Vec<[Option<String>; 4]>, StoreError> {
     let conn = Connection::open_in_memory()?;
-    crate::journal::register_functions(&conn)?;
+    create_at(&conn, version)?;
+    Ok(schema_of(&conn)?)
+}
+
+/// Gives an empty database the schema of `version`, as an app of that version made it.
+pub(crate) fn create_at(conn: &Connection, version: u32) -> rusqlite::Result<()> {
     for sql in MIGRATIONS.iter().take(version as usize) {
         conn.execute_batch(sql)?;
     }
-    Ok(schema_of(&conn)?)
+    conn.pragma_update(None, "user_version", version)
 }
 
 fn display(path: &Path) -> String {
@@ -413,10 +418,7 @@ mod tests {
         for old_version in 1..SCHEMA_VERSION {
             let (_dir, path) = temp_db();
             let old = open_keyed(&path, &DatabaseKey::new(&KEY).unwrap()).unwrap();
-            for sql in &MIGRATIONS[..old_version as usize] {
-                old.execute_batch(sql).unwrap();
-            }
-            old.pragma_update(None, "user_version", old_version).unwrap();
+            create_at(&old, old_version).unwrap();
             old.execute(
                 "INSERT INTO checkin (seq, id, occurred_at, zone, valence, created_at, updated_at) \
                  VALUES (4096, 'kept', 1, 'UTC', 2, 1, 1)",
