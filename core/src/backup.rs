@@ -16,7 +16,7 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use rusqlite::Connection;
 use zeroize::Zeroizing;
 
-use crate::store::{schema_made_at, schema_of, DatabaseKey, Store, StoreError, SCHEMA_VERSION};
+use crate::store::{initialize_sqlcipher, schema_made_at, schema_of, DatabaseKey, Store, StoreError, SCHEMA_VERSION};
 
 const MAGIC: &[u8; 4] = b"WMBK";
 pub const FORMAT_VERSION: u8 = 1;
@@ -293,6 +293,7 @@ pub(crate) fn build_store(image: &[u8], path: &Path, key: &DatabaseKey) -> Resul
 
 /// Writes the decrypted image into a new store at `path`, encrypted with `key`.
 fn build(image: &[u8], path: &Path, key: &DatabaseKey) -> Result<(), BackupError> {
+    initialize_sqlcipher()?;
     let mut memory = Connection::open_in_memory()?;
     memory.deserialize_read_exact("main", image, image.len(), true).map_err(|_| BackupError::Tampered)?;
     let version: u32 =

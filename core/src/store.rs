@@ -200,15 +200,39 @@ fn check_file_shape(path: &Path) -> Result<(), StoreError> {
 }
 
 /// SQLite counts itself initialised before SQLCipher's own set-up has run, so
-/// another thread's first open in that gap fails at `PRAGMA key`. Every open
-/// waits here until one thread has finished both.
-fn initialize_sqlcipher() -> Result<(), StoreError> {
-    static RESULT: OnceLock<std::ffi::c_int> = OnceLock::new();
-    // SAFETY: sqlite3_initialize takes no arguments and may be called at any time.
-    match *RESULT.get_or_init(|| unsafe { rusqlite::ffi::sqlite3_initialize() }) {
-        rusqlite::ffi::SQLITE_OK => Ok(()),
-        code => Err(StoreError::Sqlite { detail: format!("SQLCipher failed to start (SQLite code {code})") }),
-    }
+/// a connection another thread opens in that gap fails at `PRAGMA key` or
+/// lacks `sqlcipher_export`. Every connection the core opens waits here, once
+/// a process, until SQLCipher is ready, even when some other code in the
+/// process started SQLite and is still in the gap.
+pub(crate) fn initialize_sqlcipher() -> Result<(), StoreError> {
+    static RESULT: OnceLock<Result<(), String>> = OnceLock::new();
+    let result = RESULT.get_or_init(|| {
+        // SAFETY: sqlite3_initialize takes no arguments and may be called at any time.
+        let code = unsafe { rusqlite::ffi::sqlite3_initialize() };
+        if code != rusqlite::ffi::SQLITE_OK {
+            return Err(format!("SQLCipher failed to start (SQLite code {code})"));
+        }
+        // SQLCipher registers sqlcipher_export last, so once a new connection has it the set-up is done.
+        for _ in 0..SQLCIPHER_START_POLLS {
+            if has_sqlcipher_export().map_err(|e| e.to_string())? {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        Err("SQLCipher did not finish starting".to_string())
+    });
+    result.clone().map_err(|detail| StoreError::Sqlite { detail })
+}
+
+/// How many milliseconds a first open waits for SQLCipher's set-up, which takes microseconds.
+const SQLCIPHER_START_POLLS: u32 = 5_000;
+
+fn has_sqlcipher_export() -> rusqlite::Result<bool> {
+    Connection::open_in_memory()?.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_function_list WHERE name = 'sqlcipher_export')",
+        [],
+        |row| row.get(0),
+    )
 }
 
 fn open_keyed(path: &Path, key: &DatabaseKey) -> Result<Connection, StoreError> {

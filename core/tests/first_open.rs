@@ -5,11 +5,17 @@
 //! fail. That only happens on a process's first opens, so each round is a
 //! fresh child process of this binary (harness = false).
 //!
+//! Some other code in the process may start SQLite first, outside the core;
+//! the core's opens wait for SQLCipher then too.
+//!
 //! The natural race is rare; to widen it, run one child under gdb and stall
 //! the first thread inside SQLCipher's set-up while the others go on:
 //! `break sqlcipher_extra_init`, then `commands` / `call (int) usleep(1500000)`
 //! / `continue` / `end`, with `WAYMARK_TEST_FIRST_OPEN_DIR` set to an empty
-//! directory. Without the fix in `Store::open`, 7 of the 8 opens fail there.
+//! directory. The plain connection's thread arrives first and is the one
+//! stalled; if the core's wait did not poll for `sqlcipher_export`, all 8
+//! store opens would fail there (an earlier form of this test, without the
+//! plain connection, showed 7 of 8 failing with no wait at all).
 
 use std::process::Command;
 use std::sync::{Arc, Barrier};
@@ -29,8 +35,10 @@ fn main() {
     println!("first_open: 1 passed, 0 failed");
 }
 
-/// The child: every thread opens its own new store at the same moment.
+/// The child: a plain connection starts SQLite while every other thread
+/// opens its own new store at the same moment.
 fn open_at_once(dir: &std::path::Path) {
+    let elsewhere = std::thread::spawn(|| rusqlite::Connection::open_in_memory().map(drop));
     let barrier = Arc::new(Barrier::new(THREADS));
     let threads: Vec<_> = (0..THREADS)
         .map(|i| {
@@ -43,6 +51,7 @@ fn open_at_once(dir: &std::path::Path) {
         .collect();
     let failures: Vec<String> = threads.into_iter().filter_map(|t| t.join().unwrap().err()).collect();
     assert!(failures.is_empty(), "{} of {THREADS} first opens failed: {failures:?}", failures.len());
+    elsewhere.join().unwrap().expect("a plain in-memory connection opens");
 }
 
 fn concurrent_first_opens_in_a_fresh_process_all_succeed() {
