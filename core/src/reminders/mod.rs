@@ -321,7 +321,7 @@ fn prompt_candidate(prompt: &DuePrompt) -> Candidate {
 fn settle(candidate: Candidate, input: &PlanInput<'_>) -> Option<PlannedNotification> {
     let mut fire_at = candidate.fire_at;
     if !candidate.kind.is_urgent() {
-        if let Some((quiet_start, quiet_end)) = quiet_period_around(fire_at, input.settings, input.device_zone) {
+        if let Some((quiet_start, quiet_end)) = quiet_span_around(fire_at, input.settings, input.device_zone) {
             fire_at = match candidate.deadline {
                 Some(deadline) if quiet_end >= deadline => quiet_start.checked_sub(Duration::from_secs(60))?,
                 _ => quiet_end,
@@ -348,6 +348,23 @@ fn settle(candidate: Candidate, input: &PlanInput<'_>) -> Option<PlannedNotifica
         deep_link: candidate.deep_link,
         exact: candidate.exact,
     })
+}
+
+/// The quiet time `instant` falls in, as its start and end instants. A DST
+/// change can swallow the waking time between two quiet periods, so periods
+/// that touch are one span.
+fn quiet_span_around(instant: SystemTime, settings: &ReminderSettings, zone: Tz) -> Option<(SystemTime, SystemTime)> {
+    let (mut start, mut end) = quiet_period_around(instant, settings, zone)?;
+    // Two periods at most: clocks change at most once a night.
+    for _ in 0..2 {
+        if let Some((_, later)) = quiet_period_around(end, settings, zone) {
+            end = later;
+        }
+        if let Some((earlier, _)) = quiet_period_around(start - Duration::from_secs(60), settings, zone) {
+            start = earlier;
+        }
+    }
+    Some((start, end))
 }
 
 /// The quiet period `instant` falls in, as its start and end instants.

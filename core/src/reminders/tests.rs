@@ -127,6 +127,17 @@ fn quiet_hours_hold_on_the_nights_the_clocks_change() {
     let plan = plan_for(&[early], None, &[], "2026-03-28T12:00:00Z", "Europe/London", &settings);
     let moved = plan.iter().find(|n| n.local_time.starts_with("2026-03-29")).unwrap();
     assert_eq!(moved.fire_at, at("2026-03-29T00:59:00Z"), "just before the quiet hours began at the jump");
+
+    // Quiet 02:00-01:00 leaves an hour awake, 01:00-02:00, which that night skips: the quiet
+    // hours of 28 and 29 March touch, and a reminder inside the second waits for no gap in them.
+    let settings = ReminderSettings { quiet_start_minute: 120, quiet_end_minute: 60, ..no_quiet() };
+    let morning = appointment("c", "2026-03-29T10:00", "Europe/London", AppointmentKind::Integration);
+    let plan = plan_for(&[morning], None, &[], "2026-03-27T12:00:00Z", "Europe/London", &settings);
+    assert_eq!(
+        of_kind(&plan, NotificationKind::AppointmentReminder),
+        ["2026-03-28 01:59"],
+        "the day-before and 2 h reminders both move to the last awake minute before the session, once"
+    );
 }
 
 #[test]
