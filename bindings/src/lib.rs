@@ -93,9 +93,9 @@ impl Waymark {
         self.store.rekey(&Zeroizing::new(new_key))
     }
 
-    /// The home screen: today's entries, the streak and the last seven days.
-    pub fn today(&self, zone: String) -> Result<TodayView, JournalError> {
-        self.store.today(&zone)
+    /// The home screen at `now`: today's entries, the streak and the last seven days.
+    pub fn today(&self, now: SystemTime, zone: String) -> Result<TodayView, JournalError> {
+        self.store.today_at(now, &zone)
     }
 
     pub fn add_checkin(&self, draft: CheckInDraft) -> Result<CheckIn, JournalError> {
@@ -153,13 +153,14 @@ impl Waymark {
         self.store.add_vitals(&draft)
     }
 
-    /// The progress screen: scores, response and remission, trends, vitals, safety events, what is due.
-    pub fn progress(&self, query: ProgressQuery) -> Result<Progress, MeasureError> {
-        self.store.progress(&query)
+    /// The progress screen at `now`: scores, response and remission, trends, vitals, safety events, what is due.
+    pub fn progress(&self, now: SystemTime, query: ProgressQuery) -> Result<Progress, MeasureError> {
+        self.store.progress_at(now, &query)
     }
 
-    pub fn due_measures(&self, zone: String) -> Result<Vec<DueMeasure>, MeasureError> {
-        self.store.due_measures(&zone)
+    /// Each enabled measure with when it falls due, as seen at `now`.
+    pub fn due_measures(&self, now: SystemTime, zone: String) -> Result<Vec<DueMeasure>, MeasureError> {
+        self.store.due_measures_at(now, &zone)
     }
 
     pub fn measure_schedules(&self) -> Result<Vec<MeasureSchedule>, MeasureError> {
@@ -240,9 +241,14 @@ impl Waymark {
         self.store.set_checklist_item(&appointment_id, item, checked)
     }
 
-    /// Imports a clinic's .ics file, all or nothing.
-    pub fn import_calendar(&self, ics: String, default_zone: String) -> Result<ImportReport, CourseError> {
-        self.store.import_calendar(&ics, &default_zone, SystemTime::now())
+    /// Imports a clinic's .ics file, all or nothing; recurring events are expanded around `now`.
+    pub fn import_calendar(
+        &self,
+        now: SystemTime,
+        ics: String,
+        default_zone: String,
+    ) -> Result<ImportReport, CourseError> {
+        self.store.import_calendar(&ics, &default_zone, now)
     }
 
     /// The course as an .ics file with display alarms.
@@ -334,16 +340,17 @@ impl Waymark {
         self.store.prompts_due(now)
     }
 
-    /// Answers an open prompt; the answer becomes a journal entry linked to its session and prompt.
+    /// Answers a prompt open at `now`; the answer becomes a journal entry linked to its session and prompt.
     pub fn answer_prompt(
         &self,
+        now: SystemTime,
         id: String,
         text: String,
         valence: i32,
         zone: String,
         shared: bool,
     ) -> Result<CheckIn, PromptError> {
-        self.store.answer_prompt(&id, &text, valence, &zone, shared)
+        self.store.answer_prompt_at(now, &id, &text, valence, &zone, shared)
     }
 
     /// Pairs this profile with the therapist whose code this is; nothing is sent until `sync`.
@@ -368,8 +375,13 @@ impl Waymark {
 
     /// Uploads what is waiting and applies what arrived, through the shell's HTTP client.
     /// `retry_now` when the patient asked; background syncs pass false.
-    pub fn sync(&self, transport: Arc<dyn HttpTransport>, retry_now: bool) -> Result<SyncReport, SyncError> {
-        self.store.sync(transport.as_ref(), retry_now)
+    pub fn sync(
+        &self,
+        now: SystemTime,
+        transport: Arc<dyn HttpTransport>,
+        retry_now: bool,
+    ) -> Result<SyncReport, SyncError> {
+        self.store.sync_at(transport.as_ref(), now, retry_now)
     }
 
     pub fn sync_status(&self) -> Result<SyncStatus, SyncError> {

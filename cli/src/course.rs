@@ -1,12 +1,11 @@
 //! `waymark course`, `appointment`, `reminders` and `calendar`.
 
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use clap::Subcommand;
 use waymark_core::{AppointmentDraft, AppointmentKind, CareItemKind, CourseDraft, CourseTemplate, Store};
 
-use crate::{parse_instant, profile, render, Failure};
+use crate::{parse_instant, profile, render, Failure, Now};
 
 #[derive(Subcommand)]
 pub enum CourseCommand {
@@ -97,11 +96,8 @@ pub enum AppointmentCommand {
 
 #[derive(Subcommand)]
 pub enum RemindersCommand {
-    /// The notifications that should be pending.
+    /// The notifications that should be pending (at --now, to plan ahead).
     Plan {
-        /// Plan as if it were this time, RFC 3339 (default: now).
-        #[arg(long, value_name = "RFC3339")]
-        now: Option<String>,
         #[arg(long, value_name = "N")]
         max: Option<u32>,
         #[arg(long)]
@@ -136,7 +132,7 @@ fn care_item(name: &str) -> Result<CareItemKind, Failure> {
     })
 }
 
-pub fn course(command: CourseCommand, data_dir: &Path, zone: &str) -> Result<(), Failure> {
+pub fn course(command: CourseCommand, data_dir: &Path, zone: &str, now: Now) -> Result<(), Failure> {
     match command {
         CourseCommand::Start { template, first, tz, place } => {
             let draft = CourseDraft {
@@ -149,10 +145,10 @@ pub fn course(command: CourseCommand, data_dir: &Path, zone: &str) -> Result<(),
             let store = profile::open(data_dir)?;
             let course = store.start_course(&draft)?;
             println!("Started: {} ({}), course {}", course.title, course.zone, course.id);
-            render::overview(&store.course_overview(SystemTime::now(), zone)?, false);
+            render::overview(&store.course_overview(now.at, zone)?, false);
         }
         CourseCommand::Show { json } => {
-            render::overview(&profile::open_existing(data_dir)?.course_overview(SystemTime::now(), zone)?, json)
+            render::overview(&profile::open_existing(data_dir)?.course_overview(now.at, zone)?, json)
         }
         CourseCommand::Fasting { food, liquids, none } => {
             let store = profile::open_existing(data_dir)?;
@@ -176,7 +172,7 @@ pub fn course(command: CourseCommand, data_dir: &Path, zone: &str) -> Result<(),
     Ok(())
 }
 
-pub fn appointment(command: AppointmentCommand, data_dir: &Path, zone: &str) -> Result<(), Failure> {
+pub fn appointment(command: AppointmentCommand, data_dir: &Path, zone: &str, now: Now) -> Result<(), Failure> {
     let store = || profile::open_existing(data_dir);
     let saved = match command {
         AppointmentCommand::Add { kind: name, title, at, tz, minutes, place, notes } => {
@@ -200,7 +196,7 @@ pub fn appointment(command: AppointmentCommand, data_dir: &Path, zone: &str) -> 
         AppointmentCommand::Cancel { id } => store()?.cancel_appointment(&id)?,
         AppointmentCommand::Done { id, at } => {
             let at = at.as_deref().map(parse_instant).transpose()?;
-            store()?.mark_appointment_done(&id, at)?
+            store()?.mark_appointment_done(&id, now.or(at))?
         }
         AppointmentCommand::Missed { id } => store()?.mark_appointment_missed(&id)?,
         AppointmentCommand::Delete { id } => {
@@ -218,19 +214,18 @@ pub fn appointment(command: AppointmentCommand, data_dir: &Path, zone: &str) -> 
     Ok(())
 }
 
-pub fn reminders(command: RemindersCommand, store: &Store, zone: &str) -> Result<(), Failure> {
-    let RemindersCommand::Plan { now, max, json } = command;
-    let now = now.as_deref().map(parse_instant).transpose()?.unwrap_or_else(SystemTime::now);
-    render::plan(&store.plan_notifications(now, zone, max)?, json);
+pub fn reminders(command: RemindersCommand, store: &Store, zone: &str, now: Now) -> Result<(), Failure> {
+    let RemindersCommand::Plan { max, json } = command;
+    render::plan(&store.plan_notifications(now.at, zone, max)?, json);
     Ok(())
 }
 
-pub fn calendar(command: CalendarCommand, data_dir: &Path, zone: &str) -> Result<(), Failure> {
+pub fn calendar(command: CalendarCommand, data_dir: &Path, zone: &str, now: Now) -> Result<(), Failure> {
     match command {
         CalendarCommand::Import { file } => {
             let ics = std::fs::read_to_string(&file)
                 .map_err(|e| Failure::input(format!("cannot read {}: {e}", file.display())))?;
-            let report = profile::open(data_dir)?.import_calendar(&ics, zone, SystemTime::now())?;
+            let report = profile::open(data_dir)?.import_calendar(&ics, zone, now.at)?;
             println!(
                 "{} added, {} updated, {} cancelled, {} unchanged",
                 report.added, report.updated, report.cancelled, report.unchanged

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use waymark_core::export::ExportFormat;
 
-use crate::{profile, Failure};
+use crate::{profile, Failure, Now};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -210,12 +210,12 @@ pub struct EraseArgs {
     yes: bool,
 }
 
-pub fn export(args: ExportArgs, data_dir: &Path) -> Result<(), Failure> {
+pub fn export(args: ExportArgs, data_dir: &Path, now: Now) -> Result<(), Failure> {
     let format = match args.format {
         Format::Json => ExportFormat::Json,
         Format::Csv => ExportFormat::Csv,
     };
-    let files = profile::open_existing(data_dir)?.export(format)?;
+    let files = profile::open_existing(data_dir)?.export_at(format, now.at)?;
     std::fs::create_dir_all(&args.out)
         .map_err(|e| Failure::other(format!("cannot create {}: {e}", args.out.display())))?;
     for file in files {

@@ -62,7 +62,7 @@ impl Lcg {
     }
 }
 
-pub fn run(data_dir: Option<&Path>, zone: &str) -> Result<(), Failure> {
+pub fn run(data_dir: Option<&Path>, zone: &str, now: SystemTime) -> Result<(), Failure> {
     let dir = match data_dir {
         Some(dir) if dir.join(profile::DB_FILE).exists() => {
             return Err(Failure::input(format!(
@@ -78,7 +78,6 @@ pub fn run(data_dir: Option<&Path>, zone: &str) -> Result<(), Failure> {
             .keep(),
     };
     let store = profile::open(&dir)?;
-    let now = SystemTime::now();
     let drafts = month_of_checkins(now, zone);
     for draft in &drafts {
         store.add_checkin(draft)?;
@@ -100,9 +99,10 @@ pub fn run(data_dir: Option<&Path>, zone: &str) -> Result<(), Failure> {
         dir.display()
     );
     println!("Explore it with: waymark --data-dir {} journal list (or progress, course show)\n", dir.display());
-    render::today(&store.today(zone)?, false);
+    render::today(&store.today_at(now, zone)?, false);
     println!();
-    render::progress(&store.progress(&ProgressQuery { from: None, to: None, zone: zone.to_string() })?, false);
+    let everything = ProgressQuery { from: None, to: None, zone: zone.to_string() };
+    render::progress(&store.progress_at(now, &everything)?, false);
     println!();
     render::overview(&store.course_overview(now, zone)?, false);
     Ok(())

@@ -33,6 +33,10 @@ struct Cli {
     /// Folder of the profile (database and key).
     #[arg(long, global = true, env = "WAYMARK_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// Act as if it were this time, RFC 3339 (default: the clock): what is next, due or open, and when a new
+    /// record happened unless it says.
+    #[arg(long, global = true, value_name = "RFC3339", value_parser = now_arg)]
+    now: Option<SystemTime>,
     #[command(subcommand)]
     command: Command,
 }
@@ -343,44 +347,61 @@ fn one_line(rendered: &str) -> String {
     message.join(" ")
 }
 
+/// The time a command acts at: `--now` when given, else the clock.
+#[derive(Clone, Copy)]
+pub(crate) struct Now {
+    pub(crate) at: SystemTime,
+    given: bool,
+}
+
+impl Now {
+    /// When a new record happened: `at` if the command says, else `--now` if given; `None` leaves it to the
+    /// core, which stamps it with the clock.
+    pub(crate) fn or(self, at: Option<SystemTime>) -> Option<SystemTime> {
+        at.or(self.given.then_some(self.at))
+    }
+}
+
 fn run(cli: Cli) -> Result<(), Failure> {
     let data_dir = cli.data_dir.clone().unwrap_or_else(profile::default_data_dir);
     let zone = local_zone();
+    let now = Now { at: cli.now.unwrap_or_else(SystemTime::now), given: cli.now.is_some() };
     match cli.command {
         Command::Checkin(args) => {
-            let draft =
+            let mut draft =
                 CheckInDraft { shared: args.share, ..args.fields.apply(CheckInDraft::new(args.valence, &zone))? };
+            draft.occurred_at = now.or(draft.occurred_at);
             draft.check()?;
             let entry = profile::open(&data_dir)?.add_checkin(&draft)?;
             println!("{}", entry.id);
         }
         Command::Journal(command) => journal(command, &profile::open_existing(&data_dir)?, &zone)?,
         Command::Today(flag) => {
-            let view = profile::open(&data_dir)?.today(&zone)?;
+            let view = profile::open(&data_dir)?.today_at(now.at, &zone)?;
             render::today(&view, flag.json);
         }
-        Command::Assess(command) => measures::assess(command, &data_dir, &zone)?,
-        Command::Vitals(args) => measures::vitals(args, &data_dir, &zone)?,
-        Command::Progress(args) => measures::progress(args, &profile::open_existing(&data_dir)?, &zone)?,
-        Command::Course(command) => course::course(command, &data_dir, &zone)?,
-        Command::Appointment(command) => course::appointment(command, &data_dir, &zone)?,
-        Command::Reminders(command) => course::reminders(command, &profile::open_existing(&data_dir)?, &zone)?,
-        Command::Calendar(command) => course::calendar(command, &data_dir, &zone)?,
-        Command::Prompts(command) => prompts::prompts(command, &data_dir, &zone)?,
+        Command::Assess(command) => measures::assess(command, &data_dir, &zone, now)?,
+        Command::Vitals(args) => measures::vitals(args, &data_dir, &zone, now)?,
+        Command::Progress(args) => measures::progress(args, &profile::open_existing(&data_dir)?, &zone, now)?,
+        Command::Course(command) => course::course(command, &data_dir, &zone, now)?,
+        Command::Appointment(command) => course::appointment(command, &data_dir, &zone, now)?,
+        Command::Reminders(command) => course::reminders(command, &profile::open_existing(&data_dir)?, &zone, now)?,
+        Command::Calendar(command) => course::calendar(command, &data_dir, &zone, now)?,
+        Command::Prompts(command) => prompts::prompts(command, &data_dir, &zone, now)?,
         Command::HelpNow(args) => safety::help_now(args, &data_dir)?,
         Command::Safety(command) => safety::safety(command)?,
         Command::SafetyPlan(command) => safety::safety_plan(command, &data_dir)?,
         Command::Settings(command) => safety::settings(command, &data_dir)?,
         Command::Pair { code } => share::pair(&code, &data_dir)?,
         Command::Share(args) => share::share(args, &data_dir, &zone)?,
-        Command::Sync(args) => share::sync(args, &data_dir)?,
+        Command::Sync(args) => share::sync(args, &data_dir, now)?,
         Command::Unpair => share::unpair(&data_dir)?,
-        Command::Clinician(command) => share::clinician(command, &data_dir, &zone)?,
+        Command::Clinician(command) => share::clinician(command, &data_dir, &zone, now)?,
         Command::Backup(command) => data::backup(command, &data_dir)?,
         Command::Import(command) => data::import(command, &data_dir, &zone)?,
-        Command::Export(args) => data::export(args, &data_dir)?,
+        Command::Export(args) => data::export(args, &data_dir, now)?,
         Command::Erase(args) => data::erase(args, &data_dir)?,
-        Command::Demo => demo::run(cli.data_dir.as_deref(), &zone)?,
+        Command::Demo => demo::run(cli.data_dir.as_deref(), &zone, now.at)?,
     }
     Ok(())
 }
@@ -464,6 +485,10 @@ pub(crate) fn parse_instant(text: &str) -> Result<SystemTime, Failure> {
     DateTime::parse_from_rfc3339(text)
         .map(SystemTime::from)
         .map_err(|_| Failure::input(format!("\"{text}\" is not an RFC 3339 time such as 2026-11-27T09:30:00+01:00")))
+}
+
+fn now_arg(text: &str) -> Result<SystemTime, String> {
+    parse_instant(text).map_err(|failure| failure.message().to_string())
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, Failure> {

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use waymark_core::measures::{form, Answer, AssessmentFilter, Form, Instrument, MeasureSchedule, ProgressQuery};
 use waymark_core::{AssessmentDraft, Store, VitalsDraft};
 
-use crate::{parse_instant, profile, render, Failure};
+use crate::{parse_instant, profile, render, Failure, Now};
 
 #[derive(Subcommand)]
 pub enum AssessCommand {
@@ -105,17 +105,17 @@ pub struct ProgressArgs {
 }
 
 /// Runs `assess`. The profile is opened only once the input is known to be good.
-pub fn assess(command: AssessCommand, data_dir: &Path, zone: &str) -> Result<(), Failure> {
+pub fn assess(command: AssessCommand, data_dir: &Path, zone: &str, now: Now) -> Result<(), Failure> {
     let open = || profile::open(data_dir);
     match command {
-        AssessCommand::Phq9(args) => take(Instrument::Phq9, args, open, zone),
-        AssessCommand::Gad7(args) => take(Instrument::Gad7, args, open, zone),
+        AssessCommand::Phq9(args) => take(Instrument::Phq9, args, open, zone, now),
+        AssessCommand::Gad7(args) => take(Instrument::Gad7, args, open, zone, now),
         AssessCommand::List { json } => {
             render::assessments(&profile::open_existing(data_dir)?.assessments(&AssessmentFilter::default())?, json);
             Ok(())
         }
         AssessCommand::Due { json } => {
-            render::due(&profile::open_existing(data_dir)?.due_measures(zone)?, zone, json);
+            render::due(&profile::open_existing(data_dir)?.due_measures_at(now.at, zone)?, zone, json);
             Ok(())
         }
         AssessCommand::Schedule { measure, every, off, on } => {
@@ -157,6 +157,7 @@ fn take(
     args: TakeArgs,
     open: impl FnOnce() -> Result<Store, Failure>,
     zone: &str,
+    now: Now,
 ) -> Result<(), Failure> {
     let answers = match &args.answers {
         Some(text) => parse_answers(text)?,
@@ -164,7 +165,7 @@ fn take(
     };
     let record = args.record;
     let draft = AssessmentDraft {
-        taken_at: record.taken_at()?,
+        taken_at: now.or(record.taken_at()?),
         session_id: record.session,
         shared: record.share,
         ..AssessmentDraft::new(instrument, answers, zone)
@@ -223,7 +224,7 @@ fn ask(form: &Form, input: &mut impl BufRead, output: &mut impl Write) -> Result
     Ok(answers)
 }
 
-pub fn vitals(args: VitalsArgs, data_dir: &Path, zone: &str) -> Result<(), Failure> {
+pub fn vitals(args: VitalsArgs, data_dir: &Path, zone: &str, now: Now) -> Result<(), Failure> {
     let (systolic, diastolic) = match &args.bp {
         Some(bp) => {
             let (systolic, diastolic) = parse_bp(bp)?;
@@ -235,7 +236,7 @@ pub fn vitals(args: VitalsArgs, data_dir: &Path, zone: &str) -> Result<(), Failu
         systolic,
         diastolic,
         heart_rate: args.hr,
-        taken_at: args.record.taken_at()?,
+        taken_at: now.or(args.record.taken_at()?),
         zone: zone.to_string(),
         session_id: args.record.session,
         shared: args.record.share,
@@ -252,9 +253,9 @@ fn parse_bp(text: &str) -> Result<(i32, i32), Failure> {
     Ok((systolic.trim().parse().map_err(|_| invalid())?, diastolic.trim().parse().map_err(|_| invalid())?))
 }
 
-pub fn progress(args: ProgressArgs, store: &Store, zone: &str) -> Result<(), Failure> {
+pub fn progress(args: ProgressArgs, store: &Store, zone: &str, now: Now) -> Result<(), Failure> {
     let query = ProgressQuery { from: args.from, to: args.to, zone: zone.to_string() };
-    render::progress(&store.progress(&query)?, args.json);
+    render::progress(&store.progress_at(now.at, &query)?, args.json);
     Ok(())
 }
 

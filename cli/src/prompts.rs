@@ -1,19 +1,15 @@
 //! `waymark prompts due` and `waymark prompts answer`.
 
 use std::path::Path;
-use std::time::SystemTime;
 
 use clap::Subcommand;
 
-use crate::{parse_instant, profile, Failure};
+use crate::{profile, Failure, Now};
 
 #[derive(Subcommand)]
 pub enum PromptsCommand {
     /// Integration prompts open now.
     Due {
-        /// As if it were this time, RFC 3339 (default: now).
-        #[arg(long, value_name = "RFC3339")]
-        now: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -31,12 +27,11 @@ pub enum PromptsCommand {
     },
 }
 
-pub fn prompts(command: PromptsCommand, data_dir: &Path, zone: &str) -> Result<(), Failure> {
+pub fn prompts(command: PromptsCommand, data_dir: &Path, zone: &str, now: Now) -> Result<(), Failure> {
     let store = profile::open_existing(data_dir)?;
     match command {
-        PromptsCommand::Due { now, json } => {
-            let now = now.as_deref().map(parse_instant).transpose()?.unwrap_or_else(SystemTime::now);
-            let due = store.prompts_due(now)?;
+        PromptsCommand::Due { json } => {
+            let due = store.prompts_due(now.at)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&due).expect("prompts serialise"));
             } else if due.is_empty() {
@@ -49,7 +44,7 @@ pub fn prompts(command: PromptsCommand, data_dir: &Path, zone: &str) -> Result<(
             }
         }
         PromptsCommand::Answer { id, text, valence, share } => {
-            let entry = store.answer_prompt(&id, &text, valence, zone, share)?;
+            let entry = store.answer_prompt_at(now.at, &id, &text, valence, zone, share)?;
             println!("{}", entry.id);
         }
     }

@@ -10,7 +10,7 @@ use waymark_core::share::{ShareRequest, ShareScope, SummaryForms};
 use waymark_core::sync::{HttpRequest, HttpResponse, HttpTransport, SyncReport, TransportError};
 use waymark_core::Store;
 
-use crate::{profile, Failure};
+use crate::{profile, Failure, Now};
 
 #[derive(Args)]
 pub struct ShareArgs {
@@ -166,7 +166,7 @@ pub fn share(args: ShareArgs, data_dir: &Path, zone: &str) -> Result<(), Failure
     Ok(())
 }
 
-pub fn sync(args: SyncArgs, data_dir: &Path) -> Result<(), Failure> {
+pub fn sync(args: SyncArgs, data_dir: &Path, now: Now) -> Result<(), Failure> {
     let store = profile::open_existing(data_dir)?;
     match args.command {
         Some(SyncCommand::Status) => {
@@ -178,7 +178,7 @@ pub fn sync(args: SyncArgs, data_dir: &Path) -> Result<(), Failure> {
             }
         }
         None => {
-            let report = with_progress(|| store.sync(&UreqTransport::new(), true))?;
+            let report = with_progress(|| store.sync_at(&UreqTransport::new(), now.at, true))?;
             print_report(&report, args.json);
         }
     }
@@ -229,7 +229,7 @@ pub fn unpair(data_dir: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-pub fn clinician(command: ClinicianCommand, data_dir: &Path, zone: &str) -> Result<(), Failure> {
+pub fn clinician(command: ClinicianCommand, data_dir: &Path, zone: &str, now: Now) -> Result<(), Failure> {
     match command {
         ClinicianCommand::Invite { relay, label } => {
             let invite = profile::open(data_dir)?.invite(&relay, &label)?;
@@ -238,7 +238,7 @@ pub fn clinician(command: ClinicianCommand, data_dir: &Path, zone: &str) -> Resu
         }
         ClinicianCommand::Pull(flag) => {
             let store = profile::open_existing(data_dir)?;
-            let report = with_progress(|| store.sync(&UreqTransport::new(), true))?;
+            let report = with_progress(|| store.sync_at(&UreqTransport::new(), now.at, true))?;
             print_report(&report, flag.json);
         }
         ClinicianCommand::List(flag) => list(&profile::open_existing(data_dir)?, flag.json)?,

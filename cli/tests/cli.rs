@@ -4,10 +4,15 @@ mod common;
 
 use common::Profile;
 
+/// "Now" for the commands that show today.
+const NOW: &str = "2026-11-20T08:30:00Z";
+
 #[test]
 fn a_check_in_can_be_listed_shown_searched_and_seen_today() {
     let profile = Profile::new();
     let id = profile.ok(&[
+        "--now",
+        NOW,
         "checkin",
         "--valence",
         "-1",
@@ -34,6 +39,7 @@ fn a_check_in_can_be_listed_shown_searched_and_seen_today() {
     assert_eq!(shown["sleep_hours"], 6.5);
     assert_eq!(shown["zone"], "Europe/Paris");
     assert_eq!(shown["shared"], false);
+    assert_eq!(shown["occurred_at"], "2026-11-20T08:30:00.000Z", "--now is when it happened");
 
     let listed = profile.json(&["journal", "list", "--json"]);
     assert_eq!(listed[0]["id"], id);
@@ -43,11 +49,14 @@ fn a_check_in_can_be_listed_shown_searched_and_seen_today() {
     assert_eq!(hits[0]["snippet"][1], serde_json::json!({"text": "Café", "highlighted": true}));
     assert!(profile.ok(&["journal", "search", "cafe"]).contains("«Café»"));
 
-    let today = profile.json(&["today", "--json"]);
+    let today = profile.json(&["today", "--json", "--now", NOW]);
+    assert_eq!(today["date"], "2026-11-20");
     assert_eq!(today["entries"][0]["id"], id);
     assert_eq!(today["streak_days"], 1);
     assert_eq!(today["last_7_days"].as_array().unwrap().len(), 7);
-    assert!(profile.ok(&["today"]).contains("Streak: 1 day"));
+    assert!(profile.ok(&["today", "--now", NOW]).contains("Streak: 1 day"));
+    let next_week = profile.json(&["today", "--json", "--now", "2026-11-27T08:30:00Z"]);
+    assert_eq!((next_week["entries"].as_array().unwrap().len(), next_week["streak_days"].as_u64()), (0, Some(0)));
 }
 
 #[test]

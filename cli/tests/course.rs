@@ -6,6 +6,8 @@ use common::Profile;
 use serde_json::Value;
 
 const OUTLOOK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/calendar/outlook.ics");
+/// "Now" for every command here: the Friday before the course's first session.
+const NOW: &str = "2026-11-27T12:00:00Z";
 
 fn start_esketamine(profile: &Profile) {
     let out = profile.ok(&[
@@ -17,6 +19,8 @@ fn start_esketamine(profile: &Profile) {
         "2026-12-01T09:00",
         "--tz",
         "America/New_York",
+        "--now",
+        NOW,
     ]);
     assert!(out.starts_with("Started: Esketamine nasal spray (America/New_York)"), "{out}");
 }
@@ -25,7 +29,7 @@ fn start_esketamine(profile: &Profile) {
 fn a_course_starts_from_a_template_and_shows_its_sessions() {
     let profile = Profile::new();
     start_esketamine(&profile);
-    let overview = profile.json(&["course", "show", "--json"]);
+    let overview = profile.json(&["course", "show", "--json", "--now", NOW]);
     let upcoming = overview["upcoming"].as_array().unwrap();
     assert_eq!(upcoming.len(), 12);
     assert_eq!(overview["next"]["appointment"]["local_start"], "2026-12-01T09:00:00");
@@ -36,7 +40,7 @@ fn a_course_starts_from_a_template_and_shows_its_sessions() {
         care,
         ["no_food", "no_liquids", "ride_home", "no_alcohol_or_cannabis", "no_driving", "no_bath_or_swimming_alone"]
     );
-    let text = profile.ok(&["course", "show"]);
+    let text = profile.ok(&["course", "show", "--now", NOW]);
     assert!(text.contains("Next: 2026-12-01 15:00") && text.contains("Arrange your ride home"), "{text}");
 }
 
@@ -46,7 +50,7 @@ fn appointments_are_added_moved_cancelled_done_and_checked() {
     start_esketamine(&profile);
     let id_of =
         |overview: &Value, index: usize| overview["upcoming"][index]["appointment"]["id"].as_str().unwrap().to_string();
-    let overview = profile.json(&["course", "show", "--json"]);
+    let overview = profile.json(&["course", "show", "--json", "--now", NOW]);
     let (first, second, third) = (id_of(&overview, 0), id_of(&overview, 1), id_of(&overview, 2));
     assert!(profile
         .ok(&["appointment", "move", &first, "--to", "2026-12-01T13:30"])
@@ -68,7 +72,7 @@ fn appointments_are_added_moved_cancelled_done_and_checked() {
         "20",
     ]);
     assert!(added.contains("2026-12-02T08:00:00 America/New_York"), "the course's zone: {added}");
-    let overview = profile.json(&["course", "show", "--json"]);
+    let overview = profile.json(&["course", "show", "--json", "--now", NOW]);
     assert_eq!(overview["done"], 1);
     for (args, expected) in [
         (vec!["appointment", "move", first.as_str(), "--to", "2026-12-05T09:00"], "only a scheduled or missed one"),
@@ -91,9 +95,9 @@ fn appointments_are_added_moved_cancelled_done_and_checked() {
 fn the_reminder_plan_is_json_with_the_fields_shells_need() {
     let profile = Profile::new();
     start_esketamine(&profile);
-    let all = profile.json(&["reminders", "plan", "--now", "2026-11-27T12:00:00Z", "--json"]);
+    let all = profile.json(&["reminders", "plan", "--now", NOW, "--json"]);
     assert_eq!(all.as_array().unwrap().len(), 60, "12 sessions: two reminders, two fasting starts, one after");
-    let plan = profile.json(&["reminders", "plan", "--now", "2026-11-27T12:00:00Z", "--max", "40", "--json"]);
+    let plan = profile.json(&["reminders", "plan", "--now", NOW, "--max", "40", "--json"]);
     let plan = plan.as_array().unwrap();
     assert_eq!(plan[..], all.as_array().unwrap()[..40], "the soonest 40");
     for field in ["id", "fire_at", "kind", "title", "body", "exact"] {
@@ -103,7 +107,7 @@ fn the_reminder_plan_is_json_with_the_fields_shells_need() {
         (plan[0]["fire_at"].as_str(), plan[0]["kind"].as_str()),
         (Some("2026-11-30T14:00:00.000Z"), Some("appointment_reminder"))
     );
-    let again = profile.json(&["reminders", "plan", "--now", "2026-11-27T12:00:00Z", "--max", "40", "--json"]);
+    let again = profile.json(&["reminders", "plan", "--now", NOW, "--max", "40", "--json"]);
     assert_eq!(again.as_array().unwrap(), plan, "the same input gives the same plan");
     let output = profile.run(&["reminders", "plan", "--max", "0"]);
     assert_eq!(output.status.code(), Some(2));
@@ -112,17 +116,20 @@ fn the_reminder_plan_is_json_with_the_fields_shells_need() {
 #[test]
 fn calendar_files_import_and_export() {
     let profile = Profile::new();
-    assert_eq!(profile.ok(&["calendar", "import", OUTLOOK]).trim(), "1 added, 0 updated, 0 cancelled, 0 unchanged");
+    assert_eq!(
+        profile.ok(&["calendar", "import", OUTLOOK, "--now", NOW]).trim(),
+        "1 added, 0 updated, 0 cancelled, 0 unchanged"
+    );
     let out = profile.path.join("course.ics");
     profile.ok(&["calendar", "export", "--out", out.to_str().unwrap()]);
     let ics = std::fs::read_to_string(&out).unwrap();
     assert!(ics.contains("SUMMARY:KAP preparation session") && ics.contains("BEGIN:VALARM"), "{ics}");
     let other = Profile::new();
-    assert!(other.ok(&["calendar", "import", out.to_str().unwrap()]).starts_with("1 added"));
+    assert!(other.ok(&["calendar", "import", out.to_str().unwrap(), "--now", NOW]).starts_with("1 added"));
 
     let broken = profile.path.join("broken.ics");
     std::fs::write(&broken, std::fs::read_to_string(OUTLOOK).unwrap().replace("DTSTART;TZID", "DTSTART TZID")).unwrap();
-    let output = profile.run(&["calendar", "import", broken.to_str().unwrap()]);
+    let output = profile.run(&["calendar", "import", broken.to_str().unwrap(), "--now", NOW]);
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("line 28") && stderr.contains("nothing was imported"), "{stderr}");
@@ -135,6 +142,12 @@ fn prompts_open_after_a_session_and_answers_go_to_the_journal() {
     let due = profile.json(&["prompts", "due", "--now", "2026-11-03T12:00:00Z", "--json"]);
     let phases: Vec<&str> = due.as_array().unwrap().iter().map(|p| p["phase"].as_str().unwrap()).collect();
     assert!(phases.contains(&"day_1") && phases.contains(&"same_day"), "{phases:?}");
+    let day_1 = due.as_array().unwrap().iter().find(|p| p["phase"] == "day_1").unwrap()["id"].as_str().unwrap();
+    let answer = ["prompts", "answer", day_1, "--text", "Lighter", "--now", "2026-11-03T12:00:00Z"];
+    let entry = profile.ok(&answer);
+    assert_eq!(profile.json(&["journal", "show", entry.trim(), "--json"])["occurred_at"], "2026-11-03T12:00:00.000Z");
+    let due = profile.json(&["prompts", "due", "--now", "2026-11-03T12:00:00Z", "--json"]);
+    assert!(due.as_array().unwrap().iter().all(|p| p["id"] != day_1), "answered: {due}");
     let output = profile.run(&["prompts", "answer", "nope", "--text", "x"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8(output.stderr).unwrap().contains("not a prompt that is open now"));

@@ -73,6 +73,7 @@ fn bad_measures_exit_2_with_one_line_and_store_nothing() {
     let profile = Profile::new();
     profile.ok(&["assess", "phq9", "--answers", "1,1,1,1,1,1,1,1,1"]);
     let before = profile.files();
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
     let cases: &[(&[&str], &str)] = &[
         (&["assess", "phq9", "--answers", "1,1,1,1,1,1,1,1"], "item 9 has no answer"),
         (&["assess", "phq9", "--answers", "1,1,1,1,1,1,1,1,1,1"], "10 answers were given"),
@@ -90,7 +91,7 @@ fn bad_measures_exit_2_with_one_line_and_store_nothing() {
         (&["progress", "--from", "2026-11-02", "--to", "2026-11-01"], "swap the dates"),
         (&["progress", "--from", "yesterday"], "not a date"),
         (&["assess", "schedule", "phq9", "--every", "0"], "--every"),
-        (&["assess", "phq9", "--answers", "1,1,1,1,1,1,1,1,1", "--at", "2099-01-01T00:00:00Z"], "in the future"),
+        (&["assess", "phq9", "--answers", "1,1,1,1,1,1,1,1,1", "--at", &tomorrow], "in the future"),
         (&["assess", "baseline", "no-such-id"], "no result has the id"),
     ];
     for (args, expected) in cases {
@@ -166,23 +167,25 @@ fn a_picked_baseline_and_a_schedule_are_kept() {
     profile.ok(&["assess", "phq9", "--answers", "1,1,0,0,0,0,0,0,0", "--at", "2026-10-22T09:00:00Z"]);
     let id = picked["id"].as_str().unwrap();
     profile.ok(&["assess", "baseline", id]);
-    let progress = profile.json(&["progress", "--json"]);
+    let now = ["--now", "2026-11-01T12:00:00Z"];
+    let progress = profile.json(&[&["progress", "--json"][..], &now].concat());
     assert_eq!(
         (progress["phq9"]["baseline"]["id"].as_str(), progress["phq9"]["baseline_picked"].as_bool()),
         (Some(id), Some(true))
     );
     assert_eq!(progress["phq9"]["remission"]["status"], "met");
     profile.ok(&["assess", "baseline", "--clear", "phq9"]);
-    assert_eq!(profile.json(&["progress", "--json"])["phq9"]["baseline"]["id"], first["id"]);
+    assert_eq!(profile.json(&[&["progress", "--json"][..], &now].concat())["phq9"]["baseline"]["id"], first["id"]);
 
     assert!(profile.ok(&["assess", "schedule", "gad7", "--off"]).contains("GAD-7: off"));
     assert!(profile.ok(&["assess", "schedule", "phq9", "--every", "14"]).contains("every 14 days"));
-    let due = profile.json(&["assess", "due", "--json"]);
+    let due = profile.json(&[&["assess", "due", "--json"][..], &now].concat());
     let due = due.as_array().unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!((due[0]["instrument"].as_str(), due[0]["every_days"].as_u64()), (Some("phq9"), Some(14)));
     // 14 days after 22 October is 5 November, which starts at 23:00 UTC in Paris once summer time has ended.
     assert_eq!(due[0]["due_at"], "2026-11-04T23:00:00.000Z");
+    assert_eq!(due[0]["due_now"], false);
 }
 
 #[test]

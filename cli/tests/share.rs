@@ -12,9 +12,8 @@ use serde_json::Value;
 const SHARED: &str = "SHARED-SENTINEL calmer after the session";
 const PRIVATE: &str = "PRIVATE-SENTINEL this stays on the phone";
 
-/// Today in the zone the CLI runs in (the tests set TZ=Europe/Paris).
-fn chrono_today() -> String {
-    let now = std::time::SystemTime::now();
+/// `now`'s date in the zone the CLI runs in (the tests set TZ=Europe/Paris).
+fn date_in_paris(now: std::time::SystemTime) -> String {
     let zone = waymark_core::time::parse_zone("Europe/Paris").unwrap();
     waymark_core::time::local_date(now, zone).to_string()
 }
@@ -99,9 +98,11 @@ fn a_share_made_offline_reaches_the_clinician_and_an_appointment_comes_back() {
             prompts.as_array().unwrap().iter().find(|p| p["phase"] == "assigned").expect("the clinician's prompt");
         assert_eq!(assigned["text"], "What felt different this week?");
         let answer = "ANSWER-SENTINEL I noticed the quiet";
-        patient.ok(&["prompts", "answer", assigned["id"].as_str().unwrap(), "--text", answer, "--share"]);
-        let today = chrono_today();
-        patient.ok(&["share", "--from", &today, "--to", &today, "--scopes", "notes"]);
+        // The prompt was assigned on the clock, so the answer is given after it, and shared on that day.
+        let now = std::time::SystemTime::now();
+        let (at, day) = (chrono::DateTime::<chrono::Utc>::from(now).to_rfc3339(), date_in_paris(now));
+        patient.ok(&["prompts", "answer", assigned["id"].as_str().unwrap(), "--text", answer, "--share", "--now", &at]);
+        patient.ok(&["share", "--from", &day, "--to", &day, "--scopes", "notes"]);
         assert_eq!(patient.json(&["sync", "--json"])["uploaded"], 1);
         assert_eq!(clinician.json(&["clinician", "pull", "--json"])["received"], 1);
         let newest =

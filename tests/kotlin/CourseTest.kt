@@ -13,8 +13,6 @@ import app.waymark.core.model.PromptPhase
 import app.waymark.core.model.ReminderException
 import app.waymark.core.model.ReminderSettings
 import java.time.Instant
-import java.time.LocalDate
-import java.time.ZoneOffset
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNotNull
 import org.junit.Assert.assertTrue
@@ -105,14 +103,14 @@ class CourseTest {
         }
         assertTrue(exported.contains("BEGIN:VALARM"))
         Waymark.open(newDbPath(), key).use { waymark ->
-            val report = waymark.importCalendar(exported, clinic)
+            val report = waymark.importCalendar(beforeCourse, exported, clinic)
             assertEquals(12u, report.added)
             val sessions = waymark.courseOverview(beforeCourse, clinic).upcoming
             assertEquals(Instant.parse("2026-12-01T14:00:00Z"), sessions[0].appointment.startsAt)
             assertEquals(AppointmentKind.DOSING, sessions[0].appointment.kind)
             assertNotNull(sessions[0].appointment.calendarUid)
             val broken = exported.replaceFirst("DTEND:", "DTEND ")
-            val error = assertThrows<CourseException.InvalidCalendar> { waymark.importCalendar(broken, clinic) }
+            val error = assertThrows<CourseException.InvalidCalendar> { waymark.importCalendar(beforeCourse, broken, clinic) }
             assertTrue(error.message!!.contains("line"))
             assertEquals(12, waymark.courseOverview(beforeCourse, clinic).upcoming.size)
         }
@@ -121,17 +119,24 @@ class CourseTest {
     @Test
     fun integrationPromptsAreDueAfterASessionAndAnswersGoToTheJournal() {
         Waymark.open(newDbPath(), key).use { waymark ->
-            val twoDaysAgo = LocalDate.now(ZoneOffset.UTC).minusDays(2)
-            waymark.startCourse(CourseDraft(CourseTemplate.IV_INDUCTION, "${twoDaysAgo}T10:00", "UTC"))
-            val due = waymark.promptsDue(Instant.now())
+            waymark.startCourse(CourseDraft(CourseTemplate.IV_INDUCTION, "2026-11-02T10:00", "UTC"))
+            val twoDaysOn = Instant.parse("2026-11-04T12:00:00Z")
+            val due = waymark.promptsDue(twoDaysOn)
             val dayOne = due.first { it.phase == PromptPhase.DAY1 }
             assertTrue(!dayOne.grounding && dayOne.text.isNotBlank())
-            val entry = waymark.answerPrompt(dayOne.id, "Calmer than I expected.", 1, "UTC", true)
+            val entry = waymark.answerPrompt(twoDaysOn, dayOne.id, "Calmer than I expected.", 1, "UTC", true)
             assertEquals(dayOne.sessionId, entry.sessionId)
             assertEquals(dayOne.promptId, entry.promptId)
             assertEquals(entry, waymark.checkin(entry.id))
-            assertTrue(waymark.promptsDue(Instant.now()).none { it.id == dayOne.id })
-            assertThrows<PromptException.NotOpen> { waymark.answerPrompt(dayOne.id, "again", 1, "UTC", false) }
+            assertEquals(twoDaysOn, entry.occurredAt)
+            assertTrue(waymark.promptsDue(twoDaysOn).none { it.id == dayOne.id })
+            assertThrows<PromptException.NotOpen> { waymark.answerPrompt(twoDaysOn, dayOne.id, "again", 1, "UTC", false) }
+            val sameDay = due.first { it.phase == PromptPhase.SAME_DAY }
+            val aWeekLater = sameDay.dueAt.plus(java.time.Duration.ofDays(7))
+            val stale = assertThrows<PromptException.NotOpen> {
+                waymark.answerPrompt(aWeekLater, sameDay.id, "late", 0, "UTC", false)
+            }
+            assertTrue(stale.message!!, stale.message!!.contains("not a prompt that is open now"))
         }
     }
 }

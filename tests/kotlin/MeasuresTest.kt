@@ -23,6 +23,7 @@ import org.junit.Test
 class MeasuresTest {
     private val key = ByteArray(32) { 3 }
     private val zone = "Europe/Paris"
+    private val now = Instant.parse("2026-11-20T12:00:00Z")
 
     private fun scores(vararg values: Int) = values.map { Answer.Score(it) }
 
@@ -91,7 +92,7 @@ class MeasuresTest {
                 waymark.addVitals(VitalsDraft(systolic = 80, diastolic = 120, zone = zone))
             }
             assertTrue(waymark.assessments(AssessmentFilter()).isEmpty())
-            assertTrue(waymark.progress(ProgressQuery(zone = zone)).vitals.isEmpty())
+            assertTrue(waymark.progress(now, ProgressQuery(zone = zone)).vitals.isEmpty())
         }
     }
 
@@ -109,7 +110,7 @@ class MeasuresTest {
             )
             assertNotNull(reading.flag)
 
-            val progress = waymark.progress(ProgressQuery(from = "2026-10-01", to = "2026-10-31", zone = zone))
+            val progress = waymark.progress(now, ProgressQuery(from = "2026-10-01", to = "2026-10-31", zone = zone))
             assertEquals(20u, progress.phq9.baseline!!.total)
             assertEquals(9u, progress.phq9.latest!!.total)
             assertEquals(55.0, progress.phq9.reductionPercent!!, 1e-9)
@@ -123,9 +124,9 @@ class MeasuresTest {
             assertEquals(2, progress.due.size)
 
             val picked = waymark.pickBaseline(progress.phq9.latest!!.id)
-            assertTrue(waymark.progress(ProgressQuery(zone = zone)).phq9.baselinePicked)
+            assertTrue(waymark.progress(now, ProgressQuery(zone = zone)).phq9.baselinePicked)
             waymark.clearBaseline(Instrument.PHQ9)
-            assertEquals(baseline.id, waymark.progress(ProgressQuery(zone = zone)).phq9.baseline!!.id)
+            assertEquals(baseline.id, waymark.progress(now, ProgressQuery(zone = zone)).phq9.baseline!!.id)
             assertEquals(picked.id, waymark.assessments(AssessmentFilter(instrument = Instrument.PHQ9))[0].id)
         }
     }
@@ -133,12 +134,15 @@ class MeasuresTest {
     @Test
     fun measuresFallDueOnTheirSchedule() {
         Waymark.open(newDbPath(), key).use { waymark ->
-            assertTrue(waymark.dueMeasures(zone).all { it.dueNow && it.dueAt == null })
-            waymark.addAssessment(phq9(1, 1, 1, 1, 1, 1, 1, 1, 0))
-            val phq9 = waymark.dueMeasures(zone).first { it.instrument == Instrument.PHQ9 }
-            assertTrue(!phq9.dueNow && phq9.dueAt!! > Instant.now())
+            assertTrue(waymark.dueMeasures(now, zone).all { it.dueNow && it.dueAt == null })
+            waymark.addAssessment(phq9(1, 1, 1, 1, 1, 1, 1, 1, 0, at = now))
+            val phq9 = waymark.dueMeasures(now, zone).first { it.instrument == Instrument.PHQ9 }
+            assertTrue(!phq9.dueNow)
+            val weekOn = Instant.parse("2026-11-26T23:00:00Z")
+            assertEquals("a week on, from the start of that day in Paris", weekOn, phq9.dueAt)
+            assertTrue(waymark.dueMeasures(weekOn, zone).first { it.instrument == Instrument.PHQ9 }.dueNow)
             waymark.setMeasureSchedule(MeasureSchedule(Instrument.GAD7, 14u, false))
-            assertEquals(listOf(Instrument.PHQ9), waymark.dueMeasures(zone).map { it.instrument })
+            assertEquals(listOf(Instrument.PHQ9), waymark.dueMeasures(now, zone).map { it.instrument })
             assertEquals(14u, waymark.measureSchedules().first { it.instrument == Instrument.GAD7 }.everyDays)
             assertThrows<MeasureException.InvalidInterval> {
                 waymark.setMeasureSchedule(MeasureSchedule(Instrument.PHQ9, 0u, true))

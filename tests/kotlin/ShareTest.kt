@@ -20,6 +20,9 @@ import java.net.URI
 import java.net.http.HttpClient
 import java.net.http.HttpTimeoutException
 import java.time.Duration
+import java.time.Instant
+import java.time.LocalDate
+import java.time.ZoneId
 
 /** The shell's HTTP client for sync, as an Android app would write it with OkHttp. */
 class JavaHttpTransport : HttpTransport {
@@ -62,21 +65,24 @@ class ShareTest {
                 assertThrows<SyncException.MalformedPairingCode> { patient.pair("hello") }
                 assertEquals(Role.PATIENT, patient.pair(invite.pairingCode).role)
 
-                patient.addCheckin(CheckInDraft(valence = 2, zone = "Europe/Paris", text = "Shared from Kotlin", shared = true))
+                val written = Instant.now()
+                patient.addCheckin(
+                    CheckInDraft(valence = 2, occurredAt = written, zone = "Europe/Paris", text = "Shared from Kotlin", shared = true),
+                )
                 val request = ShareRequest("2000-01-01", "2000-12-31", "Europe/Paris", listOf(ShareScope.NOTES))
                 assertThrows<ShareException.RangeTooLong> { patient.previewShare(request.copy(to = "2099-12-31")) }
-                val today = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Paris")).toString()
-                val now = request.copy(from = today, to = today)
-                assertTrue(patient.previewShare(now).json.contains("Shared from Kotlin"))
-                val shared = patient.share(now)
+                val today = LocalDate.ofInstant(written, ZoneId.of("Europe/Paris")).toString()
+                val thatDay = request.copy(from = today, to = today)
+                assertTrue(patient.previewShare(thatDay).json.contains("Shared from Kotlin"))
+                val shared = patient.share(thatDay)
                 assertEquals(1u, patient.syncStatus().channels[0].pending)
 
-                val sent = patient.sync(transport, true)
+                val sent = patient.sync(Instant.now(), transport, true)
                 assertEquals(1u, sent.uploaded)
                 assertEquals(0u, sent.pending)
                 assertNotNull(patient.syncStatus().channels[0].lastSuccessAt)
 
-                assertEquals(1u, clinician.sync(transport, false).received)
+                assertEquals(1u, clinician.sync(Instant.now(), transport, false).received)
                 val received = clinician.receivedSummaries().single()
                 assertEquals(listOf(ShareScope.NOTES), received.scopes)
                 val forms = clinician.receivedSummary(received.id)
@@ -90,16 +96,16 @@ class ShareTest {
                     "DTEND;TZID=Europe/Paris:20261220T110000\r\nSUMMARY:Check-in visit\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
                 clinician.sendAppointment(invite.channel.id, ics, "Europe/Paris")
                 assertThrows<SyncException.UnusableAppointment> { clinician.sendAppointment(invite.channel.id, "nope", "Europe/Paris") }
-                assertEquals(2u, clinician.sync(transport, true).uploaded)
-                assertEquals(2u, patient.sync(transport, true).received)
-                val assigned = patient.promptsDue(java.time.Instant.now()).single { it.phase == PromptPhase.ASSIGNED }
+                assertEquals(2u, clinician.sync(Instant.now(), transport, true).uploaded)
+                assertEquals(2u, patient.sync(Instant.now(), transport, true).received)
+                val assigned = patient.promptsDue(Instant.now()).single { it.phase == PromptPhase.ASSIGNED }
                 assertEquals("What helped most this week?", assigned.text)
                 assertTrue(patient.exportCalendar().contains("SUMMARY:Check-in visit"))
 
                 patient.unpair()
-                assertThrows<ShareException.Sync> { patient.share(now) }
-                patient.sync(transport, true)
-                clinician.sync(transport, true)
+                assertThrows<ShareException.Sync> { patient.share(thatDay) }
+                patient.sync(Instant.now(), transport, true)
+                clinician.sync(Instant.now(), transport, true)
                 assertTrue(clinician.syncStatus().channels[0].channel.revokedAt != null)
                 assertFalse(clinician.revokeChannel(invite.channel.id).revokedAt == null)
             }

@@ -116,16 +116,19 @@ class WaymarkTest {
     @Test
     fun todayBuildsTheHomeScreenInOneCall() {
         Waymark.open(newDbPath(), key).use { waymark ->
-            val now = Instant.now()
-            waymark.addCheckin(draft(3, "today", now))
+            val now = Instant.parse("2026-11-20T18:30:00Z")
+            waymark.addCheckin(draft(3, "today", now.minusSeconds(3600)))
             waymark.addCheckin(draft(-1, "also today", now))
-            val view = waymark.today(zone)
+            waymark.addCheckin(draft(2, "yesterday in Paris", Instant.parse("2026-11-19T22:59:00Z")))
+            val view = waymark.today(now, zone)
+            assertEquals("2026-11-20", view.date)
             assertEquals(zone, view.zone)
-            assertEquals(2, view.entries.size)
-            assertEquals(1u, view.streakDays)
+            assertEquals(listOf("also today", "today"), view.entries.map { it.text })
+            assertEquals(2u, view.streakDays)
             assertEquals(7, view.last7Days.size)
             assertEquals(view.date, view.last7Days.last().date)
             assertEquals(1.0, view.last7Days.last().meanValence!!, 0.0)
+            assertEquals(2.0, view.last7Days[5].meanValence!!, 0.0)
         }
     }
 
@@ -138,7 +141,7 @@ class WaymarkTest {
                 waymark.addCheckin(CheckInDraft(valence = 0, anxiety = 11, zone = zone))
             }
             assertThrows<JournalException.TextTooLong> { waymark.addCheckin(draft(0, "x".repeat(100_001))) }
-            assertThrows<JournalException.UnknownZone> { waymark.today("Atlantis/Capital") }
+            assertThrows<JournalException.UnknownZone> { waymark.today(Instant.EPOCH, "Atlantis/Capital") }
             assertThrows<JournalException.NotFound> { waymark.checkin("no-such-id") }
             assertTrue(waymark.journalPage(JournalQuery()).entries.isEmpty())
         }

@@ -54,3 +54,39 @@ compile_kotlin() {
 kotlin_runtime_classpath() {
     echo "$JAVA_JARS:$KOTLIN_LIB/kotlin-stdlib.jar:$KOTLIN_LIB/kotlin-test.jar"
 }
+
+# start_test_relay: a real relay for ShareTest on a free loopback port and a
+# throwaway SQLite file, stopped when the calling script exits; sets
+# WAYMARK_TEST_RELAY to its address.
+start_test_relay() {
+    (cd "$ROOT" && cargo build --quiet -p waymark-relay)
+    RELAY_DIR=$(mktemp -d)
+    "$ROOT/target/debug/waymark-relay" --listen 127.0.0.1:0 --db "sqlite:$RELAY_DIR/relay.db" \
+        >"$RELAY_DIR/out" 2>"$RELAY_DIR/log" &
+    RELAY_PID=$!
+    trap 'kill $RELAY_PID 2>/dev/null || true; rm -rf "$RELAY_DIR"' EXIT
+    for _ in $(seq 100); do grep -q '^listening on ' "$RELAY_DIR/out" && break; sleep 0.1; done
+    WAYMARK_TEST_RELAY=$(sed -n 's/^listening on //p' "$RELAY_DIR/out")
+    [ -n "$WAYMARK_TEST_RELAY" ] || { echo "the relay did not start: $(cat "$RELAY_DIR/log")" >&2; return 1; }
+    export WAYMARK_TEST_RELAY
+}
+
+# run_junit [WRAPPER...]: runs the JUnit tests compiled into
+# target/kotlin-test-classes, under WRAPPER if given (e.g. faketime '+400 days').
+# Leaves JUnit's output in $JUNIT_LOG and "N passed, M failed" in $JUNIT_SUMMARY.
+run_junit() {
+    local tests status=0 passed failed=0 run
+    tests=$(cd "$ROOT/tests/kotlin" && ls ./*Test.kt | sed 's|./||; s|\.kt$||; s|^|app.waymark.core.|')
+    JUNIT_LOG=$(mktemp)
+    # shellcheck disable=SC2086 # one argument per test class
+    "$@" java -Djna.library.path="$ROOT/target/debug" -cp "$ROOT/target/kotlin-test-classes:$(kotlin_runtime_classpath)" \
+        org.junit.runner.JUnitCore $tests >"$JUNIT_LOG" 2>&1 || status=$?
+    passed=$(sed -n 's/^OK (\([0-9]*\) tests*)$/\1/p' "$JUNIT_LOG")
+    if [ -z "$passed" ]; then
+        run=$(sed -n 's/^Tests run: \([0-9]*\),  Failures: [0-9]*$/\1/p' "$JUNIT_LOG")
+        failed=$(sed -n 's/^Tests run: [0-9]*,  Failures: \([0-9]*\)$/\1/p' "$JUNIT_LOG")
+        passed=$((${run:-0} - ${failed:-0}))
+    fi
+    JUNIT_SUMMARY="${passed:-0} passed, ${failed:-0} failed"
+    return $status
+}

@@ -103,12 +103,7 @@ impl Store {
         })
     }
 
-    /// Each enabled measure with when it falls due, for the phone's current `zone`.
-    pub fn due_measures(&self, zone: &str) -> Result<Vec<DueMeasure>, MeasureError> {
-        self.due_measures_at(SystemTime::now(), zone)
-    }
-
-    /// `due_measures` as seen at `now`.
+    /// Each enabled measure with when it falls due at `now`, for the phone's current `zone`.
     pub fn due_measures_at(&self, now: SystemTime, zone: &str) -> Result<Vec<DueMeasure>, MeasureError> {
         let tz = check_zone(zone)?;
         self.read(|conn| Ok(due_at(conn, now, tz)?))

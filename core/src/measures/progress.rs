@@ -289,12 +289,7 @@ fn parse_date(text: &str) -> Result<NaiveDate, MeasureError> {
 }
 
 impl Store {
-    /// Everything the progress screen shows, for the phone's current zone.
-    pub fn progress(&self, query: &ProgressQuery) -> Result<Progress, MeasureError> {
-        self.progress_at(SystemTime::now(), query)
-    }
-
-    /// `progress` as seen at `now`.
+    /// Everything the progress screen shows at `now`, for the phone's current zone.
     pub fn progress_at(&self, now: SystemTime, query: &ProgressQuery) -> Result<Progress, MeasureError> {
         let tz = check_zone(&query.zone)?;
         let from = query.from.as_deref().map(parse_date).transpose()?;

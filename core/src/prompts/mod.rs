@@ -145,7 +145,7 @@ fn of_phase(phase: PromptPhase) -> impl Iterator<Item = &'static Prompt> {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DuePrompt {
     /// Stable: `<session id>/<phase>`, or `assigned/<id>` for a clinician's
-    /// prompt; pass it to `answer_prompt`.
+    /// prompt; pass it to `answer_prompt_at`.
     pub id: String,
     pub prompt_id: String,
     pub phase: PromptPhase,
@@ -330,21 +330,9 @@ impl Store {
         self.read(|conn| prompts(conn, now, false))
     }
 
-    /// Answers an open prompt: the answer becomes a journal entry linked to
-    /// its session and prompt, with the patient's `valence` at the time;
-    /// `shared` marks it for the therapist, as any journal entry can be.
-    pub fn answer_prompt(
-        &self,
-        id: &str,
-        text: &str,
-        valence: i32,
-        zone: &str,
-        shared: bool,
-    ) -> Result<CheckIn, PromptError> {
-        self.answer_prompt_at(SystemTime::now(), id, text, valence, zone, shared)
-    }
-
-    /// `answer_prompt` as seen at `now`.
+    /// Answers a prompt open at `now`: the answer becomes a journal entry
+    /// linked to its session and prompt, with the patient's `valence` at the
+    /// time; `shared` marks it for the therapist, as any journal entry can be.
     pub fn answer_prompt_at(
         &self,
         now: SystemTime,
