@@ -63,6 +63,9 @@ impl Lcg {
 }
 
 pub fn run(data_dir: Option<&Path>, zone: &str, now: SystemTime) -> Result<(), Failure> {
+    if now > SystemTime::now() {
+        return Err(Failure::input("the demo seeds the month up to --now, which cannot be later than the clock"));
+    }
     let dir = match data_dir {
         Some(dir) if dir.join(profile::DB_FILE).exists() => {
             return Err(Failure::input(format!(

@@ -192,4 +192,10 @@ fn demo_seeds_a_fresh_profile_and_refuses_a_used_one() {
     assert!(!course["upcoming"].as_array().unwrap().is_empty() && course["next"].is_object());
     let again = profile.run(&["demo"]);
     assert_eq!(again.status.code(), Some(2));
+
+    let ahead = Profile::new();
+    let next_year = (chrono::Utc::now() + chrono::Duration::days(365)).to_rfc3339();
+    let output = ahead.run(&["demo", "--now", &next_year]);
+    assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(!ahead.path.exists(), "a demo that cannot be seeded creates nothing");
 }

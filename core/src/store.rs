@@ -8,7 +8,7 @@
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use rusqlite::config::DbConfig;
@@ -205,23 +205,30 @@ fn check_file_shape(path: &Path) -> Result<(), StoreError> {
 /// a process, until SQLCipher is ready, even when some other code in the
 /// process started SQLite and is still in the gap.
 pub(crate) fn initialize_sqlcipher() -> Result<(), StoreError> {
-    static RESULT: OnceLock<Result<(), String>> = OnceLock::new();
-    let result = RESULT.get_or_init(|| {
-        // SAFETY: sqlite3_initialize takes no arguments and may be called at any time.
-        let code = unsafe { rusqlite::ffi::sqlite3_initialize() };
-        if code != rusqlite::ffi::SQLITE_OK {
-            return Err(format!("SQLCipher failed to start (SQLite code {code})"));
+    // A failure is not kept: the next open tries again.
+    static READY: Mutex<bool> = Mutex::new(false);
+    let mut ready = READY.lock().unwrap_or_else(PoisonError::into_inner);
+    if !*ready {
+        start_sqlcipher().map_err(|detail| StoreError::Sqlite { detail })?;
+        *ready = true;
+    }
+    Ok(())
+}
+
+fn start_sqlcipher() -> Result<(), String> {
+    // SAFETY: sqlite3_initialize takes no arguments and may be called at any time.
+    let code = unsafe { rusqlite::ffi::sqlite3_initialize() };
+    if code != rusqlite::ffi::SQLITE_OK {
+        return Err(format!("SQLCipher failed to start (SQLite code {code})"));
+    }
+    // SQLCipher registers sqlcipher_export last, so once a new connection has it the set-up is done.
+    for _ in 0..SQLCIPHER_START_POLLS {
+        if has_sqlcipher_export().map_err(|e| e.to_string())? {
+            return Ok(());
         }
-        // SQLCipher registers sqlcipher_export last, so once a new connection has it the set-up is done.
-        for _ in 0..SQLCIPHER_START_POLLS {
-            if has_sqlcipher_export().map_err(|e| e.to_string())? {
-                return Ok(());
-            }
-            std::thread::sleep(Duration::from_millis(1));
-        }
-        Err("SQLCipher did not finish starting".to_string())
-    });
-    result.clone().map_err(|detail| StoreError::Sqlite { detail })
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    Err("SQLCipher did not finish starting".to_string())
 }
 
 /// How many milliseconds a first open waits for SQLCipher's set-up, which takes microseconds.

@@ -284,13 +284,13 @@ fn settings_are_checked_and_kept() {
     ));
 }
 
-const ZONES: [&str; 3] = ["America/New_York", "Europe/London", "Australia/Sydney"];
+const ZONES: [&str; 4] = ["America/New_York", "Europe/London", "Australia/Sydney", "America/Santiago"];
 
 prop_compose! {
     fn any_appointment(index: usize)(
         day in 0i64..120,
         minute in 0u32..96,
-        zone in 0usize..3,
+        zone in 0usize..4,
         dosing in any::<bool>(),
         done in 0u8..4,
     ) -> Appointment {
@@ -316,7 +316,7 @@ proptest! {
     fn every_plan_is_sorted_future_capped_unique_and_quiet(
         appointments in any_appointments(),
         now_minutes in 0i64..(130 * 24 * 60),
-        device in 0usize..3,
+        device in 0usize..4,
         quiet_start in 0u32..48,
         quiet_end in 0u32..48,
         max_pending in 1u32..80,

@@ -192,7 +192,7 @@ impl Store {
         let due: Vec<(String, Vec<u8>, u32)> = self.read(|conn| {
             let mut statement = conn.prepare_cached(
                 "SELECT id, envelope, attempts FROM outbox WHERE channel = ?1 AND sent_at IS NULL \
-                 AND failed_at IS NULL AND next_attempt_at <= ?2 ORDER BY created_at, id",
+                 AND failed_at IS NULL AND (attempts = 0 OR next_attempt_at <= ?2) ORDER BY created_at, id",
             )?;
             let rows = statement
                 .query_map(params![channel.info.id, due_by], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
@@ -525,6 +525,33 @@ mod tests {
         let backwards = seal::seal(&keys, Direction::ToPatient, uuid::Uuid::now_v7(), 0, &plaintext);
         assert!(matches!(apply_now(&backwards, &listed), Ok(Err(SyncError::WrongDirection))));
         assert_eq!(clinician.received_summaries().unwrap().len(), 1);
+    }
+
+    /// A relay that takes every upload and has nothing to hand out.
+    struct Accepting;
+
+    impl HttpTransport for Accepting {
+        fn send(&self, request: HttpRequest) -> Result<HttpResponse, crate::sync::TransportError> {
+            let body = match request.method.as_str() {
+                "GET" => br#"{"messages": [], "more": false}"#.to_vec(),
+                _ => Vec::new(),
+            };
+            Ok(HttpResponse {
+                status: if request.method == "PUT" { 201 } else { 200 },
+                body,
+                retry_after_seconds: None,
+            })
+        }
+    }
+
+    #[test]
+    fn a_message_never_tried_goes_at_the_next_sync_whatever_its_now() {
+        let (_dir, clinician) = open_store();
+        let channel = clinician.invite("http://127.0.0.1:9", "A.B.").unwrap().channel;
+        clinician.send_prompt(&channel.id, "What helped?").unwrap();
+        let an_hour_ago = SystemTime::now() - Duration::from_secs(3_600);
+        let report = clinician.sync_at(&Accepting, an_hour_ago, false).unwrap();
+        assert_eq!((report.uploaded, report.pending), (1, 0), "only a retry waits for its turn: {report:?}");
     }
 
     #[test]
