@@ -167,19 +167,19 @@ fn a_picked_baseline_and_a_schedule_are_kept() {
     profile.ok(&["assess", "phq9", "--answers", "1,1,0,0,0,0,0,0,0", "--at", "2026-10-22T09:00:00Z"]);
     let id = picked["id"].as_str().unwrap();
     profile.ok(&["assess", "baseline", id]);
-    let now = ["--now", "2026-11-01T12:00:00Z"];
-    let progress = profile.json(&[&["progress", "--json"][..], &now].concat());
+    let now = "2026-11-01T12:00:00Z";
+    let progress = profile.json(&["progress", "--json", "--now", now]);
     assert_eq!(
         (progress["phq9"]["baseline"]["id"].as_str(), progress["phq9"]["baseline_picked"].as_bool()),
         (Some(id), Some(true))
     );
     assert_eq!(progress["phq9"]["remission"]["status"], "met");
     profile.ok(&["assess", "baseline", "--clear", "phq9"]);
-    assert_eq!(profile.json(&[&["progress", "--json"][..], &now].concat())["phq9"]["baseline"]["id"], first["id"]);
+    assert_eq!(profile.json(&["progress", "--json", "--now", now])["phq9"]["baseline"]["id"], first["id"]);
 
     assert!(profile.ok(&["assess", "schedule", "gad7", "--off"]).contains("GAD-7: off"));
     assert!(profile.ok(&["assess", "schedule", "phq9", "--every", "14"]).contains("every 14 days"));
-    let due = profile.json(&[&["assess", "due", "--json"][..], &now].concat());
+    let due = profile.json(&["assess", "due", "--json", "--now", now]);
     let due = due.as_array().unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!((due[0]["instrument"].as_str(), due[0]["every_days"].as_u64()), (Some("phq9"), Some(14)));

@@ -532,15 +532,11 @@ mod tests {
 
     impl HttpTransport for Accepting {
         fn send(&self, request: HttpRequest) -> Result<HttpResponse, crate::sync::TransportError> {
-            let body = match request.method.as_str() {
-                "GET" => br#"{"messages": [], "more": false}"#.to_vec(),
-                _ => Vec::new(),
+            let (status, body) = match request.method.as_str() {
+                "PUT" => (201, Vec::new()),
+                _ => (200, br#"{"messages": [], "more": false}"#.to_vec()),
             };
-            Ok(HttpResponse {
-                status: if request.method == "PUT" { 201 } else { 200 },
-                body,
-                retry_after_seconds: None,
-            })
+            Ok(HttpResponse { status, body, retry_after_seconds: None })
         }
     }
 
