@@ -66,10 +66,11 @@ pub fn search_safety(query: String, locale: String) -> Vec<SafetySearchHit> {
     waymark_core::safety::search_safety(&query, &locale)
 }
 
-/// A questionnaire's wording, options and codes, available before any profile is open.
+/// A questionnaire's wording, options and codes in `locale`'s language where
+/// Waymark has an official translation, available before any profile is open.
 #[uniffi::export]
-pub fn measure_form(instrument: Instrument) -> Form {
-    measures::form(instrument)
+pub fn measure_form(instrument: Instrument, locale: String) -> Form {
+    measures::form(instrument, &locale)
 }
 
 /// A patient's open, encrypted Waymark database.
@@ -297,6 +298,11 @@ impl Waymark {
     /// Sets the patient's region for crisis lines, or clears it with `None`; returns it normalised.
     pub fn set_region(&self, region: Option<String>) -> Result<Option<String>, SafetyError> {
         self.store.set_region(region.as_deref())
+    }
+
+    /// The language Waymark's words are in: the patient's, else the device's, else `en`.
+    pub fn content_language(&self) -> Result<String, StoreError> {
+        self.store.content_language()
     }
 
     /// The device's locale (e.g. `es_MX`): its region and language stand in

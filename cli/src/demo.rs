@@ -137,9 +137,9 @@ fn month_of_checkins(now: SystemTime, zone: &str) -> Vec<CheckInDraft> {
 }
 
 /// Days since the demo course's first session.
-const COURSE_START_DAYS: u64 = 15;
+const COURSE_START_DAYS: u64 = 29;
 
-/// Starts an esketamine course two weeks ago and marks the sessions that are over as done.
+/// Starts an esketamine course four weeks ago, on the morning of the first PHQ-9, and marks the sessions that are over as done.
 fn esketamine_course(store: &Store, now: SystemTime, zone: &str) -> Result<u32, Failure> {
     let tz = parse_zone(zone).expect("the CLI passes a known zone");
     let first = local_date(now, tz) - Days::new(COURSE_START_DAYS);

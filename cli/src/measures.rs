@@ -108,8 +108,8 @@ pub struct ProgressArgs {
 pub fn assess(command: AssessCommand, data_dir: &Path, zone: &str, now: Now) -> Result<(), Failure> {
     let open = || profile::open(data_dir);
     match command {
-        AssessCommand::Phq9(args) => take(Instrument::Phq9, args, open, zone, now),
-        AssessCommand::Gad7(args) => take(Instrument::Gad7, args, open, zone, now),
+        AssessCommand::Phq9(args) => take(Instrument::Phq9, args, data_dir, open, zone, now),
+        AssessCommand::Gad7(args) => take(Instrument::Gad7, args, data_dir, open, zone, now),
         AssessCommand::List { json } => {
             render::assessments(&profile::open_existing(data_dir)?.assessments(&AssessmentFilter::default())?, json);
             Ok(())
@@ -146,7 +146,7 @@ pub fn assess(command: AssessCommand, data_dir: &Path, zone: &str, now: Now) -> 
         AssessCommand::Baseline { clear, .. } => {
             let instrument: Instrument = clear.expect("clap requires an id or --clear").parse()?;
             profile::open_existing(data_dir)?.clear_baseline(instrument)?;
-            println!("{instrument} baseline: the first result");
+            println!("{instrument} baseline: the first complete result of the current course, else of all");
             Ok(())
         }
     }
@@ -155,13 +155,17 @@ pub fn assess(command: AssessCommand, data_dir: &Path, zone: &str, now: Now) -> 
 fn take(
     instrument: Instrument,
     args: TakeArgs,
+    data_dir: &Path,
     open: impl FnOnce() -> Result<Store, Failure>,
     zone: &str,
     now: Now,
 ) -> Result<(), Failure> {
     let answers = match &args.answers {
         Some(text) => parse_answers(text)?,
-        None => ask(&form(instrument), &mut std::io::stdin().lock(), &mut std::io::stderr())?,
+        None => {
+            let form = form(instrument, &profile::content_language(data_dir));
+            ask(&form, &mut std::io::stdin().lock(), &mut std::io::stderr())?
+        }
     };
     let record = args.record;
     let draft = AssessmentDraft {
@@ -276,7 +280,7 @@ mod tests {
     fn the_form_asks_again_until_each_answer_is_valid() {
         let mut output = Vec::new();
         let typed = "1\n4\n2\n\n0\nx\n3\n0\n0\n1\n2\nx\n";
-        let answers = ask(&form(Instrument::Phq9), &mut typed.as_bytes(), &mut output).unwrap();
+        let answers = ask(&form(Instrument::Phq9, "en"), &mut typed.as_bytes(), &mut output).unwrap();
         let values: Vec<String> = answers.iter().map(|a| format!("{a:?}")).collect();
         assert_eq!(values.len(), 9);
         assert_eq!(answers[1], Answer::Score { value: 2 }, "4 and a blank line were asked again");
@@ -289,7 +293,7 @@ mod tests {
 
     #[test]
     fn a_form_cut_short_saves_nothing() {
-        let result = ask(&form(Instrument::Gad7), &mut "1\n2\n".as_bytes(), &mut Vec::new());
+        let result = ask(&form(Instrument::Gad7, "en"), &mut "1\n2\n".as_bytes(), &mut Vec::new());
         assert!(matches!(result, Err(Failure::Input(m)) if m.contains("item 3")));
     }
 

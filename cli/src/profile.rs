@@ -107,6 +107,15 @@ fn create_key(dir: &Path, key_path: &Path) -> Result<Zeroizing<Vec<u8>>, Failure
     Ok(key)
 }
 
+/// The language of Waymark's words: the profile's, when one opens, else the system locale's.
+pub fn content_language(dir: &Path) -> String {
+    let stored = dir.join(DB_FILE).exists().then(|| open_existing(dir).ok()).flatten();
+    match stored.and_then(|store| store.content_language().ok()) {
+        Some(language) => language,
+        None => system_locale().unwrap_or_else(|| "en".to_string()),
+    }
+}
+
 /// The system locale for region and language: `LC_ALL`, else `LANG`, as POSIX
 /// ranks them for every category; `None` for `C` and `POSIX`.
 pub fn system_locale() -> Option<String> {

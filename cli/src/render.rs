@@ -4,7 +4,9 @@ use std::time::SystemTime;
 
 use chrono::DateTime;
 use serde::Serialize;
-use waymark_core::measures::{InstrumentProgress, MeasureSchedule, Outcome, OutcomeStatus};
+use waymark_core::measures::{
+    answer_label, Answer, BaselineRule, Instrument, InstrumentProgress, MeasureSchedule, Outcome, OutcomeStatus,
+};
 use waymark_core::time::{parse_zone, rfc3339};
 use waymark_core::{
     AppointmentView, Assessment, CareItem, CheckIn, CourseOverview, DueMeasure, HelpNow, PlannedNotification, Progress,
@@ -140,7 +142,26 @@ fn bar(mean: f64) -> String {
 
 fn total_line(result: &Assessment) -> String {
     let max = result.instrument.max_total();
-    format!("{} {}/{max} ({})", result.instrument, result.total, result.severity.as_str())
+    match result.complete {
+        true => format!("{} {}/{max} ({})", result.instrument, result.total, result.severity.as_str()),
+        false => {
+            format!("{} incomplete: item 9 not answered ({} from the other items)", result.instrument, result.total)
+        }
+    }
+}
+
+/// PHQ-9 item 9 in words when it needs follow-up: above 0, or declined.
+fn item9_marker(answer: Option<Answer>) -> String {
+    match answer {
+        Some(answer @ (Answer::Score { value: 1.. } | Answer::PreferNotToAnswer)) => {
+            format!("  (item 9: {})", answer_label(answer).unwrap_or_default().to_lowercase())
+        }
+        _ => String::new(),
+    }
+}
+
+fn item9_of(result: &Assessment) -> Option<Answer> {
+    (result.instrument == Instrument::Phq9).then(|| result.answers.get(8).copied()).flatten()
 }
 
 /// Help, unmissable: a blank line, a marked title, then the message.
@@ -157,6 +178,7 @@ pub fn assessment(result: &Assessment, as_json: bool) {
     println!("saved as {}", result.id);
     if let Some(alert) = &result.safety_alert {
         help(&alert.title, &alert.message);
+        println!("   {}", alert.nobody_is_told);
         if let Some(lines) = &alert.help_now {
             self::lines(lines, "   ");
         }
@@ -171,7 +193,7 @@ pub fn assessments(results: &[Assessment], as_json: bool) {
         println!("No results yet: `waymark assess phq9` takes one.");
     }
     for result in results {
-        let marker = if result.safety_alert.is_some() { "  (item 9 above 0)" } else { "" };
+        let marker = item9_marker(item9_of(result));
         println!("{}  {}  {}{marker}", local_time(result.taken_at, &result.zone), total_line(result), result.id);
     }
 }
@@ -237,7 +259,11 @@ fn instrument_progress(progress: &InstrumentProgress, zone: &str) {
         println!("{}: no results in this range", progress.instrument);
         return;
     };
-    let picked = if progress.baseline_picked { ", picked" } else { "" };
+    let picked = match progress.baseline_rule {
+        Some(BaselineRule::Picked) => ", picked",
+        Some(BaselineRule::FirstOfCourse) => ", first of this course",
+        _ => "",
+    };
     println!(
         "{}: baseline {} ({}{picked}), latest {} {} ({})",
         progress.instrument,
@@ -258,8 +284,18 @@ fn instrument_progress(progress: &InstrumentProgress, zone: &str) {
             outcome_line(name, outcome);
         }
     }
-    let scores: Vec<String> = progress.trajectory.iter().map(|point| point.total.to_string()).collect();
+    let scores: Vec<String> = progress
+        .trajectory
+        .iter()
+        .map(|point| {
+            let total = if point.complete { point.total.to_string() } else { format!("{}?", point.total) };
+            format!("{total}{}", item9_marker(point.item9_answer).replace("  (", "("))
+        })
+        .collect();
     println!("  scores: {}", scores.join(" "));
+    if progress.trajectory.iter().any(|point| !point.complete) {
+        println!("  (? = incomplete: item 9 not answered, left out of response and remission)");
+    }
 }
 
 pub fn progress(progress: &Progress, as_json: bool) {
@@ -270,6 +306,7 @@ pub fn progress(progress: &Progress, as_json: bool) {
     println!("Progress from {from} to {} ({})", progress.to, progress.zone);
     instrument_progress(&progress.phq9, &progress.zone);
     instrument_progress(&progress.gad7, &progress.zone);
+    println!("{}", progress.clinic_note);
     let recent = &progress.trends[progress.trends.len().saturating_sub(7)..];
     match progress.trends.len() {
         0 => println!("No check-ins in this range."),

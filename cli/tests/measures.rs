@@ -32,6 +32,48 @@ fn item_9_above_0_brings_help_whatever_the_total() {
     assert_eq!(json["safety_alert"]["kind"], "phq9_self_harm_thoughts");
     let progress = profile.json(&["progress", "--json"]);
     assert_eq!(progress["safety_events"].as_array().unwrap().len(), 2);
+    let list = profile.ok(&["assess", "list"]);
+    assert!(list.contains("(item 9: nearly every day)") && list.contains("(item 9: several days)"), "{list}");
+    let shown = profile.ok(&["progress"]);
+    assert!(shown.contains("scores: 1(item 9: several days) 3(item 9: nearly every day)"), "{shown}");
+    assert!(shown.contains("Talk to your clinic before changing or stopping any treatment."), "{shown}");
+}
+
+#[test]
+fn a_declined_item_9_shows_a_gentle_card_and_is_marked_incomplete() {
+    let profile = Profile::new();
+    let out = profile.ok(&["assess", "phq9", "--answers", "1,1,1,1,1,1,1,1,x"]);
+    assert!(out.starts_with("PHQ-9 incomplete: item 9 not answered (8 from the other items)"), "{out}");
+    assert!(out.contains("!! That is fine: you do not have to answer"), "{out}");
+    assert!(out.contains("Waymark does not alert your clinic or anyone else"), "{out}");
+    let json = profile.json(&["assess", "list", "--json"]);
+    assert_eq!(
+        (json[0]["complete"].as_bool(), json[0]["safety_alert"]["kind"].as_str()),
+        (Some(false), Some("phq9_self_harm_declined"))
+    );
+    assert!(json[0]["safety_alert"]["help_now"].is_object(), "read back, the card still carries help");
+    assert!(profile.ok(&["assess", "list"]).contains("(item 9: prefer not to answer)"));
+    let id = json[0]["id"].as_str().unwrap();
+    let refused = profile.run(&["assess", "baseline", id]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success() && stderr.contains("incomplete"), "{stderr}");
+}
+
+#[test]
+fn the_form_speaks_the_patients_language() {
+    let profile = Profile::new();
+    profile.ok(&["settings", "language", "es"]);
+    let mut child = profile
+        .command(&["assess", "gad7"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"0\n0\n0\n0\n0\n0\n0\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+    let form = String::from_utf8(output.stderr).unwrap();
+    assert!(form.contains("Durante las últimas 2 semanas") && form.contains("0 = Ningún día"), "{form}");
 }
 
 #[test]
@@ -170,8 +212,8 @@ fn a_picked_baseline_and_a_schedule_are_kept() {
     let now = "2026-11-01T12:00:00Z";
     let progress = profile.json(&["progress", "--json", "--now", now]);
     assert_eq!(
-        (progress["phq9"]["baseline"]["id"].as_str(), progress["phq9"]["baseline_picked"].as_bool()),
-        (Some(id), Some(true))
+        (progress["phq9"]["baseline"]["id"].as_str(), progress["phq9"]["baseline_rule"].as_str()),
+        (Some(id), Some("picked"))
     );
     assert_eq!(progress["phq9"]["remission"]["status"], "met");
     profile.ok(&["assess", "baseline", "--clear", "phq9"]);

@@ -177,15 +177,14 @@ fn measures_csv(conn: &Connection) -> rusqlite::Result<String> {
     header.extend((1..=9).map(|n| format!("item_{n}")));
     header.push("session_id".into());
     let mut csv = line(&header);
-    for a in measures::assessments_between(conn, None, i64::MIN, i64::MAX)? {
-        let mut fields = vec![
-            a.id,
-            a.instrument.as_str().to_string(),
-            local(a.taken_at, &a.zone),
-            a.zone.clone(),
-            a.total.to_string(),
-            a.severity.as_str().to_string(),
-        ];
+    for a in measures::assessments_between(conn, None, i64::MIN, i64::MAX, false)? {
+        // With item 9 declined, the sum of the other items is not a PHQ-9 total and has no band.
+        let (total, severity) = match a.complete {
+            true => (a.total.to_string(), a.severity.as_str().to_string()),
+            false => (String::new(), "incomplete".to_string()),
+        };
+        let mut fields =
+            vec![a.id, a.instrument.as_str().to_string(), local(a.taken_at, &a.zone), a.zone.clone(), total, severity];
         let mut items: Vec<String> = a
             .answers
             .iter()
@@ -270,7 +269,12 @@ mod tests {
         assert!(rows[1].contains(",2026-11-04T09:00:00+01:00,Europe/Paris,2,3,,7.25,calm;hopeful,,\"Walked, \"\"slowly\"\", by the river\nthen home\",false,,"), "{}", rows[1]);
         assert_eq!(rows.len(), 2, "the deleted entry is not exported");
         let measures = &files[1].content;
-        assert!(measures.contains(",phq9,2026-11-05T04:30:00-05:00,America/New_York,16,moderately severe,2,2,2,2,2,2,2,2,prefer not to answer,"), "{measures}");
+        assert!(
+            measures.contains(
+                ",phq9,2026-11-05T04:30:00-05:00,America/New_York,,incomplete,2,2,2,2,2,2,2,2,prefer not to answer,"
+            ),
+            "{measures}"
+        );
     }
 
     #[test]

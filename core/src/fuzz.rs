@@ -112,9 +112,10 @@ pub fn backup_file(data: &[u8]) -> bool {
     restored || built
 }
 
-/// A safety pack, a prompts pack, a phrases file or rows of crisis lines.
+/// A safety pack, a prompts pack, a text catalog, a phrases file or rows of crisis lines.
 pub fn content_pack(data: &[u8]) -> bool {
     let text = String::from_utf8_lossy(data);
+    let catalog = crate::text::parse(&text).is_ok();
     let pages = safety::library::parse_pack(&text).is_ok();
     let prompts = prompts::parse_pack(&text).is_ok();
     let phrases = help::parse_phrases(&text).ok();
@@ -122,7 +123,7 @@ pub fn content_pack(data: &[u8]) -> bool {
     if let Some(phrases) = &phrases {
         lines.iter().for_each(|line| drop(help::translated(line, &phrases.phrases)));
     }
-    pages || prompts || phrases.is_some() || !lines.is_empty()
+    pages || prompts || catalog || phrases.is_some() || !lines.is_empty()
 }
 
 /// A Daylio export: previewed, every unknown mood mapped, then imported.

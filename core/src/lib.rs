@@ -21,6 +21,7 @@ pub mod safety;
 pub mod share;
 pub mod store;
 pub mod sync;
+pub(crate) mod text;
 pub mod time;
 
 pub use course::{

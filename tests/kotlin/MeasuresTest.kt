@@ -3,6 +3,7 @@ package app.waymark.core
 import app.waymark.core.model.Answer
 import app.waymark.core.model.AssessmentDraft
 import app.waymark.core.model.AssessmentFilter
+import app.waymark.core.model.BaselineRule
 import app.waymark.core.model.CheckInDraft
 import app.waymark.core.model.Instrument
 import app.waymark.core.model.MeasureException
@@ -32,23 +33,38 @@ class MeasuresTest {
 
     @Test
     fun theFormsAreBundledWithTheirWordingAndCodes() {
-        val phq9 = measureForm(Instrument.PHQ9)
+        val phq9 = measureForm(Instrument.PHQ9, "en-GB")
+        assertEquals("en", phq9.locale)
         assertEquals(9, phq9.items.size)
         assertEquals("44261-6", phq9.loincTotal)
         assertTrue(phq9.items[8].allowsPreferNotToAnswer)
         assertTrue(phq9.items[8].text.startsWith("Thoughts that you would be better off dead"))
         assertEquals(listOf("Not at all", "Several days", "More than half the days", "Nearly every day"),
             phq9.options.map { it.label })
-        val gad7 = measureForm(Instrument.GAD7)
+        val gad7 = measureForm(Instrument.GAD7, "en")
         assertEquals(7, gad7.items.size)
         assertTrue(gad7.items.none { it.allowsPreferNotToAnswer })
         assertTrue(gad7.source.contains("Spitzer"))
+        assertEquals("Over the last 2 weeks, how often have you been bothered by the following problems?", gad7.question)
+    }
+
+    @Test
+    fun spanishFormsAreTheOfficialUsSpanishWithTheSameCodes() {
+        val phq9 = measureForm(Instrument.PHQ9, "es_MX")
+        assertEquals("es", phq9.locale)
+        assertEquals("Pensamientos de que estaría mejor muerto(a) o de lastimarse de alguna manera", phq9.items[8].text)
+        assertEquals("44260-8", phq9.items[8].loinc)
+        assertEquals(listOf("Ningún día", "Varios días", "Más de la mitad de los días", "Casi todos los días"),
+            phq9.options.map { it.label })
+        val gad7 = measureForm(Instrument.GAD7, "es")
+        assertEquals("Se ha sentido nervioso(a), ansioso(a) o con los nervios de punta", gad7.items[0].text)
+        assertEquals("en", measureForm(Instrument.GAD7, "de").locale)
     }
 
     @Test
     fun anItem9AnswerAboveZeroReachesKotlinAsASafetyAlertAndAnEvent() {
         Waymark.open(newDbPath(), key).use { waymark ->
-            val result = waymark.addAssessment(phq9(0, 0, 0, 0, 0, 0, 0, 0, 1))
+            val result = waymark.addAssessment(phq9(0, 0, 0, 0, 0, 0, 0, 0, 1, at = Instant.parse("2026-11-19T09:00:00Z")))
             assertEquals(1u, result.total)
             assertEquals(Severity.MINIMAL, result.severity)
             val alert = result.safetyAlert!!
@@ -57,9 +73,13 @@ class MeasuresTest {
             val events = waymark.safetyEvents(null, null)
             assertEquals(1, events.size)
             assertEquals(result.id, events[0].assessmentId)
-            assertEquals(result.copy(safetyAlert = alert.copy(helpNow = null, safetyPlan = null)), waymark.assessment(result.id))
             assertNotNull(alert.helpNow)
             assertEquals(6, alert.safetyPlan!!.sections.size)
+            assertTrue(alert.nobodyIsTold.contains("does not alert your clinic"))
+            // Read back later, the alert still brings the lines and the plan.
+            assertEquals(result, waymark.assessment(result.id))
+            assertEquals(alert, waymark.assessments(AssessmentFilter())[0].safetyAlert)
+            assertEquals(Answer.Score(1), waymark.progress(now, ProgressQuery(zone = zone)).phq9.trajectory[0].item9Answer)
         }
     }
 
@@ -67,9 +87,20 @@ class MeasuresTest {
     fun preferNotToAnswerIsAllowedOnItem9Only() {
         Waymark.open(newDbPath(), key).use { waymark ->
             val declined = scores(1, 1, 1, 1, 1, 1, 1, 1) + Answer.PreferNotToAnswer
-            val saved = waymark.addAssessment(AssessmentDraft(Instrument.PHQ9, declined, zone = zone))
+            val saved = waymark.addAssessment(AssessmentDraft(Instrument.PHQ9, declined, Instant.parse("2026-11-19T09:00:00Z"), zone))
             assertEquals(8u, saved.total)
-            assertNull(saved.safetyAlert)
+            assertTrue(!saved.complete)
+            val card = saved.safetyAlert!!
+            assertEquals(SafetyAlertKind.PHQ9_SELF_HARM_DECLINED, card.kind)
+            assertNotNull(card.helpNow)
+            assertNotNull(card.safetyPlan)
+            assertEquals(SafetyAlertKind.PHQ9_SELF_HARM_DECLINED, waymark.safetyEvents(null, null).single().kind)
+            assertEquals(card, waymark.assessment(saved.id).safetyAlert)
+            val point = waymark.progress(now, ProgressQuery(zone = zone)).phq9.trajectory.single()
+            assertEquals(Answer.PreferNotToAnswer, point.item9Answer)
+            assertTrue(!point.complete)
+            assertNull("an incomplete result is no baseline", waymark.progress(now, ProgressQuery(zone = zone)).phq9.baseline)
+            assertThrows<MeasureException.IncompleteBaseline> { waymark.pickBaseline(saved.id) }
             val early = listOf(Answer.PreferNotToAnswer) + scores(1, 1, 1, 1, 1, 1, 1, 1)
             assertThrows<MeasureException.CannotDecline> {
                 waymark.addAssessment(AssessmentDraft(Instrument.PHQ9, early, zone = zone))
@@ -117,6 +148,7 @@ class MeasuresTest {
             assertEquals(OutcomeStatus.MET, progress.phq9.response!!.status)
             assertEquals(OutcomeStatus.NOT_MET, progress.phq9.remission!!.status)
             assertTrue(progress.phq9.response!!.definition.contains("50%"))
+            assertTrue(progress.clinicNote.contains("before changing or stopping any treatment"))
             assertEquals(7u, progress.gad7.latest!!.total)
             assertEquals(listOf("2026-10-29"), progress.trends.map { it.date })
             assertEquals(3.0, progress.trends[0].meanAnxiety!!, 0.0)
@@ -124,7 +156,7 @@ class MeasuresTest {
             assertEquals(2, progress.due.size)
 
             val picked = waymark.pickBaseline(progress.phq9.latest!!.id)
-            assertTrue(waymark.progress(now, ProgressQuery(zone = zone)).phq9.baselinePicked)
+            assertEquals(BaselineRule.PICKED, waymark.progress(now, ProgressQuery(zone = zone)).phq9.baselineRule)
             waymark.clearBaseline(Instrument.PHQ9)
             assertEquals(baseline.id, waymark.progress(now, ProgressQuery(zone = zone)).phq9.baseline!!.id)
             assertEquals(picked.id, waymark.assessments(AssessmentFilter(instrument = Instrument.PHQ9))[0].id)

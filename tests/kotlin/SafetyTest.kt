@@ -72,8 +72,10 @@ class SafetyTest {
     fun aSpanishSpeakerGetsHelpTheAlertAndThePlanInSpanish() {
         Waymark.open(newDbPath(), key).use { waymark ->
             assertNull(waymark.language())
+            assertEquals("en", waymark.contentLanguage())
             assertEquals("es", waymark.setLanguage("es-MX"))
             assertEquals("es", waymark.language())
+            assertEquals("es", waymark.contentLanguage())
             assertThrows<SafetyException.InvalidLanguage> { waymark.setLanguage("español") }
             waymark.setRegion("MX")
             val help = waymark.helpNow(null, null)
@@ -86,6 +88,7 @@ class SafetyTest {
             val answers = (1..8).map { Answer.Score(0) } + Answer.Score(2)
             val alert = waymark.addAssessment(AssessmentDraft(Instrument.PHQ9, answers, zone = "America/Mexico_City")).safetyAlert!!
             assertEquals("No tiene que afrontar esto a solas", alert.title)
+            assertTrue(alert.nobodyIsTold.startsWith("Waymark no avisa a su clínica"))
             assertEquals("Señales de alerta", alert.safetyPlan!!.sections[0].title)
             assertTrue(waymark.exportSafetyPlan().startsWith("Mi plan de seguridad\n"))
             assertNull(waymark.setLanguage(null))

@@ -33,3 +33,15 @@ mkdir -p "$ROOT/target/report"
 WAYMARK_NODE_TOOLS="$tools/node" node "$ROOT/tests/report/render.mjs" "$work/report.html" "$work/summary.json" \
     "$ROOT/target/report/report.png"
 cp "$work/report.html" "$work/bundle.json" "$ROOT/target/report/"
+
+# Only the measures scope, a PHQ-9 whose item 9 is 3 with a total of 3, and one with item 9 declined:
+# the therapist still reads item 9 in words, and the declined one has no PHQ-9 total in the Bundle.
+waymark() { TZ=Europe/Paris "$ROOT/target/debug/waymark" --data-dir "$work/item9" "$@"; }
+waymark assess phq9 --answers 0,0,0,0,0,0,0,0,3 --at "$(date -u -d '-3 days' +%FT09:00:00Z)" >/dev/null
+waymark assess phq9 --answers 1,0,0,0,0,0,0,0,x --at "$(date -u -d '-1 days' +%FT09:00:00Z)" >/dev/null
+waymark share --from "$(date -d '-7 days' +%F)" --to "$(date +%F)" --scopes measures \
+    --preview --html "$work/item9.html" --fhir "$work/item9.json" >"$work/item9-summary.json"
+"$tools/py/bin/python" "$ROOT/tests/report/validate_fhir.py" "$work/item9.json" 1
+WAYMARK_NODE_TOOLS="$tools/node" node "$ROOT/tests/report/render.mjs" "$work/item9.html" "$work/item9-summary.json" \
+    "$ROOT/target/report/item9.png" 1
+cp "$work/item9.html" "$ROOT/target/report/"

@@ -1,5 +1,5 @@
 """Validates Waymark's FHIR Bundle against the R4(B) models of fhir.resources,
-and checks the LOINC coding the issue asks for. Usage: validate_fhir.py BUNDLE.json"""
+and checks the LOINC coding the issue asks for. Usage: validate_fhir.py BUNDLE.json [MIN_INCOMPLETE]"""
 import json
 import sys
 
@@ -16,6 +16,7 @@ resources = [entry["resource"] for entry in raw["entry"]]
 responses = [r for r in resources if r["resourceType"] == "QuestionnaireResponse"]
 totals = {r["derivedFrom"][0]["reference"]: r for r in resources if "derivedFrom" in r}
 assert responses, "the bundle holds questionnaire responses"
+incomplete = 0
 for response in responses:
     links = [item["linkId"] for item in response["item"]]
     expected = PHQ9 if response["questionnaire"].endswith("44249-1") else GAD7
@@ -23,7 +24,16 @@ for response in responses:
     for item in response["item"]:
         assert item["answer"][0]["valueCoding"]["code"] in ANSWERS, item
     total = totals["urn:uuid:" + response["id"]]
+    if len(links) < len(expected):
+        # An item declined: the answered items, and no total under the instrument's LOINC code.
+        incomplete += 1
+        assert total["code"]["coding"][0]["code"] == "total-incomplete", total
+        assert "valueInteger" not in total and "incomplete" in total["valueString"].lower(), total
+        continue
     assert total["code"]["coding"][0]["code"] in ("44261-6", "70274-6")
     scores = {"LA6568-5": 0, "LA6569-3": 1, "LA6570-1": 2, "LA6571-9": 3}
     assert total["valueInteger"] == sum(scores[i["answer"][0]["valueCoding"]["code"]] for i in response["item"])
-print(f"fhir: valid R4B Bundle with {len(bundle.entry)} entries, {len(responses)} questionnaire responses")
+minimum_incomplete = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+assert incomplete >= minimum_incomplete, f"{incomplete} incomplete responses, expected {minimum_incomplete}"
+print(f"fhir: valid R4B Bundle with {len(bundle.entry)} entries, {len(responses)} questionnaire responses "
+      f"({incomplete} with an item declined and no total)")

@@ -339,6 +339,29 @@ pub(crate) fn current_course(conn: &Connection) -> Result<Option<Course>, Course
         .optional()?)
 }
 
+/// When the current course began: the start of the local day (in the course's
+/// zone) of its first live session, or when it was created if it has none.
+pub(crate) fn current_course_began(conn: &Connection) -> Result<Option<SystemTime>, StoreError> {
+    // Stored courses and appointments were checked when read, so any error here is the store's.
+    let as_store = |error: CourseError| match error {
+        CourseError::Store(error) => error,
+        other => StoreError::Damaged { detail: other.to_string() },
+    };
+    let Some(course) = current_course(conn).map_err(as_store)? else { return Ok(None) };
+    let appointments = all_appointments(conn).map_err(as_store)?;
+    match appointments.into_iter().find(|a| a.course_id.as_deref() == Some(course.id.as_str())) {
+        Some(first) => {
+            let tz = zone(&first.zone).map_err(as_store)?;
+            Ok(Some(time::start_of_day(time::local_date(first.starts_at, tz), tz)))
+        }
+        None => Ok(conn
+            .prepare_cached("SELECT created_at FROM course WHERE id = ?1")?
+            .query_row([&course.id], |row| row.get::<_, i64>(0))
+            .optional()?
+            .map(time::from_millis)),
+    }
+}
+
 fn insert_appointment(
     conn: &Connection,
     course_id: Option<&str>,

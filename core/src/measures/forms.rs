@@ -11,6 +11,10 @@
 //!   2006;166(10):1092-1097. Its cut points are 5, 10 and 15.
 //! - LOINC codes: HL7 personal-health-record IG and the medizininformatik-initiative
 //!   PROMs module (shared/domain.md, "Measures").
+//! - Spanish: the official "Spanish for the USA" forms of phqscreeners.com, as
+//!   transcribed in public code (the PHQ-9 from a transcription that records the
+//!   PDF's digest); the GAD-7 stem is its own ("...by the following problems?"),
+//!   not the PHQ-9's ("...by any of the following problems?").
 
 use std::fmt;
 use std::str::FromStr;
@@ -51,7 +55,7 @@ impl Instrument {
         3 * self.item_count() as u32
     }
 
-    fn text(self) -> &'static FormText {
+    fn text(self) -> &'static FormCodes {
         match self {
             Instrument::Phq9 => &PHQ9,
             Instrument::Gad7 => &GAD7,
@@ -205,6 +209,8 @@ pub fn score(instrument: Instrument, answers: &[Answer]) -> Result<Score, Measur
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Form {
     pub instrument: Instrument,
+    /// The language of the wording: `en`, or `es` (the official Spanish for the USA).
+    pub locale: String,
     pub title: String,
     /// The question every item answers, e.g. "Over the last 2 weeks, ...".
     pub question: String,
@@ -235,29 +241,35 @@ pub struct AnswerOption {
     pub loinc: String,
 }
 
-/// The form for `instrument`, exactly as published.
-pub fn form(instrument: Instrument) -> Form {
-    let text = instrument.text();
+/// The form for `instrument`, exactly as published, in `locale`'s language
+/// where Waymark has an official translation and in English otherwise.
+pub fn form(instrument: Instrument, locale: &str) -> Form {
+    let wording = wording(instrument, locale);
+    let codes = instrument.text();
     Form {
         instrument,
-        title: text.title.to_string(),
-        question: QUESTION.to_string(),
-        items: text
+        locale: wording.language.to_string(),
+        title: codes.title.to_string(),
+        question: wording.question.to_string(),
+        items: wording
             .items
             .iter()
+            .zip(codes.items)
             .enumerate()
-            .map(|(index, (item, loinc))| {
+            .map(|(index, (text, loinc))| {
                 let number = index as u32 + 1;
                 FormItem {
                     number,
-                    text: item.to_string(),
+                    text: text.to_string(),
                     loinc: loinc.to_string(),
                     allows_prefer_not_to_answer: instrument == Instrument::Phq9 && number == PHQ9_SELF_HARM_ITEM,
                 }
             })
             .collect(),
-        options: OPTIONS
+        options: wording
+            .options
             .iter()
+            .zip(OPTION_CODES)
             .enumerate()
             .map(|(value, (label, loinc))| AnswerOption {
                 value: value as u32,
@@ -265,69 +277,155 @@ pub fn form(instrument: Instrument) -> Form {
                 loinc: loinc.to_string(),
             })
             .collect(),
-        loinc_panel: text.loinc_panel.to_string(),
-        loinc_total: text.loinc_total.to_string(),
-        source: text.source.to_string(),
+        loinc_panel: codes.loinc_panel.to_string(),
+        loinc_total: codes.loinc_total.to_string(),
+        source: wording.source.to_string(),
     }
 }
 
-struct FormText {
+/// An answer in words, as the form's options say it in English: "Nearly every day".
+pub fn answer_label(answer: Answer) -> Option<&'static str> {
+    match answer {
+        Answer::Score { value } => ENGLISH_OPTIONS.get(usize::try_from(value).ok()?).copied(),
+        Answer::PreferNotToAnswer => Some("Prefer not to answer"),
+        Answer::Unanswered => None,
+    }
+}
+
+/// PHQ-9 item 9 as printed on the English form.
+pub fn self_harm_item_text() -> &'static str {
+    ENGLISH_PHQ9.items[PHQ9_SELF_HARM_ITEM as usize - 1]
+}
+
+/// What is the same in every language: the published name and the LOINC codes.
+struct FormCodes {
     title: &'static str,
-    items: &'static [(&'static str, &'static str)],
+    items: &'static [&'static str],
     loinc_panel: &'static str,
     loinc_total: &'static str,
+}
+
+/// A form's words in one language.
+struct Wording {
+    language: &'static str,
+    question: &'static str,
+    items: &'static [&'static str],
+    options: &'static [&'static str; 4],
     source: &'static str,
 }
 
-/// Both forms' stem, word for word.
-const QUESTION: &str = "Over the last 2 weeks, how often have you been bothered by any of the following problems?";
+fn wording(instrument: Instrument, locale: &str) -> &'static Wording {
+    let spanish = crate::safety::library::language(locale) == "es";
+    match (instrument, spanish) {
+        (Instrument::Phq9, false) => &ENGLISH_PHQ9,
+        (Instrument::Phq9, true) => &SPANISH_PHQ9,
+        (Instrument::Gad7, false) => &ENGLISH_GAD7,
+        (Instrument::Gad7, true) => &SPANISH_GAD7,
+    }
+}
 
-/// Answer labels and LOINC answer codes (list LL358-3), scored 0 to 3.
-const OPTIONS: [(&str, &str); 4] = [
-    ("Not at all", "LA6568-5"),
-    ("Several days", "LA6569-3"),
-    ("More than half the days", "LA6570-1"),
-    ("Nearly every day", "LA6571-9"),
-];
+/// LOINC answer codes (list LL358-3), scored 0 to 3.
+const OPTION_CODES: [&str; 4] = ["LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9"];
 
-const PHQ9: FormText = FormText {
+const ENGLISH_OPTIONS: [&str; 4] = ["Not at all", "Several days", "More than half the days", "Nearly every day"];
+const SPANISH_OPTIONS: [&str; 4] = ["Ningún día", "Varios días", "Más de la mitad de los días", "Casi todos los días"];
+
+const PHQ9: FormCodes = FormCodes {
     title: "PHQ-9",
-    items: &[
-        ("Little interest or pleasure in doing things", "44250-9"),
-        ("Feeling down, depressed, or hopeless", "44255-8"),
-        ("Trouble falling or staying asleep, or sleeping too much", "44259-0"),
-        ("Feeling tired or having little energy", "44254-1"),
-        ("Poor appetite or overeating", "44251-7"),
-        ("Feeling bad about yourself — or that you are a failure or have let yourself or your family down", "44258-2"),
-        ("Trouble concentrating on things, such as reading the newspaper or watching television", "44252-5"),
-        (
-            "Moving or speaking so slowly that other people could have noticed? Or the opposite — being so fidgety \
-             or restless that you have been moving around a lot more than usual",
-            "44253-3",
-        ),
-        ("Thoughts that you would be better off dead or of hurting yourself in some way", "44260-8"),
-    ],
+    items: &["44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3", "44260-8"],
     loinc_panel: "44249-1",
     loinc_total: "44261-6",
-    source: "Patient Health Questionnaire (PHQ-9), Kroenke, Spitzer & Williams, J Gen Intern Med 2001;16:606-613; \
-             form from phqscreeners.com, developed with an educational grant from Pfizer Inc.",
 };
 
-const GAD7: FormText = FormText {
+const GAD7: FormCodes = FormCodes {
     title: "GAD-7",
-    items: &[
-        ("Feeling nervous, anxious, or on edge", "69725-0"),
-        ("Not being able to stop or control worrying", "68509-9"),
-        ("Worrying too much about different things", "69733-4"),
-        ("Trouble relaxing", "69734-2"),
-        ("Being so restless that it is hard to sit still", "69735-9"),
-        ("Becoming easily annoyed or irritable", "69689-8"),
-        ("Feeling afraid, as if something awful might happen", "69736-7"),
-    ],
+    items: &["69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "69689-8", "69736-7"],
     loinc_panel: "69737-5",
     loinc_total: "70274-6",
+};
+
+const ENGLISH_PHQ9: Wording = Wording {
+    language: "en",
+    question: "Over the last 2 weeks, how often have you been bothered by any of the following problems?",
+    items: &[
+        "Little interest or pleasure in doing things",
+        "Feeling down, depressed, or hopeless",
+        "Trouble falling or staying asleep, or sleeping too much",
+        "Feeling tired or having little energy",
+        "Poor appetite or overeating",
+        "Feeling bad about yourself — or that you are a failure or have let yourself or your family down",
+        "Trouble concentrating on things, such as reading the newspaper or watching television",
+        "Moving or speaking so slowly that other people could have noticed? Or the opposite — being so fidgety \
+         or restless that you have been moving around a lot more than usual",
+        "Thoughts that you would be better off dead or of hurting yourself in some way",
+    ],
+    options: &ENGLISH_OPTIONS,
+    source: "Patient Health Questionnaire (PHQ-9), Kroenke, Spitzer & Williams, J Gen Intern Med 2001;16:606-613; \
+             form from phqscreeners.com, developed with an educational grant from Pfizer Inc. \
+             No permission required to reproduce, translate, display or distribute.",
+};
+
+const ENGLISH_GAD7: Wording = Wording {
+    language: "en",
+    question: "Over the last 2 weeks, how often have you been bothered by the following problems?",
+    items: &[
+        "Feeling nervous, anxious, or on edge",
+        "Not being able to stop or control worrying",
+        "Worrying too much about different things",
+        "Trouble relaxing",
+        "Being so restless that it is hard to sit still",
+        "Becoming easily annoyed or irritable",
+        "Feeling afraid, as if something awful might happen",
+    ],
+    options: &ENGLISH_OPTIONS,
     source: "Generalized Anxiety Disorder 7-item scale (GAD-7), Spitzer, Kroenke, Williams & Löwe, \
-             Arch Intern Med 2006;166:1092-1097; form from phqscreeners.com.",
+             Arch Intern Med 2006;166:1092-1097; form from phqscreeners.com, developed with an educational \
+             grant from Pfizer Inc. No permission required to reproduce, translate, display or distribute.",
+};
+
+const SPANISH_PHQ9: Wording = Wording {
+    language: "es",
+    question: "Durante las últimas 2 semanas, ¿qué tan seguido ha tenido molestias debido a los siguientes problemas?",
+    items: &[
+        "Poco interés o placer en hacer cosas",
+        "Se ha sentido decaído(a), deprimido(a) o sin esperanzas",
+        "Ha tenido dificultad para quedarse o permanecer dormido(a), o ha dormido demasiado",
+        "Se ha sentido cansado(a) o con poca energía",
+        "Sin apetito o ha comido en exceso",
+        "Se ha sentido mal con usted mismo(a) – o que es un fracaso o que ha quedado mal con usted mismo(a) o con \
+         su familia",
+        "Ha tenido dificultad para concentrarse en ciertas actividades, tales como leer el periódico o ver la \
+         televisión",
+        "¿Se ha movido o hablado tan lento que otras personas podrían haberlo notado? o lo contrario – muy \
+         inquieto(a) o agitado(a) que ha estado moviéndose mucho más de lo normal",
+        "Pensamientos de que estaría mejor muerto(a) o de lastimarse de alguna manera",
+    ],
+    options: &SPANISH_OPTIONS,
+    source: "Cuestionario sobre la Salud del Paciente-9 (PHQ-9), versión oficial «Spanish for the USA» de \
+             phqscreeners.com; Kroenke, Spitzer y Williams, J Gen Intern Med 2001;16:606-613. Elaborado por los \
+             doctores Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke y colegas, mediante una subvención \
+             educativa otorgada por Pfizer Inc. No se requiere permiso para reproducir, traducir, presentar o \
+             distribuir.",
+};
+
+const SPANISH_GAD7: Wording = Wording {
+    language: "es",
+    question: "Durante las últimas 2 semanas, ¿qué tan seguido ha tenido molestias debido a los siguientes problemas?",
+    items: &[
+        "Se ha sentido nervioso(a), ansioso(a) o con los nervios de punta",
+        "No ha sido capaz de parar o controlar su preocupación",
+        "Se ha preocupado demasiado por motivos diferentes",
+        "Ha tenido dificultad para relajarse",
+        "Se ha sentido tan inquieto(a) que no ha podido quedarse quieto(a)",
+        "Se ha molestado o irritado fácilmente",
+        "Ha tenido miedo de que algo terrible fuera a pasar",
+    ],
+    options: &SPANISH_OPTIONS,
+    source: "Escala del trastorno de ansiedad generalizada (GAD-7), versión oficial «Spanish for the USA» de \
+             phqscreeners.com; Spitzer, Kroenke, Williams y Löwe, Arch Intern Med 2006;166:1092-1097. Elaborado \
+             por los doctores Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke y colegas, mediante una \
+             subvención educativa otorgada por Pfizer Inc. No se requiere permiso para reproducir, traducir, \
+             presentar o distribuir.",
 };
 
 #[cfg(test)]
@@ -432,17 +530,64 @@ mod tests {
 
     #[test]
     fn the_forms_hold_the_published_items_and_codes() {
-        let phq9 = form(Instrument::Phq9);
+        let phq9 = form(Instrument::Phq9, "en");
         assert_eq!(phq9.items.len(), 9);
         assert_eq!(phq9.items[8].loinc, "44260-8");
         assert!(phq9.items[8].text.starts_with("Thoughts that you would be better off dead"));
         assert_eq!(phq9.items.iter().filter(|item| item.allows_prefer_not_to_answer).count(), 1);
         assert_eq!(phq9.options.iter().map(|o| o.value).collect::<Vec<_>>(), [0, 1, 2, 3]);
         assert_eq!(phq9.options[3].label, "Nearly every day");
-        let gad7 = form(Instrument::Gad7);
+        let gad7 = form(Instrument::Gad7, "en-GB");
         assert_eq!(gad7.items.len(), 7);
         assert_eq!((gad7.loinc_total.as_str(), gad7.items[0].loinc.as_str()), ("70274-6", "69725-0"));
         assert!(gad7.items.iter().all(|item| !item.allows_prefer_not_to_answer));
+    }
+
+    #[test]
+    fn each_form_has_its_own_stem() {
+        let (phq9, gad7) = (form(Instrument::Phq9, "en"), form(Instrument::Gad7, "en"));
+        assert_eq!(
+            phq9.question,
+            "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
+        );
+        assert_eq!(gad7.question, "Over the last 2 weeks, how often have you been bothered by the following problems?");
+    }
+
+    #[test]
+    fn spanish_forms_are_the_official_us_spanish_with_the_same_codes() {
+        for instrument in Instrument::ALL {
+            let (english, spanish) = (form(instrument, "en"), form(instrument, "es-MX"));
+            assert_eq!((english.locale.as_str(), spanish.locale.as_str()), ("en", "es"));
+            assert_eq!(english.items.len(), spanish.items.len());
+            for (en, es) in english.items.iter().zip(&spanish.items) {
+                assert_eq!(
+                    (en.number, &en.loinc, en.allows_prefer_not_to_answer),
+                    (es.number, &es.loinc, es.allows_prefer_not_to_answer)
+                );
+                assert_ne!(en.text, es.text, "item {} is translated", en.number);
+            }
+            let labels: Vec<&str> = spanish.options.iter().map(|o| o.label.as_str()).collect();
+            assert_eq!(labels, ["Ningún día", "Varios días", "Más de la mitad de los días", "Casi todos los días"]);
+            assert_eq!(
+                spanish.options.iter().map(|o| &o.loinc).collect::<Vec<_>>(),
+                english.options.iter().map(|o| &o.loinc).collect::<Vec<_>>()
+            );
+            assert!(spanish.question.starts_with("Durante las últimas 2 semanas"));
+            assert!(
+                spanish.source.contains("Spanish for the USA") && spanish.source.contains("No se requiere permiso")
+            );
+        }
+        let item9 = &form(Instrument::Phq9, "es").items[8];
+        assert_eq!(item9.text, "Pensamientos de que estaría mejor muerto(a) o de lastimarse de alguna manera");
+        assert_eq!(form(Instrument::Phq9, "fr").locale, "en", "other languages read English");
+    }
+
+    #[test]
+    fn answers_read_in_words() {
+        assert_eq!(answer_label(Answer::Score { value: 3 }), Some("Nearly every day"));
+        assert_eq!(answer_label(Answer::Score { value: 4 }), None);
+        assert_eq!(answer_label(Answer::PreferNotToAnswer), Some("Prefer not to answer"));
+        assert!(self_harm_item_text().starts_with("Thoughts that you would be better off dead"));
     }
 
     #[test]

@@ -15,8 +15,13 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 pub use due::{DueMeasure, MeasureSchedule, DEFAULT_EVERY_DAYS};
-pub use forms::{form, score, severity, Answer, AnswerOption, Form, FormItem, Instrument, Score, Severity};
-pub use progress::{InstrumentProgress, Outcome, OutcomeStatus, Progress, ProgressQuery, ScorePoint, TrendDay};
+pub use forms::{
+    answer_label, form, score, self_harm_item_text, severity, Answer, AnswerOption, Form, FormItem, Instrument, Score,
+    Severity,
+};
+pub use progress::{
+    BaselineRule, InstrumentProgress, Outcome, OutcomeStatus, Progress, ProgressQuery, ScorePoint, TrendDay,
+};
 pub(crate) use vitals::readings_between;
 pub use vitals::{VitalsDraft, VitalsFlag, VitalsReading};
 
@@ -69,6 +74,10 @@ pub enum MeasureError {
     InvalidInterval { every_days: u32 },
     #[error("no result has the id {id}; check the id, which may be mistyped")]
     NotFound { id: String },
+    #[error(
+        "the result {id} is incomplete (PHQ-9 item 9 was not answered), so it cannot be a baseline; pick a complete one"
+    )]
+    IncompleteBaseline { id: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -121,10 +130,15 @@ pub struct Assessment {
     pub id: String,
     pub instrument: Instrument,
     pub answers: Vec<Answer>,
+    /// The sum of the answered items; with PHQ-9 item 9 declined, it is not a PHQ-9 total.
     pub total: u32,
     pub severity: Severity,
-    /// Set whenever PHQ-9 item 9 is above 0. From `add_assessment`, show it
-    /// at once; on a result read back later it records that help was shown.
+    /// False when PHQ-9 item 9 was "prefer not to answer": such a result is
+    /// left out of response and remission, and its total is not exported as one.
+    pub complete: bool,
+    /// Set whenever PHQ-9 item 9 is above 0 or was declined, with the crisis
+    /// lines and the safety plan: from `add_assessment` to show at once, and
+    /// on a result read back, so help shows whenever the alert is shown again.
     pub safety_alert: Option<SafetyAlert>,
     #[serde(with = "rfc3339")]
     pub taken_at: SystemTime,
@@ -176,16 +190,35 @@ fn check_zone(zone: &str) -> Result<chrono_tz::Tz, MeasureError> {
     time::parse_zone(zone).ok_or_else(|| MeasureError::UnknownZone { zone: zone.to_string() })
 }
 
-fn self_harm_alert(instrument: Instrument, answers: &[Answer], language: &str) -> Option<SafetyAlert> {
-    let item = answers.get(forms::PHQ9_SELF_HARM_ITEM as usize - 1);
-    let raised = instrument == Instrument::Phq9 && matches!(item, Some(Answer::Score { value }) if *value > 0);
-    raised.then(|| safety::alert(SafetyAlertKind::Phq9SelfHarmThoughts, language))
+/// PHQ-9 item 9's answer; `None` for a GAD-7.
+fn self_harm_answer(instrument: Instrument, answers: &[Answer]) -> Option<Answer> {
+    (instrument == Instrument::Phq9).then(|| answers.get(forms::PHQ9_SELF_HARM_ITEM as usize - 1).copied()).flatten()
+}
+
+/// Whether every item was answered with a score.
+fn is_complete(answers: &[Answer]) -> bool {
+    answers.iter().all(|answer| matches!(answer, Answer::Score { .. }))
+}
+
+/// The alert an item-9 answer raises: thoughts of self-harm above 0, or a gentler one when declined.
+fn self_harm_alert_kind(instrument: Instrument, answers: &[Answer]) -> Option<SafetyAlertKind> {
+    match self_harm_answer(instrument, answers)? {
+        Answer::Score { value } if value > 0 => Some(SafetyAlertKind::Phq9SelfHarmThoughts),
+        Answer::PreferNotToAnswer => Some(SafetyAlertKind::Phq9SelfHarmDeclined),
+        _ => None,
+    }
 }
 
 const COLUMNS: &str = "id, instrument, answers, total, taken_at, zone, session_id, shared, created_at";
 
-/// A stored result, its alert (if any) in `language`.
-fn read_assessment(row: &rusqlite::Row<'_>, language: &str) -> rusqlite::Result<Assessment> {
+/// A stored result, its alert (if any) in `language`, with the crisis lines and
+/// safety plan when `with_help`.
+fn read_assessment(
+    conn: &Connection,
+    row: &rusqlite::Row<'_>,
+    language: &str,
+    with_help: bool,
+) -> rusqlite::Result<Assessment> {
     let instrument: Instrument = row.get::<_, String>(1)?.parse().map_err(|e: MeasureError| {
         rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, e.into())
     })?;
@@ -193,10 +226,16 @@ fn read_assessment(row: &rusqlite::Row<'_>, language: &str) -> rusqlite::Result<
         rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, "damaged answers".into())
     })?;
     let total: u32 = row.get(3)?;
+    let safety_alert = match self_harm_alert_kind(instrument, &answers) {
+        Some(kind) if with_help => Some(safety::alert_with_help(conn, kind)?),
+        Some(kind) => Some(safety::alert(kind, language)),
+        None => None,
+    };
     Ok(Assessment {
         id: row.get(0)?,
         instrument,
-        safety_alert: self_harm_alert(instrument, &answers, language),
+        safety_alert,
+        complete: is_complete(&answers),
         answers,
         total,
         severity: severity(instrument, total),
@@ -214,40 +253,43 @@ fn parse_stored_answers(instrument: Instrument, stored: &str) -> Option<Vec<Answ
     score(instrument, &answers).ok().map(|_| answers)
 }
 
-fn find(conn: &Connection, id: &str) -> Result<Assessment, MeasureError> {
+fn find(conn: &Connection, id: &str, with_help: bool) -> Result<Assessment, MeasureError> {
     let language = safety::stored_language(conn)?;
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM assessment WHERE id = ?1"))?
-        .query_row([id], |row| read_assessment(row, language))
+        .query_row([id], |row| read_assessment(conn, row, language, with_help))
         .optional()?
         .ok_or_else(|| MeasureError::NotFound { id: id.to_string() })
 }
 
-/// Results in `[from, to)`, oldest first.
+/// Results in `[from, to)`, oldest first; their alerts carry help when `with_help`.
 pub(crate) fn assessments_between(
     conn: &Connection,
     instrument: Option<Instrument>,
     from: i64,
     to: i64,
+    with_help: bool,
 ) -> rusqlite::Result<Vec<Assessment>> {
     let language = safety::stored_language(conn)?;
     conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM assessment WHERE (?1 IS NULL OR instrument = ?1) \
          AND taken_at >= ?2 AND taken_at < ?3 ORDER BY taken_at, id"
     ))?
-    .query_map(params![instrument.map(Instrument::as_str), from, to], |row| read_assessment(row, language))?
+    .query_map(params![instrument.map(Instrument::as_str), from, to], |row| {
+        read_assessment(conn, row, language, with_help)
+    })?
     .collect()
 }
 
 impl Store {
-    /// Scores and saves a questionnaire. An item-9 answer above 0 also
-    /// records a safety event, in the same transaction.
+    /// Scores and saves a questionnaire. An item-9 answer above 0, or item 9
+    /// declined, also records a safety event of its kind, in the same transaction.
     pub fn add_assessment(&self, draft: &AssessmentDraft) -> Result<Assessment, MeasureError> {
         let scored = draft.check()?;
         let now = time::to_millis(SystemTime::now());
         let taken_at = draft.taken_at.map_or(now, time::to_millis);
         let id = uuid::Uuid::now_v7().to_string();
         let answers: Vec<String> = draft.answers.iter().map(|answer| answer.code()).collect();
-        let alert = self_harm_alert(draft.instrument, &draft.answers, "en");
+        let alert_kind = self_harm_alert_kind(draft.instrument, &draft.answers);
         let alert = self.write(|tx| {
             tx.prepare_cached(
                 "INSERT INTO assessment (id, instrument, answers, total, taken_at, zone, session_id, shared, \
@@ -264,10 +306,10 @@ impl Store {
                 draft.shared,
                 now
             ])?;
-            match alert {
-                Some(alert) => {
-                    safety::record(tx, alert.kind, taken_at, &draft.zone, Some(&id))?;
-                    Ok::<_, MeasureError>(Some(safety::alert_with_help(tx, alert.kind)?))
+            match alert_kind {
+                Some(kind) => {
+                    safety::record(tx, kind, taken_at, &draft.zone, Some(&id))?;
+                    Ok::<_, MeasureError>(Some(safety::alert_with_help(tx, kind)?))
                 }
                 None => Ok(None),
             }
@@ -278,6 +320,7 @@ impl Store {
             answers: draft.answers.clone(),
             total: scored.total,
             severity: severity(draft.instrument, scored.total),
+            complete: is_complete(&draft.answers),
             safety_alert: alert,
             taken_at: time::from_millis(taken_at),
             zone: draft.zone.clone(),
@@ -287,31 +330,36 @@ impl Store {
         })
     }
 
+    /// A saved result; an item-9 alert comes with the crisis lines and the safety plan.
     pub fn assessment(&self, id: &str) -> Result<Assessment, MeasureError> {
-        self.read(|conn| find(conn, id))
+        self.read(|conn| find(conn, id, true))
     }
 
-    /// Saved results, newest first.
+    /// Saved results, newest first; item-9 alerts come with help, as from `assessment`.
     pub fn assessments(&self, filter: &AssessmentFilter) -> Result<Vec<Assessment>, MeasureError> {
         let from = filter.from.map_or(i64::MIN, time::to_millis);
         let to = filter.to.map_or(i64::MAX, time::to_millis);
         let mut results =
-            self.read(|conn| Ok::<_, MeasureError>(assessments_between(conn, filter.instrument, from, to)?))?;
+            self.read(|conn| Ok::<_, MeasureError>(assessments_between(conn, filter.instrument, from, to, true)?))?;
         results.reverse();
         Ok(results)
     }
 
-    /// Makes the result `id` the baseline its instrument's progress is measured from.
+    /// Makes the result `id` the baseline its instrument's progress is measured
+    /// from; an incomplete result cannot be one.
     pub fn pick_baseline(&self, id: &str) -> Result<Assessment, MeasureError> {
         self.write(|tx| {
-            let picked = find(tx, id)?;
+            let picked = find(tx, id, false)?;
+            if !picked.complete {
+                return Err(MeasureError::IncompleteBaseline { id: id.to_string() });
+            }
             tx.prepare_cached("INSERT OR REPLACE INTO baseline (instrument, assessment_id) VALUES (?1, ?2)")?
                 .execute(params![picked.instrument.as_str(), id])?;
             Ok(picked)
         })
     }
 
-    /// Goes back to the default baseline: the first result in the range shown.
+    /// Goes back to the default baseline: the first complete result of the current course, else of all.
     pub fn clear_baseline(&self, instrument: Instrument) -> Result<(), MeasureError> {
         self.write(|tx| {
             tx.prepare_cached("DELETE FROM baseline WHERE instrument = ?1")?.execute([instrument.as_str()])?;
@@ -348,7 +396,7 @@ pub(crate) mod tests {
             ..phq9([2, 2, 1, 1, 2, 1, 1, 1, 0], "2026-11-20T09:00:00Z")
         };
         let saved = store.add_assessment(&draft).unwrap();
-        assert_eq!((saved.total, saved.severity), (11, Severity::Moderate));
+        assert_eq!((saved.total, saved.severity, saved.complete), (11, Severity::Moderate, true));
         assert_eq!(saved.safety_alert, None);
         assert_eq!(saved.session_id.as_deref(), Some(session.as_str()));
         assert_eq!(store.assessment(&saved.id).unwrap(), saved);
@@ -368,11 +416,11 @@ pub(crate) mod tests {
         assert_eq!(events[0].assessment_id.as_deref(), Some(saved.id.as_str()));
         assert_eq!(events[0].occurred_at, at("2026-11-20T09:00:00Z"));
         let read_back = store.assessment(&saved.id).unwrap().safety_alert.unwrap();
-        assert_eq!(
-            (read_back.kind, read_back.message),
-            (alert.kind, alert.message),
-            "read back, it says help was shown"
-        );
+        assert_eq!(read_back, alert, "read back, the alert still carries the lines and the plan");
+        assert!(read_back.help_now.is_some() && read_back.safety_plan.is_some());
+        let listed = store.assessments(&AssessmentFilter::default()).unwrap().remove(0).safety_alert.unwrap();
+        assert_eq!(listed, alert, "from the list too");
+        assert!(alert.nobody_is_told.contains("does not alert your clinic"));
     }
 
     #[test]
@@ -417,14 +465,28 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn prefer_not_to_answer_on_item_9_is_kept_and_raises_no_alert() {
+    fn prefer_not_to_answer_on_item_9_is_kept_incomplete_with_a_gentle_card_and_its_own_event() {
         let (_dir, store) = open_store();
+        store.set_region(Some("US")).unwrap();
         let mut draft = phq9([1; 9], "2026-11-20T09:00:00Z");
         draft.answers[8] = Answer::PreferNotToAnswer;
         let saved = store.add_assessment(&draft).unwrap();
-        assert_eq!(saved.total, 8);
-        assert_eq!(saved.safety_alert, None);
-        assert_eq!(store.assessment(&saved.id).unwrap().answers[8], Answer::PreferNotToAnswer);
+        assert_eq!((saved.total, saved.complete), (8, false));
+        let card = saved.safety_alert.clone().expect("a help card");
+        assert_eq!(card.kind, SafetyAlertKind::Phq9SelfHarmDeclined);
+        assert!(card.title.contains("do not have to answer"), "{}", card.title);
+        assert!(card.help_now.as_ref().unwrap().lines.iter().any(|l| l.phone.as_deref() == Some("988")));
+        assert!(card.safety_plan.is_some());
+        let events = store.safety_events(None, None).unwrap();
+        assert_eq!(
+            events.iter().map(|e| (e.kind, e.assessment_id.as_deref())).collect::<Vec<_>>(),
+            [(SafetyAlertKind::Phq9SelfHarmDeclined, Some(saved.id.as_str()))]
+        );
+        let read_back = store.assessment(&saved.id).unwrap();
+        assert_eq!((read_back.answers[8], read_back.complete), (Answer::PreferNotToAnswer, false));
+        assert_eq!(read_back.safety_alert, Some(card));
+        assert!(matches!(store.pick_baseline(&saved.id), Err(MeasureError::IncompleteBaseline { .. })));
+        assert_eq!(row_count(&store, "baseline"), 0);
     }
 
     #[test]

@@ -14,7 +14,9 @@ use serde::Serialize;
 
 use super::due::{self, DueMeasure};
 use super::vitals::{readings_between, VitalsReading};
-use super::{assessments_between, check_zone, find, Assessment, Instrument, MeasureError, Severity};
+use super::{
+    assessments_between, check_zone, find, self_harm_answer, Answer, Assessment, Instrument, MeasureError, Severity,
+};
 use crate::safety::{self, SafetyEvent};
 use crate::store::Store;
 use crate::time::{self, local_date, rfc3339, start_of_day};
@@ -51,16 +53,33 @@ pub struct Progress {
     pub safety_events: Vec<SafetyEvent>,
     /// What is due as of now, whatever the range.
     pub due: Vec<DueMeasure>,
+    /// Show with the outcomes: talk to the clinic before changing or stopping any treatment.
+    pub clinic_note: String,
+}
+
+/// Which result the baseline is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum BaselineRule {
+    /// The patient picked it.
+    Picked,
+    /// The first complete result of the current course.
+    FirstOfCourse,
+    /// The first complete result of all, with no course or none in it.
+    FirstOfAll,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct InstrumentProgress {
     pub instrument: Instrument,
-    /// The picked baseline, or else the first result of all, whatever the range.
+    /// The picked baseline, else the first complete result of the current
+    /// course, else the first complete result of all, whatever the range.
     pub baseline: Option<ScorePoint>,
-    pub baseline_picked: bool,
-    /// The newest result in the range.
+    /// How `baseline` was chosen; `None` when there is none.
+    pub baseline_rule: Option<BaselineRule>,
+    /// The newest complete result in the range.
     pub latest: Option<ScorePoint>,
     /// Latest total minus baseline total, once there is a result after the baseline.
     pub change: Option<i32>,
@@ -70,7 +89,7 @@ pub struct InstrumentProgress {
     pub response: Option<Outcome>,
     /// PHQ-9 only.
     pub remission: Option<Outcome>,
-    /// Every result in the range, oldest first.
+    /// Every result in the range, oldest first, incomplete ones too.
     pub trajectory: Vec<ScorePoint>,
 }
 
@@ -82,6 +101,11 @@ pub struct ScorePoint {
     pub taken_at: SystemTime,
     pub total: u32,
     pub severity: Severity,
+    /// False when PHQ-9 item 9 was declined: `total` is then not a PHQ-9 total.
+    pub complete: bool,
+    /// PHQ-9 item 9 (thoughts of being better off dead or of self-harm), so a
+    /// chart can mark every answer above 0; `None` for a GAD-7.
+    pub item9_answer: Option<Answer>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -116,13 +140,15 @@ pub struct TrendDay {
     pub mean_sleep_hours: Option<f64>,
 }
 
-const RESPONSE: &str = "Response: a PHQ-9 total at least 50% below the baseline total";
+const RESPONSE: &str = "Response: a PHQ-9 total at least 50% below a baseline total of 10 or more";
 const RESPONSE_SOURCE: &str = "The usual definition in depression treatment trials, a fall of 50% or more from \
                                baseline (e.g. on MADRS in Daly et al. 2018, JAMA Psychiatry, on esketamine), \
-                               applied to the PHQ-9";
+                               applied to the PHQ-9 from a baseline in the depression range (10 or more, \
+                               Kroenke et al. 2001), as remission is";
 const REMISSION: &str = "Remission: a PHQ-9 total below 5, from a baseline total of 10 or more";
-const REMISSION_SOURCE: &str = "As in Mindbloom's retrospective study of at-home ketamine treatment; \
-                                Daly et al. 2018 (JAMA Psychiatry, esketamine) used MADRS 10 or less instead";
+const REMISSION_SOURCE: &str = "As in Hull et al. 2022 (J Affect Disord 314:59-67), a prospective study of \
+                                at-home sublingual ketamine; Daly et al. 2018 (JAMA Psychiatry, esketamine) used \
+                                MADRS 10 or less instead";
 
 fn outcome(status: OutcomeStatus, definition: &str, source: &str) -> Outcome {
     Outcome { status, definition: definition.to_string(), source: source.to_string() }
@@ -137,31 +163,50 @@ fn phq9_outcomes(baseline: Option<u32>, latest: Option<u32>) -> (Outcome, Outcom
         (true, false) => NotMet,
     };
     let (response, remission) = match (baseline, latest) {
-        (Some(base), Some(latest)) => (status(base > 0, 2 * latest <= base), status(base >= 10, latest < 5)),
+        (Some(base), Some(latest)) => (status(base >= 10, 2 * latest <= base), status(base >= 10, latest < 5)),
         _ => (NotApplicable, NotApplicable),
     };
     (outcome(response, RESPONSE, RESPONSE_SOURCE), outcome(remission, REMISSION, REMISSION_SOURCE))
 }
 
 fn point(result: &Assessment) -> ScorePoint {
-    ScorePoint { id: result.id.clone(), taken_at: result.taken_at, total: result.total, severity: result.severity }
+    ScorePoint {
+        id: result.id.clone(),
+        taken_at: result.taken_at,
+        total: result.total,
+        severity: result.severity,
+        complete: result.complete,
+        item9_answer: self_harm_answer(result.instrument, &result.answers),
+    }
 }
 
-/// The picked baseline, else the first result of all. Courses are not modelled
-/// yet; once they are, the default becomes the first result of the course.
-fn baseline(conn: &Connection, instrument: Instrument) -> Result<(Option<Assessment>, bool), MeasureError> {
+/// The picked baseline, else the first complete result taken since the current
+/// course began, else the first complete result of all.
+fn baseline(conn: &Connection, instrument: Instrument) -> Result<Option<(Assessment, BaselineRule)>, MeasureError> {
     let picked: Option<String> = conn
         .prepare_cached("SELECT assessment_id FROM baseline WHERE instrument = ?1")?
         .query_row([instrument.as_str()], |row| row.get(0))
         .optional()?;
-    if let Some(id) = picked {
-        return Ok((Some(find(conn, &id)?), true));
+    if let Some(picked) = picked.map(|id| find(conn, &id, false)).transpose()?.filter(|picked| picked.complete) {
+        return Ok(Some((picked, BaselineRule::Picked)));
     }
-    let first: Option<String> = conn
-        .prepare_cached("SELECT id FROM assessment WHERE instrument = ?1 ORDER BY taken_at, id LIMIT 1")?
-        .query_row([instrument.as_str()], |row| row.get(0))
-        .optional()?;
-    Ok((first.map(|id| find(conn, &id)).transpose()?, false))
+    let first_complete_from = |from: i64| -> Result<Option<Assessment>, MeasureError> {
+        // Item 9 declined is stored as `x`, the only answer that is not a digit.
+        let first: Option<String> = conn
+            .prepare_cached(
+                "SELECT id FROM assessment WHERE instrument = ?1 AND taken_at >= ?2 AND instr(answers, 'x') = 0 \
+                 ORDER BY taken_at, id LIMIT 1",
+            )?
+            .query_row(params![instrument.as_str(), from], |row| row.get(0))
+            .optional()?;
+        first.map(|id| find(conn, &id, false)).transpose()
+    };
+    if let Some(began) = crate::course::current_course_began(conn)? {
+        if let Some(first) = first_complete_from(time::to_millis(began))? {
+            return Ok(Some((first, BaselineRule::FirstOfCourse)));
+        }
+    }
+    Ok(first_complete_from(i64::MIN)?.map(|first| (first, BaselineRule::FirstOfAll)))
 }
 
 fn instrument_progress(
@@ -170,9 +215,9 @@ fn instrument_progress(
     from: i64,
     to: i64,
 ) -> Result<InstrumentProgress, MeasureError> {
-    let results = assessments_between(conn, Some(instrument), from, to)?;
-    let (baseline, baseline_picked) = baseline(conn, instrument)?;
-    let latest = results.last();
+    let results = assessments_between(conn, Some(instrument), from, to, false)?;
+    let (baseline, baseline_rule) = baseline(conn, instrument)?.unzip();
+    let latest = results.iter().rev().find(|result| result.complete);
     let follow_up = match (&baseline, latest) {
         (Some(base), Some(latest)) if latest.taken_at > base.taken_at => Some((base.total, latest.total)),
         _ => None,
@@ -191,7 +236,7 @@ fn instrument_progress(
     Ok(InstrumentProgress {
         instrument,
         baseline: baseline.as_ref().map(point),
-        baseline_picked,
+        baseline_rule,
         latest: latest.map(point),
         change,
         reduction_percent,
@@ -315,6 +360,7 @@ impl Store {
                 vitals: readings_between(conn, start, end)?,
                 safety_events: safety::events_between(conn, start, end)?,
                 due: due::due_at(conn, now, tz)?,
+                clinic_note: crate::text::get(safety::stored_language(conn)?, "progress.talk_to_clinic").to_string(),
             })
         })
     }
@@ -351,9 +397,10 @@ mod tests {
             store.add_assessment(&phq9_totalling(total, when)).unwrap();
         }
         let progress = store.progress_at(at("2026-11-01T12:00:00Z"), &query(None, None, "Europe/London")).unwrap();
+        assert!(progress.clinic_note.contains("Talk to your clinic before changing or stopping any treatment"));
         let phq9 = progress.phq9;
         assert_eq!(phq9.baseline.as_ref().map(|b| b.total), Some(20));
-        assert!(!phq9.baseline_picked);
+        assert_eq!(phq9.baseline_rule, Some(BaselineRule::FirstOfAll));
         assert_eq!(phq9.latest.as_ref().map(|l| (l.total, l.severity)), Some((9, Severity::Mild)));
         assert_eq!(phq9.change, Some(-11));
         assert_eq!(phq9.reduction_percent, Some(55.0));
@@ -376,7 +423,10 @@ mod tests {
             (20, 11, NotMet, NotMet),
             (10, 5, Met, NotMet),
             (10, 4, Met, Met),
-            (9, 0, Met, NotApplicable),
+            // Below 10 neither applies: a fall from a minimal or mild total is not a response.
+            (9, 0, NotApplicable, NotApplicable),
+            (9, 4, NotApplicable, NotApplicable),
+            (6, 3, NotApplicable, NotApplicable),
             (0, 0, NotApplicable, NotApplicable),
             (27, 27, NotMet, NotMet),
         ];
@@ -409,9 +459,68 @@ mod tests {
         assert_eq!(progress(&store).baseline.unwrap().total, 12);
         store.pick_baseline(&picked.id).unwrap();
         let phq9 = progress(&store);
-        assert!(phq9.baseline_picked);
+        assert_eq!(phq9.baseline_rule, Some(BaselineRule::Picked));
         assert_eq!((phq9.baseline.unwrap().total, phq9.change), (22, Some(-18)));
         assert_eq!(phq9.remission.unwrap().status, OutcomeStatus::Met);
+    }
+
+    #[test]
+    fn the_baseline_is_the_first_result_of_the_current_course_unless_one_is_picked() {
+        use crate::course::{tests::start, CourseTemplate};
+        let (_dir, store) = open_store();
+        store.add_assessment(&phq9_totalling(24, "2026-06-01T09:00:00Z")).unwrap();
+        store.add_assessment(&phq9_totalling(8, "2026-09-01T09:00:00Z")).unwrap();
+        let progress = |store: &Store| {
+            store.progress_at(at("2026-11-20T12:00:00Z"), &query(None, None, "Europe/Paris")).unwrap().phq9
+        };
+        assert_eq!(
+            (progress(&store).baseline.unwrap().total, progress(&store).baseline_rule),
+            (24, Some(BaselineRule::FirstOfAll))
+        );
+        // A course whose first session is at 10:00 on 2 November, Paris time: a result that morning is its first.
+        start(&store, CourseTemplate::IvInduction, "2026-11-02T10:00", "Europe/Paris");
+        assert_eq!(progress(&store).baseline_rule, Some(BaselineRule::FirstOfAll), "nothing in the course yet");
+        store.add_assessment(&phq9_totalling(18, "2026-11-02T07:30:00Z")).unwrap();
+        store.add_assessment(&phq9_totalling(8, "2026-11-16T09:00:00Z")).unwrap();
+        let phq9 = progress(&store);
+        assert_eq!((phq9.baseline.unwrap().total, phq9.baseline_rule), (18, Some(BaselineRule::FirstOfCourse)));
+        assert_eq!(phq9.response.unwrap().status, OutcomeStatus::Met, "18 to 8 within the course");
+        let first_ever = store.assessments(&Default::default()).unwrap().pop().unwrap();
+        store.pick_baseline(&first_ever.id).unwrap();
+        assert_eq!(progress(&store).baseline_rule, Some(BaselineRule::Picked), "the patient's pick still wins");
+    }
+
+    #[test]
+    fn an_incomplete_result_is_shown_but_left_out_of_the_outcomes() {
+        let (_dir, store) = open_store();
+        let mut declined = phq9([1; 9], "2026-10-01T09:00:00Z");
+        declined.answers[8] = Answer::PreferNotToAnswer;
+        store.add_assessment(&declined).unwrap();
+        store.add_assessment(&phq9_totalling(16, "2026-10-08T09:00:00Z")).unwrap();
+        store.add_assessment(&phq9([1, 1, 0, 0, 0, 0, 0, 0, 2], "2026-10-15T09:00:00Z")).unwrap();
+        let mut late_declined = phq9([0; 9], "2026-10-22T09:00:00Z");
+        late_declined.answers[8] = Answer::PreferNotToAnswer;
+        store.add_assessment(&late_declined).unwrap();
+        let phq9 = store.progress_at(at("2026-11-01T12:00:00Z"), &query(None, None, "UTC")).unwrap().phq9;
+        assert_eq!(phq9.baseline.as_ref().map(|b| b.total), Some(16), "the first complete result");
+        assert_eq!(phq9.latest.as_ref().map(|l| l.total), Some(4), "the newest complete result");
+        assert_eq!(
+            (phq9.response.unwrap().status, phq9.remission.unwrap().status),
+            (OutcomeStatus::Met, OutcomeStatus::Met)
+        );
+        let points: Vec<(u32, bool, Option<Answer>)> =
+            phq9.trajectory.iter().map(|p| (p.total, p.complete, p.item9_answer)).collect();
+        assert_eq!(
+            points,
+            [
+                (8, false, Some(Answer::PreferNotToAnswer)),
+                (16, true, Some(Answer::Score { value: 0 })),
+                (4, true, Some(Answer::Score { value: 2 })),
+                (0, false, Some(Answer::PreferNotToAnswer)),
+            ]
+        );
+        let gad = store.progress_at(at("2026-11-01T12:00:00Z"), &query(None, None, "UTC")).unwrap().gad7;
+        assert!(gad.trajectory.iter().all(|p| p.item9_answer.is_none()));
     }
 
     #[test]

@@ -6,8 +6,8 @@
 //! dose. Times are on the clinic's calendar, so they stay at 19:00 and 10:00
 //! across DST changes. Within a course each prompt is used once; when a
 //! phase's prompts run out, its later slots stay empty. When the latest
-//! check-in is low (valence -2 or below), a grounding prompt that points to
-//! the safety plan stands in for reflection. An answer is a journal entry
+//! check-in is low (valence -2 or below), or in the week after a PHQ-9 item-9
+//! alert, a grounding prompt that points to the safety plan stands in for reflection. An answer is a journal entry
 //! linked to its session and prompt.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -259,6 +259,15 @@ fn answered(conn: &Connection) -> rusqlite::Result<HashSet<(String, PromptPhase)
     Ok(pairs)
 }
 
+/// Whether Waymark showed help after a PHQ-9 item-9 answer (above 0, or
+/// declined) in the week up to `now`: prompts stay grounding for that week.
+fn alert_this_week(conn: &Connection, now: SystemTime) -> rusqlite::Result<bool> {
+    let now_ms = time::to_millis(now);
+    let week_ago = now_ms.saturating_sub(OPEN_FOR.as_millis() as i64);
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM safety_event WHERE occurred_at > ?1 AND occurred_at <= ?2)")?
+        .query_row([week_ago, now_ms], |row| row.get(0))
+}
+
 fn latest_valence(conn: &Connection) -> rusqlite::Result<Option<i32>> {
     conn.prepare_cached("SELECT valence FROM checkin WHERE deleted_at IS NULL ORDER BY occurred_at DESC LIMIT 1")?
         .query_row([], |row| row.get(0))
@@ -269,7 +278,7 @@ fn latest_valence(conn: &Connection) -> rusqlite::Result<Option<i32>> {
 pub(crate) fn prompts(conn: &Connection, now: SystemTime, upcoming: bool) -> Result<Vec<DuePrompt>, PromptError> {
     let appointments = course::all_appointments(conn)?;
     let answered = answered(conn)?;
-    let low = latest_valence(conn)?.is_some_and(|valence| valence <= LOW_VALENCE);
+    let low = latest_valence(conn)?.is_some_and(|valence| valence <= LOW_VALENCE) || alert_this_week(conn, now)?;
     let steadying: Vec<&Prompt> = of_phase(PromptPhase::Grounding).collect();
     let mut grounding = steadying.iter().copied().cycle();
     let mut due = Vec::new();

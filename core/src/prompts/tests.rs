@@ -61,6 +61,29 @@ fn a_low_latest_check_in_brings_grounding_instead_of_reflection() {
 }
 
 #[test]
+fn an_item_9_alert_brings_grounding_for_the_week_after_it() {
+    use crate::measures::tests::phq9;
+    let (_dir, store) = open_store();
+    start(&store, CourseTemplate::IvInduction, "2026-11-02T10:00", "UTC");
+    let grounding = |now: &str| store.prompts_due(at(now)).unwrap().iter().map(|p| p.grounding).collect::<Vec<_>>();
+    assert!(grounding("2026-11-03T12:00:00Z").iter().all(|g| !g));
+    store.add_assessment(&phq9([0, 0, 0, 0, 0, 0, 0, 0, 1], "2026-11-03T11:00:00Z")).unwrap();
+    let after = grounding("2026-11-03T12:00:00Z");
+    assert!(!after.is_empty() && after.iter().all(|g| *g), "the same prompts turn to grounding: {after:?}");
+    let six_days_on = grounding("2026-11-09T10:59:00Z");
+    assert!(!six_days_on.is_empty() && six_days_on.iter().all(|g| *g));
+    let a_week_on = grounding("2026-11-10T11:01:00Z");
+    assert!(!a_week_on.is_empty() && a_week_on.iter().all(|g| !g), "reflection returns after the week");
+
+    let (_dir, declined) = open_store();
+    start(&declined, CourseTemplate::IvInduction, "2026-11-02T10:00", "UTC");
+    let mut draft = phq9([0; 9], "2026-11-03T11:00:00Z");
+    draft.answers[8] = crate::measures::Answer::PreferNotToAnswer;
+    declined.add_assessment(&draft).unwrap();
+    assert!(declined.prompts_due(at("2026-11-03T12:00:00Z")).unwrap().iter().all(|p| p.grounding));
+}
+
+#[test]
 fn an_answer_is_a_journal_entry_linked_to_its_session_and_prompt() {
     let (_dir, store) = open_store();
     start(&store, CourseTemplate::IvInduction, "2026-11-02T10:00", "UTC");

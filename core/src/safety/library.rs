@@ -66,6 +66,10 @@ pub(crate) struct Strings {
     pub alert_title: String,
     pub alert_message: String,
     pub alert_source: String,
+    pub declined_title: String,
+    pub declined_message: String,
+    pub declined_source: String,
+    pub nobody_is_told: String,
     pub help_fallback: String,
     pub help_fallback_source: String,
     pub plan_title: String,
@@ -263,8 +267,10 @@ mod tests {
             );
             let strings = &pack.strings;
             let texts = [&strings.alert_title, &strings.alert_message, &strings.alert_source, &strings.help_fallback];
+            let declined = [&strings.declined_title, &strings.declined_message, &strings.declined_source];
+            let texts = texts.into_iter().chain(declined).chain([&strings.nobody_is_told]);
             let more = [&strings.help_fallback_source, &strings.plan_title, &strings.plan_empty, &strings.plan_source];
-            for text in texts.into_iter().chain(more).chain(&strings.plan_steps) {
+            for text in texts.chain(more).chain(&strings.plan_steps) {
                 assert!(!text.trim().is_empty(), "{}: every string is written", pack.locale);
                 let lower = text.to_lowercase();
                 for word in ["dose", "dosis", "medication", "medicación", "medicamento", "stop taking", "deje de tomar"]

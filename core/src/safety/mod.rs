@@ -36,17 +36,23 @@ pub enum ContentError {
 pub enum SafetyAlertKind {
     /// A PHQ-9 item-9 answer above 0: thoughts of being better off dead or of self-harm.
     Phq9SelfHarmThoughts,
+    /// PHQ-9 item 9 answered "prefer not to answer": a gentler card with the same help.
+    Phq9SelfHarmDeclined,
 }
 
 impl SafetyAlertKind {
+    pub const ALL: [SafetyAlertKind; 2] =
+        [SafetyAlertKind::Phq9SelfHarmThoughts, SafetyAlertKind::Phq9SelfHarmDeclined];
+
     pub fn as_str(self) -> &'static str {
         match self {
             SafetyAlertKind::Phq9SelfHarmThoughts => "phq9_self_harm_thoughts",
+            SafetyAlertKind::Phq9SelfHarmDeclined => "phq9_self_harm_declined",
         }
     }
 
-    fn parse(name: &str) -> Option<Self> {
-        [SafetyAlertKind::Phq9SelfHarmThoughts].into_iter().find(|kind| kind.as_str() == name)
+    pub(crate) fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name)
     }
 }
 
@@ -58,8 +64,10 @@ pub struct SafetyAlert {
     pub message: String,
     /// Where the advice in `message` comes from.
     pub source: String,
-    /// The lines for the patient's region: set on the alert `add_assessment`
-    /// returns, `None` on a result read back later.
+    /// That Waymark tells no one, not even the clinic: show it with the alert.
+    pub nobody_is_told: String,
+    /// The lines for the patient's region; `None` only where no store was at
+    /// hand (`alert`): `add_assessment`, `assessment` and `assessments` set it.
     pub help_now: Option<HelpNow>,
     /// The patient's safety plan, set like `help_now`.
     pub safety_plan: Option<SafetyPlan>,
@@ -68,15 +76,20 @@ pub struct SafetyAlert {
 /// The alert to show for `kind`, in `locale` where Waymark has it and in English otherwise.
 pub fn alert(kind: SafetyAlertKind, locale: &str) -> SafetyAlert {
     let strings = library::strings(library::language(locale));
-    match kind {
-        SafetyAlertKind::Phq9SelfHarmThoughts => SafetyAlert {
-            kind,
-            title: strings.alert_title.clone(),
-            message: strings.alert_message.clone(),
-            source: strings.alert_source.clone(),
-            help_now: None,
-            safety_plan: None,
-        },
+    let (title, message, source) = match kind {
+        SafetyAlertKind::Phq9SelfHarmThoughts => (&strings.alert_title, &strings.alert_message, &strings.alert_source),
+        SafetyAlertKind::Phq9SelfHarmDeclined => {
+            (&strings.declined_title, &strings.declined_message, &strings.declined_source)
+        }
+    };
+    SafetyAlert {
+        kind,
+        title: title.clone(),
+        message: message.clone(),
+        source: source.clone(),
+        nobody_is_told: strings.nobody_is_told.clone(),
+        help_now: None,
+        safety_plan: None,
     }
 }
 
@@ -214,6 +227,12 @@ impl Store {
             .map(|l| normalise_language(l).ok_or_else(|| SafetyError::InvalidLanguage { language: l.into() }))
             .transpose()?;
         self.write(|tx| Ok(put_setting(tx, LANGUAGE_KEY, language.as_deref()).map(|()| language)?))
+    }
+
+    /// The language Waymark's words are shown in: the patient's, else the
+    /// device's, where Waymark has it, else English (`en`).
+    pub fn content_language(&self) -> Result<String, StoreError> {
+        self.read(|conn| Ok(stored_language(conn)?.to_string()))
     }
 
     /// The device's locale, such as `es_MX` or `en-GB`: its region and language

@@ -12,6 +12,8 @@ const LOINC: &str = "http://loinc.org";
 const CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
 /// Waymark's own codes, for what no standard code covers (a check-in's mood).
 const WAYMARK: &str = "https://waymark.app/fhir/CodeSystem/checkin";
+/// Waymark's own code for a questionnaire with an item declined, which has no total.
+const WAYMARK_MEASURE: &str = "https://waymark.app/fhir/CodeSystem/measure";
 
 const PHQ9_ITEMS: [&str; 9] =
     ["44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3", "44260-8"];
@@ -40,8 +42,9 @@ fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-/// A result's QuestionnaireResponse, then the Observation of its total;
-/// nothing for an instrument this build does not know.
+/// A result's QuestionnaireResponse, then the Observation of its total, or,
+/// when an item was declined, one that says the total is incomplete (never the
+/// LOINC total); nothing for an instrument this build does not know.
 fn measure(m: &MeasureEntry) -> Option<[Value; 2]> {
     let (panel, total_code, items, name) = match m.instrument.as_str() {
         "phq9" => ("44249-1", "44261-6", &PHQ9_ITEMS[..], "PHQ-9 total score"),
@@ -72,17 +75,36 @@ fn measure(m: &MeasureEntry) -> Option<[Value; 2]> {
     if !answered.is_empty() {
         response["item"] = Value::Array(answered);
     }
-    let total = json!({
-        "resourceType": "Observation",
-        "id": new_id(),
-        "status": "final",
-        "category": category("survey", "Survey"),
-        "code": coding(LOINC, total_code, name),
-        "effectiveDateTime": m.at,
-        "valueInteger": m.total,
-        "interpretation": [{ "text": m.severity.replace('_', " ") }],
-        "derivedFrom": [{ "reference": format!("urn:uuid:{response_id}") }],
-    });
+    let derived_from = json!([{ "reference": format!("urn:uuid:{response_id}") }]);
+    let total = if m.is_complete() {
+        json!({
+            "resourceType": "Observation",
+            "id": new_id(),
+            "status": "final",
+            "category": category("survey", "Survey"),
+            "code": coding(LOINC, total_code, name),
+            "effectiveDateTime": m.at,
+            "valueInteger": m.total,
+            "interpretation": [{ "text": m.severity.replace('_', " ") }],
+            "derivedFrom": derived_from,
+        })
+    } else {
+        json!({
+            "resourceType": "Observation",
+            "id": new_id(),
+            "status": "final",
+            "category": category("survey", "Survey"),
+            "code": coding(WAYMARK_MEASURE, "total-incomplete", "Questionnaire total incomplete: an item was not answered"),
+            "effectiveDateTime": m.at,
+            "valueString": format!(
+                "Incomplete: {} was not answered (prefer not to answer), so there is no {} total. \
+                 The answered items are in the QuestionnaireResponse.",
+                if m.instrument == "phq9" { "item 9 (thoughts that you would be better off dead or of hurting yourself in some way)" } else { "an item" },
+                if m.instrument == "phq9" { "PHQ-9" } else { "GAD-7" },
+            ),
+            "derivedFrom": derived_from,
+        })
+    };
     Some([response, total])
 }
 

@@ -7,7 +7,8 @@ use std::fmt::Write;
 
 use chrono::{NaiveDate, Utc};
 
-use super::summary::Summary;
+use super::summary::{MeasureEntry, Summary};
+use crate::measures::{answer_label, self_harm_item_text, Answer};
 
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 200.0;
@@ -22,7 +23,9 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid 
 caption{text-align:left;font-weight:600;padding:.3rem 0}svg{width:100%;height:auto}.axis{stroke:#888;stroke-width:1}\
 .grid{stroke:#e4e4e4;stroke-width:1}.mood{stroke:#2f6f9f;fill:none;stroke-width:2}.dot-mood{fill:#2f6f9f}\
 .phq9{stroke:#b5483b;fill:none;stroke-width:2}.dot-phq9{fill:#b5483b}.gad7{stroke:#6a4c9c;fill:none;stroke-width:2}\
-.dot-gad7{fill:#6a4c9c}text{font-size:11px;fill:#444}.note{border-left:3px solid #2f6f9f;padding:.2rem .8rem;margin:.8rem 0}\
+.dot-gad7{fill:#6a4c9c}.item9-mark{fill:none;stroke:#b00020;stroke-width:2.5}\
+.item9{background:#fdecea;font-weight:600}.item9-alert{border:2px solid #b00020;background:#fdecea;padding:.4rem .8rem;margin:.8rem 0}\
+text{font-size:11px;fill:#444}.note{border-left:3px solid #2f6f9f;padding:.2rem .8rem;margin:.8rem 0}\
 .meta{color:#555}@media print{body{margin:0;max-width:none}h2{break-after:avoid}table,figure,.note{break-inside:avoid}}";
 
 fn escape(text: &str) -> String {
@@ -199,10 +202,15 @@ pub fn render(summary: &Summary) -> String {
             html.push_str("<p>Waymark did not show crisis help in this range.</p>");
         } else {
             html.push_str(
-                r#"<p>Waymark showed crisis help after a PHQ-9 item-9 answer above 0 on:</p><ul id="safety-list">"#,
+                r#"<p>Waymark showed the patient crisis lines and their safety plan on:</p><ul id="safety-list">"#,
             );
             for event in events {
-                let _ = write!(html, "<li>{}</li>", local_time(&event.at, zone));
+                let why = match event.kind.as_str() {
+                    "phq9_self_harm_thoughts" => "PHQ-9 item 9 above 0",
+                    "phq9_self_harm_declined" => "PHQ-9 item 9 not answered (prefer not to answer)",
+                    _ => "another safety alert",
+                };
+                let _ = write!(html, "<li>{}: {why}</li>", local_time(&event.at, zone));
             }
             html.push_str("</ul>");
         }
@@ -254,18 +262,45 @@ fn mood_section(html: &mut String, summary: &Summary, zone: chrono_tz::Tz, plane
     html.push_str("</tbody></table></section>");
 }
 
-fn scores_section(
-    html: &mut String,
-    measures: &[super::summary::MeasureEntry],
-    zone: chrono_tz::Tz,
-    plane: Plane,
-    to: NaiveDate,
-) {
+/// PHQ-9 item 9 in words: "Thoughts that you would be better off dead or of
+/// hurting yourself in some way: nearly every day", or that it was declined.
+fn item9_in_words(m: &MeasureEntry) -> Option<String> {
+    let answer = match (m.item9(), m.item9_declined()) {
+        (Some(value), _) => Answer::Score { value },
+        (None, true) => Answer::PreferNotToAnswer,
+        (None, false) => return None,
+    };
+    let said = answer_label(answer)?;
+    Some(format!("{}: {}", self_harm_item_text(), said.to_lowercase()))
+}
+
+/// The results whose item 9 is above 0 or was declined, each with its time and
+/// the answer in words, so no one reading the report can miss them.
+fn item9_alert(html: &mut String, measures: &[MeasureEntry], zone: chrono_tz::Tz) {
+    let flagged: Vec<&MeasureEntry> =
+        measures.iter().filter(|m| m.item9().is_some_and(|v| v > 0) || m.item9_declined()).collect();
+    if flagged.is_empty() {
+        return;
+    }
+    html.push_str(r#"<div class="item9-alert" id="item9-alert"><p><strong>PHQ-9 item 9 (thoughts of being better off dead or of self-harm) needs follow-up whatever the total:</strong></p><ul>"#);
+    for m in flagged {
+        let words = item9_in_words(m).unwrap_or_default();
+        let _ = write!(html, "<li>{}: {}</li>", local_time(&m.at, zone), escape(&words));
+    }
+    html.push_str("</ul><p class=\"meta\">Waymark showed the patient crisis lines and their safety plan at the time. It does not alert anyone.</p></div>");
+}
+
+fn scores_section(html: &mut String, measures: &[MeasureEntry], zone: chrono_tz::Tz, plane: Plane, to: NaiveDate) {
     html.push_str(r#"<section id="scores"><h2>PHQ-9 and GAD-7</h2>"#);
+    item9_alert(html, measures, zone);
     let mut svg = open_svg(
         "scores",
         "PHQ-9 and GAD-7 totals",
-        &format!("{} results: PHQ-9 (0 to 27) and GAD-7 (0 to 21) totals over time.", measures.len()),
+        &format!(
+            "{} results: PHQ-9 (0 to 27) and GAD-7 (0 to 21) totals over time; a red ring marks a PHQ-9 whose \
+             item 9 was above 0.",
+            measures.len()
+        ),
     );
     plane.frame(&mut svg, &[0.0, 5.0, 10.0, 15.0, 20.0, 27.0], to);
     for instrument in ["phq9", "gad7"] {
@@ -276,17 +311,35 @@ fn scores_section(
             .collect();
         series(&mut svg, &plane, instrument, &points);
     }
+    for m in measures.iter().filter(|m| m.item9().is_some_and(|v| v > 0)) {
+        if let Some(day) = local_day(&m.at, zone) {
+            let _ = write!(
+                svg,
+                r#"<circle class="item9-mark" data-day="{day}" data-item9="{}" cx="{:.1}" cy="{:.1}" r="7"><title>{}</title></circle>"#,
+                m.item9().unwrap_or_default(),
+                plane.x(day),
+                plane.y(f64::from(m.total)),
+                escape(&item9_in_words(m).unwrap_or_default())
+            );
+        }
+    }
     svg.push_str("</svg>");
-    let _ = write!(html, "<figure>{svg}<figcaption>PHQ-9 (red) and GAD-7 (purple) totals. The table below has the same figures.</figcaption></figure>");
-    html.push_str(r#"<table id="scores-table"><caption>Questionnaire results</caption><thead><tr><th scope="col">When</th><th scope="col">Questionnaire</th><th scope="col">Total</th><th scope="col">Severity</th></tr></thead><tbody>"#);
+    let _ = write!(html, "<figure>{svg}<figcaption>PHQ-9 (red) and GAD-7 (purple) totals; a red ring marks PHQ-9 item 9 above 0. The table below has the same figures.</figcaption></figure>");
+    html.push_str(r#"<table id="scores-table"><caption>Questionnaire results</caption><thead><tr><th scope="col">When</th><th scope="col">Questionnaire</th><th scope="col">Total</th><th scope="col">Severity</th><th scope="col">PHQ-9 item 9</th></tr></thead><tbody>"#);
     for m in measures {
         let name = if m.instrument == "phq9" { "PHQ-9" } else { "GAD-7" };
+        let flagged = m.item9().is_some_and(|v| v > 0) || m.item9_declined();
+        let (total, severity) = match m.is_complete() {
+            true => (m.total.to_string(), escape(&m.severity.replace('_', " "))),
+            false => (format!("{} (incomplete)", m.total), "not scored: an item was not answered".to_string()),
+        };
         let _ = write!(
             html,
-            "<tr><td>{}</td><td>{name}</td><td>{}</td><td>{}</td></tr>",
+            "<tr{}><td>{}</td><td>{name}</td><td data-total=\"{}\">{total}</td><td>{severity}</td><td>{}</td></tr>",
+            if flagged { r#" class="item9""# } else { "" },
             local_time(&m.at, zone),
             m.total,
-            escape(&m.severity.replace('_', " "))
+            item9_in_words(m).map_or("–".to_string(), |words| escape(&words)),
         );
     }
     html.push_str("</tbody></table></section>");

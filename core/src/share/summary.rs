@@ -91,10 +91,37 @@ pub struct MeasureEntry {
     pub instrument: String,
     pub at: String,
     pub zone: String,
+    /// The sum of the answered items.
     pub total: u32,
     pub severity: String,
     /// Item scores 0-3 in order; `null` for "prefer not to answer".
     pub items: Vec<Option<i32>>,
+    /// False when an item was declined (PHQ-9 item 9): `total` is then not the
+    /// instrument's total. Absent in summaries from before it was added, which
+    /// a reader works out from `items`.
+    #[serde(default = "complete_unless_told")]
+    pub complete: bool,
+}
+
+fn complete_unless_told() -> bool {
+    true
+}
+
+impl MeasureEntry {
+    /// Complete by its own word and by its items: a received summary is not trusted.
+    pub fn is_complete(&self) -> bool {
+        self.complete && self.items.iter().all(Option::is_some)
+    }
+
+    /// PHQ-9 item 9's answer, 0 to 3; `None` for a GAD-7, a declined item or a malformed entry.
+    pub fn item9(&self) -> Option<i32> {
+        (self.instrument == "phq9").then(|| self.items.get(8).copied().flatten()).flatten()
+    }
+
+    /// Whether PHQ-9 item 9 was declined ("prefer not to answer").
+    pub fn item9_declined(&self) -> bool {
+        self.instrument == "phq9" && matches!(self.items.get(8), Some(None))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -187,7 +214,7 @@ pub(crate) fn build(
         None
     };
     let (measures, vitals) = if picked(ShareScope::Measures) {
-        let results = measures::assessments_between(conn, None, start, end)?;
+        let results = measures::assessments_between(conn, None, start, end, false)?;
         let entries = results
             .into_iter()
             .map(|a| MeasureEntry {
@@ -202,6 +229,7 @@ pub(crate) fn build(
                     .iter()
                     .map(|answer| if let Answer::Score { value } = answer { Some(*value) } else { None })
                     .collect(),
+                complete: a.complete,
             })
             .collect();
         let readings = measures::readings_between(conn, start, end)?

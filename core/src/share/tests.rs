@@ -120,8 +120,82 @@ fn the_report_is_self_contained_and_its_figures_match_the_summary() {
     assert!(html.contains("<tr><td>2026-11-04</td><td>+1.0</td><td>2</td></tr>"), "{html}");
     assert!(html.contains(r#"data-series="mood" data-day="2026-11-04" data-value="1""#));
     assert!(html.contains(r#"data-series="phq9" data-day="2026-11-10" data-value="8""#));
-    assert!(html.contains("<td>PHQ-9</td><td>8</td><td>mild</td>"));
+    assert!(html.contains(
+        r#"<td>PHQ-9</td><td data-total="8">8</td><td>mild</td><td>Thoughts that you would be better off dead or of hurting yourself in some way: not at all</td>"#
+    ));
+    assert!(
+        !html.contains(r#"id="item9-alert""#) && !html.contains(r#"class="item9-mark""#),
+        "item 9 at 0 raises no mark"
+    );
     assert!(!html.contains("PRIVATE-SENTINEL"));
+}
+
+fn phq9_with_item9(store: &Store, when: &str, item9: Answer) {
+    let mut answers = [1, 0, 0, 0, 0, 0, 0, 0, 0].map(|value| Answer::Score { value }).to_vec();
+    answers[8] = item9;
+    let draft =
+        AssessmentDraft { taken_at: Some(at(when)), ..AssessmentDraft::new(Instrument::Phq9, answers, "Europe/Paris") };
+    store.add_assessment(&draft).unwrap();
+}
+
+#[test]
+fn item_9_is_shown_in_words_and_marked_with_only_the_measures_scope() {
+    let (_dir, store) = open_store();
+    phq9_with_item9(&store, "2026-11-12T09:00:00Z", Answer::Score { value: 3 });
+    phq9_with_item9(&store, "2026-11-14T09:00:00Z", Answer::PreferNotToAnswer);
+    let html = store.preview_share(&request(&[ShareScope::Measures])).unwrap().html;
+    let words = "Thoughts that you would be better off dead or of hurting yourself in some way: nearly every day";
+    let alert = html
+        .split(r#"<div class="item9-alert" id="item9-alert">"#)
+        .nth(1)
+        .expect("the item-9 box")
+        .split("</div>")
+        .next()
+        .unwrap();
+    assert!(alert.contains(&format!("2026-11-12 10:00: {words}")), "{alert}");
+    assert!(alert.contains("2026-11-14 10:00: Thoughts that you would be better off dead or of hurting yourself in some way: prefer not to answer"), "{alert}");
+    assert!(html.contains(&format!(r#"<tr class="item9"><td>2026-11-12 10:00</td><td>PHQ-9</td><td data-total="4">4</td><td>minimal</td><td>{words}</td></tr>"#)), "{html}");
+    assert!(html.contains(r#"<td data-total="1">1 (incomplete)</td><td>not scored: an item was not answered</td>"#));
+    assert!(html.contains(r#"<circle class="item9-mark" data-day="2026-11-12" data-item9="3" cx=""#));
+    assert!(html.contains(&format!("<title>{words}</title></circle>")));
+    assert_eq!(html.matches("class=\"item9-mark\"").count(), 1, "a declined item is no answer above 0");
+}
+
+#[test]
+fn a_declined_item_9_exports_its_answers_but_no_phq9_total() {
+    let (_dir, store) = open_store();
+    phq9_with_item9(&store, "2026-11-14T09:00:00Z", Answer::PreferNotToAnswer);
+    let forms = store.preview_share(&request(&[ShareScope::Measures])).unwrap();
+    let summary: Summary = serde_json::from_str(&forms.json).unwrap();
+    let entry = &summary.measures.unwrap()[0];
+    assert_eq!((entry.total, entry.complete, entry.items[8]), (1, false, None));
+    let bundle: serde_json::Value = serde_json::from_str(&forms.fhir).unwrap();
+    let resources: Vec<&serde_json::Value> =
+        bundle["entry"].as_array().unwrap().iter().map(|e| &e["resource"]).collect();
+    let codes: Vec<&str> = resources.iter().filter_map(|r| r["code"]["coding"][0]["code"].as_str()).collect();
+    assert_eq!(codes, ["total-incomplete"], "no LOINC 44261-6 total");
+    let response = resources.iter().find(|r| r["resourceType"] == "QuestionnaireResponse").unwrap();
+    assert_eq!(response["item"].as_array().unwrap().len(), 8, "the answered items");
+    let incomplete = resources.iter().find(|r| r["code"]["coding"][0]["code"] == "total-incomplete").unwrap();
+    assert!(incomplete["valueString"].as_str().unwrap().contains("no PHQ-9 total"));
+    assert!(incomplete.get("valueInteger").is_none());
+}
+
+#[test]
+fn a_received_summary_that_claims_completeness_with_a_missing_item_reads_as_incomplete() {
+    let (_dir, store) = open_store();
+    phq9_with_item9(&store, "2026-11-14T09:00:00Z", Answer::PreferNotToAnswer);
+    let json = store
+        .preview_share(&request(&[ShareScope::Measures]))
+        .unwrap()
+        .json
+        .replace("\"complete\":false", "\"complete\":true");
+    let summary: Summary = serde_json::from_str(&json).unwrap();
+    assert!(!summary.measures.as_ref().unwrap()[0].is_complete());
+    assert!(html::render(&summary).contains("(incomplete)"));
+    let older = json.replace(",\"complete\":true", "");
+    let summary: Summary = serde_json::from_str(&older).unwrap();
+    assert!(!summary.measures.unwrap()[0].is_complete(), "a summary from before the field is read from its items");
 }
 
 #[test]
