@@ -186,6 +186,11 @@ impl Waymark {
         self.store.start_course(&draft)
     }
 
+    /// Continues an esketamine course after its last dosing session, every 1 or 2 weeks.
+    pub fn continue_course(&self, every_weeks: u32, sessions: u32) -> Result<Vec<Appointment>, CourseError> {
+        self.store.continue_course(every_weeks, sessions)
+    }
+
     /// Sets the course's fasting times in minutes before each dose; `None` removes a rule.
     pub fn set_fasting(
         &self,

@@ -37,6 +37,15 @@ pub enum CourseCommand {
         #[arg(long)]
         none: bool,
     },
+    /// Continue an esketamine course after its last dosing session (maintenance).
+    Continue {
+        /// 1 or 2, as the prescriber decides.
+        #[arg(long, value_name = "WEEKS")]
+        every_weeks: u32,
+        /// How many more sessions to add (1 to 26).
+        #[arg(long)]
+        sessions: u32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -167,6 +176,11 @@ pub fn course(command: CourseCommand, data_dir: &Path, zone: &str, now: Now) -> 
                 show(course.no_food_before_minutes),
                 show(course.no_liquids_before_minutes)
             );
+        }
+        CourseCommand::Continue { every_weeks, sessions } => {
+            for added in profile::open_existing(data_dir)?.continue_course(every_weeks, sessions)? {
+                println!("{} ({})  {}  {}", added.local_start.replace('T', " "), added.zone, added.title, added.id);
+            }
         }
     }
     Ok(())

@@ -374,6 +374,14 @@ pub fn overview(overview: &CourseOverview, as_json: bool) {
             println!("  {}", appointment_line(view));
         }
     }
+    if let Some(ending) = &overview.ending {
+        println!("\n{}", ending.message);
+        println!("{}", ending.clinic_note);
+        if ending.can_continue {
+            println!("Continue the schedule with `waymark course continue --every-weeks 1|2 --sessions N`.");
+        }
+        println!("Read more: `waymark safety show {}`", ending.page_id);
+    }
 }
 
 pub fn plan(plan: &[PlannedNotification], as_json: bool) {
@@ -391,14 +399,12 @@ pub fn plan(plan: &[PlannedNotification], as_json: bool) {
 
 fn lines(help: &HelpNow, indent: &str) {
     for line in &help.lines {
-        let mut how = Vec::new();
-        if let Some(phone) = &line.phone {
-            how.push(format!("call {phone}"));
-        }
-        if let Some(text) = &line.text {
-            how.push(if text.starts_with(char::is_numeric) { format!("text {text}") } else { text.clone() });
-        }
-        println!("{indent}{}: {} ({})", line.name, how.join(", "), line.hours);
+        let how: Vec<&str> = [line.call_label.as_deref(), line.text_label.as_deref()].into_iter().flatten().collect();
+        let hours = line.hours_note.as_deref().unwrap_or(&line.hours);
+        println!("{indent}{}: {} ({hours})", line.name, how.join(", "));
+    }
+    if let Some(note) = &help.limited_hours_note {
+        println!("{indent}{note}");
     }
     if let Some(fallback) = &help.fallback {
         println!("{indent}{fallback}");
@@ -407,8 +413,8 @@ fn lines(help: &HelpNow, indent: &str) {
 
 pub fn help_now(help_now: &HelpNow) {
     match &help_now.region {
-        Some(region) => println!("Help now ({region}):"),
-        None => println!("Help now:"),
+        Some(region) => println!("{} ({region}):", help_now.title),
+        None => println!("{}:", help_now.title),
     }
     lines(help_now, "  ");
 }

@@ -1,6 +1,7 @@
 //! `waymark settings`, `help-now`, `safety` and `safety-plan`.
 
 use std::path::Path;
+use waymark_core::safety::SafetySearchHitKind;
 
 use clap::{Args, Subcommand};
 use serde::Serialize;
@@ -96,7 +97,12 @@ pub fn safety(command: SafetyCommand) -> Result<(), Failure> {
             } else if hits.is_empty() {
                 println!("Nothing found.");
             } else {
-                hits.iter().for_each(|hit| println!("{:<20} {}", hit.id, hit.title));
+                for hit in &hits {
+                    match hit.kind {
+                        SafetySearchHitKind::HelpNow => println!("{:<20} {} (`waymark help-now`)", hit.id, hit.title),
+                        SafetySearchHitKind::Page => println!("{:<20} {}", hit.id, hit.title),
+                    }
+                }
             }
         }
     }
@@ -168,8 +174,11 @@ struct JsonLine<'a> {
     phone: Option<&'a str>,
     text: Option<&'a str>,
     hours: &'a str,
+    open_24_7: bool,
     source: &'a str,
-    verified: &'a str,
+    source_date: Option<&'a str>,
+    checked: Option<&'a str>,
+    confidence: Option<waymark_core::safety::Confidence>,
 }
 
 pub fn help_now(args: HelpNowArgs, data_dir: &Path) -> Result<(), Failure> {
@@ -205,8 +214,11 @@ pub fn help_now(args: HelpNowArgs, data_dir: &Path) -> Result<(), Failure> {
             phone: line.phone.as_deref(),
             text: line.text.as_deref(),
             hours: &line.hours,
+            open_24_7: line.open_24_7,
             source: &line.source,
-            verified: &line.verified,
+            source_date: line.source_date.as_deref(),
+            checked: line.checked.as_deref(),
+            confidence: Some(line.confidence),
         })
         .collect();
     if let Some(fallback) = &help.fallback {
@@ -216,8 +228,11 @@ pub fn help_now(args: HelpNowArgs, data_dir: &Path) -> Result<(), Failure> {
             phone: None,
             text: None,
             hours: "",
+            open_24_7: false,
             source: &help.directory,
-            verified: "",
+            source_date: None,
+            checked: None,
+            confidence: None,
         });
     }
     println!("{}", serde_json::to_string_pretty(&lines).expect("lines serialise"));

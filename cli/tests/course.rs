@@ -38,10 +38,34 @@ fn a_course_starts_from_a_template_and_shows_its_sessions() {
         overview["next"]["care"].as_array().unwrap().iter().map(|c| c["kind"].as_str().unwrap()).collect();
     assert_eq!(
         care,
-        ["no_food", "no_liquids", "ride_home", "no_alcohol_or_cannabis", "no_driving", "no_bath_or_swimming_alone"]
+        [
+            "no_food",
+            "no_liquids",
+            "ride_home",
+            "blood_pressure",
+            "no_alcohol_or_cannabis",
+            "no_driving",
+            "no_bath_or_swimming"
+        ]
     );
     let text = profile.ok(&["course", "show", "--now", NOW]);
     assert!(text.contains("Next: 2026-12-01 15:00") && text.contains("Arrange your ride home"), "{text}");
+    assert!(!text.contains("continue the schedule"), "the course is still under way");
+}
+
+#[test]
+fn after_week_8_the_esketamine_schedule_can_continue() {
+    let profile = Profile::new();
+    start_esketamine(&profile);
+    let later = "2027-02-01T12:00:00Z";
+    let text = profile.ok(&["course", "show", "--now", later]);
+    assert!(text.contains("every week or every 2 weeks") && text.contains("`waymark course continue"), "{text}");
+    assert!(text.contains("Talk to your clinic before changing or stopping any treatment."), "{text}");
+    let added = profile.ok(&["course", "continue", "--every-weeks", "1", "--sessions", "2"]);
+    assert_eq!(added.lines().count(), 2, "{added}");
+    assert!(added.lines().all(|line| line.contains("Esketamine, maintenance")), "{added}");
+    let refused = profile.run(&["course", "continue", "--every-weeks", "3", "--sessions", "2"]);
+    assert_eq!(refused.status.code(), Some(2));
 }
 
 #[test]

@@ -16,9 +16,23 @@ fn help_now_gives_each_regions_lines_emergency_first() {
     assert_eq!((us[0]["kind"].as_str(), us[0]["phone"].as_str()), (Some("emergency"), Some("911")));
     assert_eq!(us[1]["phone"], "988");
     assert!(!profile.ok(&["help-now", "--region", "US"]).contains("273-8255"), "never the retired number");
-    for field in ["name", "phone", "text", "hours", "source", "verified", "kind"] {
+    for field in
+        ["name", "phone", "text", "hours", "open_24_7", "source", "source_date", "checked", "confidence", "kind"]
+    {
         assert!(us[1].get(field).is_some(), "{field}");
     }
+    assert_eq!((us[1]["open_24_7"].as_bool(), us[1]["confidence"].as_str()), (Some(true), Some("high")));
+    let text_line = us.as_array().unwrap().iter().find(|l| l["name"] == "Crisis Text Line").unwrap();
+    assert_eq!(text_line["open_24_7"], false);
+    let shown = profile.ok(&["help-now", "--region", "IT"]);
+    assert!(shown.starts_with("Help now (IT):\n  European emergency number: Call 112 (24/7)"), "{shown}");
+    assert!(
+        shown.contains("(Not open 24/7: daily 09:00-24:00)")
+            && shown.contains("At night, call the emergency number first"),
+        "{shown}"
+    );
+    let turkey = profile.json(&["help-now", "--region", "TR", "--json"]);
+    assert_eq!((turkey[0]["kind"].as_str(), turkey[0]["phone"].as_str()), (Some("emergency"), Some("112")));
     for region in ["GB", "IE"] {
         assert!(phones(&profile.json(&["help-now", "--region", region, "--json"])).contains(&"116 123".to_string()));
     }
@@ -37,7 +51,7 @@ fn help_now_gives_each_regions_lines_emergency_first() {
 fn the_region_setting_chooses_the_lines() {
     let profile = Profile::new();
     assert_eq!(profile.ok(&["settings", "region", "gb"]).trim(), "Region: GB");
-    assert!(profile.ok(&["help-now"]).contains("Samaritans: call 116 123"));
+    assert!(profile.ok(&["help-now"]).contains("Samaritans: Call 116 123"));
     let output = profile.run(&["settings", "region", "Great Britain"]);
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(profile.ok(&["settings", "region"]).trim(), "Region: GB");
@@ -52,7 +66,9 @@ fn the_system_locale_is_the_default_region_and_language() {
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         String::from_utf8(output.stdout).unwrap()
     };
-    assert!(in_locale("en_GB.UTF-8", &["help-now"]).contains("Samaritans: call 116 123"));
+    assert!(in_locale("en_GB.UTF-8", &["help-now"]).contains("Samaritans: Call 116 123"));
+    let words = in_locale("es_ES.UTF-8", &["help-now"]);
+    assert!(words.starts_with("Ayuda ahora (ES):") && words.contains("Llamar al 024"), "{words}");
     let spanish = in_locale("es_ES.UTF-8", &["help-now", "--json"]);
     let lines: Value = serde_json::from_str(&spanish).unwrap();
     assert_eq!(lines[0]["name"], "Número europeo de emergencias");
@@ -109,6 +125,12 @@ fn safety_pages_list_show_and_search_in_english_and_spanish() {
     for (query, locale) in [("drive", "en"), ("driving", "en"), ("conducir", "es")] {
         let hits = profile.json(&["safety", "search", query, "--locale", locale, "--json"]);
         assert_eq!(hits[0]["id"], "after-session", "{query}");
+        assert_eq!(hits.as_array().unwrap().last().unwrap()["kind"], "help_now", "{query}: Help now is always offered");
+    }
+    for (query, locale) in [("I want to die", "en"), ("quiero morir", "es"), ("hacerme daño", "en")] {
+        let shown = profile.ok(&["safety", "search", query, "--locale", locale]);
+        let first: Vec<&str> = shown.lines().take(2).map(|line| line.split_whitespace().next().unwrap()).collect();
+        assert_eq!(first, ["help-now", "warning-signs"], "{query}: {shown}");
     }
     let output = profile.run(&["safety", "show", "nope"]);
     assert_eq!(output.status.code(), Some(2));

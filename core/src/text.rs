@@ -10,8 +10,12 @@ use std::sync::OnceLock;
 const CATALOGS: [(&str, &str); 2] =
     [("en", include_str!("../content/text/en.toml")), ("es", include_str!("../content/text/es.toml"))];
 
-/// Key endings that name where a text comes from: citations, the same in every language.
-pub(crate) const LANGUAGE_NEUTRAL_SUFFIX: &str = "_source";
+/// Whether `key` names where a text comes from: a citation, the same in every
+/// language, so only the English catalog holds it.
+#[cfg(test)]
+pub(crate) fn is_citation(key: &str) -> bool {
+    key.ends_with("_source") || key.ends_with(".source")
+}
 
 pub(crate) type Catalog = HashMap<String, String>;
 
@@ -72,6 +76,7 @@ pub(crate) fn fill(language: &str, key: &str, values: &[(&str, &str)]) -> String
 }
 
 /// The `{name}`s a text leaves to be filled in.
+#[cfg(test)]
 pub(crate) fn placeholders(text: &str) -> Vec<&str> {
     let mut names: Vec<&str> =
         text.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect();
@@ -88,7 +93,7 @@ mod tests {
         let english = catalog("en");
         for (locale, texts) in catalogs() {
             for (key, text) in english {
-                if key.ends_with(LANGUAGE_NEUTRAL_SUFFIX) {
+                if is_citation(key) {
                     continue;
                 }
                 let said = texts.get(key).unwrap_or_else(|| panic!("{locale} has no \"{key}\""));

@@ -15,6 +15,7 @@ import app.waymark.core.model.ReminderSettings
 import java.time.Instant
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNotNull
+import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Test
 
@@ -44,6 +45,30 @@ class CourseTest {
             assertTrue(care.first { it.kind == CareItemKind.RIDE_HOME }.checked)
             val changed = waymark.setFasting(course.id, 180u, null)
             assertEquals(null, changed.noLiquidsBeforeMinutes)
+            assertTrue(next.care.any { it.kind == CareItemKind.BLOOD_PRESSURE })
+            assertNull(next.care.first { it.kind == CareItemKind.NO_BATH_OR_SWIMMING }.until)
+            assertTrue(fasting.detail.contains("usual medicines"))
+            assertNull(overview.ending)
+        }
+    }
+
+    @Test
+    fun afterWeek8TheEsketamineScheduleContinuesAndTheWordsFollowTheLanguage() {
+        Waymark.open(newDbPath(), key).use { waymark ->
+            waymark.setLanguage("es")
+            val course = esketamine(waymark)
+            assertEquals("Esketamina en aerosol nasal", course.title)
+            val after = waymark.courseOverview(Instant.parse("2027-02-01T12:00:00Z"), clinic)
+            val ending = after.ending!!
+            assertTrue(ending.canContinue)
+            assertTrue(ending.clinicNote.startsWith("Hable con su clínica"))
+            val added = waymark.continueCourse(2u, 2u)
+            assertEquals(listOf("2027-02-02T09:00:00", "2027-02-16T09:00:00"), added.map { it.localStart })
+            assertEquals("Esketamina, mantenimiento", added[0].title)
+            assertNull(waymark.courseOverview(Instant.parse("2027-02-01T12:00:00Z"), clinic).ending)
+            assertThrows<CourseException.InvalidContinuation> { waymark.continueCourse(5u, 1u) }
+            val spanishCare = waymark.courseOverview(Instant.parse("2027-02-01T12:00:00Z"), clinic).next!!.care
+            assertEquals("Deje de comer", spanishCare.first { it.kind == CareItemKind.NO_FOOD }.title)
         }
     }
 

@@ -2,10 +2,12 @@ package app.waymark.core
 
 import app.waymark.core.model.Answer
 import app.waymark.core.model.AssessmentDraft
+import app.waymark.core.model.Confidence
 import app.waymark.core.model.HelpLineKind
 import app.waymark.core.model.Instrument
 import app.waymark.core.model.SafetyException
 import app.waymark.core.model.SafetyPlanStep
+import app.waymark.core.model.SafetySearchHitKind
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotNull
@@ -46,6 +48,28 @@ class SafetyTest {
         assertThrows<SafetyException.UnknownPage> { safetyPage("nope", "en") }
         assertEquals("after-session", searchSafety("driving", "en").first().id)
         assertEquals("after-session", searchSafety("conducir", "es").first().id)
+        assertEquals(SafetySearchHitKind.HELP_NOW, searchSafety("driving", "en").last().kind)
+        for (query in listOf("I want to kill myself", "self-harm", "quiero morir", "hacerme daño")) {
+            val hits = searchSafety(query, "es")
+            assertEquals(query, SafetySearchHitKind.HELP_NOW, hits[0].kind)
+            assertEquals("Ayuda ahora", hits[0].title)
+            assertEquals(query, "warning-signs", hits[1].id)
+        }
+    }
+
+    @Test
+    fun everyLineSaysWhetherItIsOpen247AndWhereItComesFrom() = Waymark.open(newDbPath(), key).use { waymark ->
+        val italy = waymark.helpNow("IT", "en")
+        assertEquals(HelpLineKind.EMERGENCY, italy.lines[0].kind)
+        assertEquals("Call 112", italy.lines[0].callLabel)
+        val amico = italy.lines.first { it.name.startsWith("Telefono Amico") }
+        assertFalse(amico.open247)
+        assertEquals("Not open 24/7: daily 09:00-24:00", amico.hoursNote)
+        assertNotNull(italy.limitedHoursNote)
+        val samaritans = waymark.helpNow("GB", "en").lines.first { it.phone == "116 123" }
+        assertEquals(Confidence.HIGH, samaritans.confidence)
+        assertTrue(samaritans.checkedSource!!.contains("samaritans.org"))
+        assertEquals("1669", waymark.helpNow("TH", "en").lines[0].phone)
     }
 
     @Test

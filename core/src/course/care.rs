@@ -1,27 +1,24 @@
 //! What to do before and after a dosing session, with its times worked out,
-//! and the patient's checklist of it.
+//! and the patient's checklist of it, in the patient's language.
 //!
-//! Sources (shared/domain.md, "Treatments"):
-//! - Fasting: the course's times, from its template's cited defaults or the clinic.
-//! - A ride home and no driving until the next day after a restful sleep
-//!   (spravato.com, "Treatment with SPRAVATO"; spravatohcp.com dosing page).
-//! - No alcohol or cannabis for at least 24 hours after (amg-ketamine.com
-//!   treatment day; nervanamedical.com discharge sheet). The 24 hours before
-//!   has no published source we found; it is Waymark's course plan, and the
-//!   item says so.
-//! - Never dose alone, and no bath or swimming on a dosing day (public
-//!   reporting on a ketamine drowning death and the guidance that followed,
-//!   as summarised in shared/domain.md, "Lessons from real harms").
+//! The words and their sources are in `content/text/<locale>.toml` (`care.*`):
+//! fasting from the course's times (its template's cited defaults or the
+//! clinic's); usual medicines that morning as the clinic says; a ride home and
+//! no driving until the next day after a restful sleep (SPRAVATO label); no
+//! alcohol or cannabis from 24 hours before to 24 hours after (clinic rules,
+//! which differ); no bath or swimming until the next day after a restful
+//! sleep (keep out of water; the window is the driving rule's, the stricter
+//! one); and a blood-pressure check around the dose (SPRAVATO label).
 
 use std::time::{Duration, SystemTime};
 
-use chrono::Days;
 use rusqlite::params;
 use serde::Serialize;
 
 use super::{find_appointment, Appointment, AppointmentKind, Course, CourseError};
 use crate::store::Store;
-use crate::time::{self, local_date, rfc3339, start_of_day};
+use crate::text;
+use crate::time::{self, rfc3339};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
@@ -32,19 +29,22 @@ pub enum CareItemKind {
     RideHome,
     NoAlcoholOrCannabis,
     NoDriving,
-    NoBathOrSwimmingAlone,
+    NoBathOrSwimming,
+    BloodPressure,
 }
 
 impl CareItemKind {
-    pub const ALL: [CareItemKind; 6] = [
+    pub const ALL: [CareItemKind; 7] = [
         CareItemKind::NoFood,
         CareItemKind::NoLiquids,
         CareItemKind::RideHome,
         CareItemKind::NoAlcoholOrCannabis,
         CareItemKind::NoDriving,
-        CareItemKind::NoBathOrSwimmingAlone,
+        CareItemKind::NoBathOrSwimming,
+        CareItemKind::BloodPressure,
     ];
 
+    /// The stored name, and the item's key in the text catalogs.
     pub fn as_str(self) -> &'static str {
         match self {
             CareItemKind::NoFood => "no_food",
@@ -52,7 +52,8 @@ impl CareItemKind {
             CareItemKind::RideHome => "ride_home",
             CareItemKind::NoAlcoholOrCannabis => "no_alcohol_or_cannabis",
             CareItemKind::NoDriving => "no_driving",
-            CareItemKind::NoBathOrSwimmingAlone => "no_bath_or_swimming_alone",
+            CareItemKind::NoBathOrSwimming => "no_bath_or_swimming",
+            CareItemKind::BloodPressure => "blood_pressure",
         }
     }
 }
@@ -75,88 +76,66 @@ pub struct CareItem {
 
 const DAY: Duration = Duration::from_secs(24 * 3_600);
 
-/// The care plan of a dosing session; other sessions have none. Times after
-/// the session count from when it was marked done, else from its planned end.
-pub fn care_plan(appointment: &Appointment, course: Option<&Course>, checked: &[CareItemKind]) -> Vec<CareItem> {
+/// The care plan of a dosing session in `language`; other sessions have none.
+/// Times after the session count from when it was marked done, else from its planned end.
+pub fn care_plan(
+    appointment: &Appointment,
+    course: Option<&Course>,
+    checked: &[CareItemKind],
+    language: &str,
+) -> Vec<CareItem> {
     if appointment.kind != AppointmentKind::Dosing {
         return Vec::new();
     }
     let start = appointment.starts_at;
     let end = appointment.done_at.unwrap_or_else(|| appointment.ends_at());
-    let tz = time::parse_zone(&appointment.zone).expect("stored appointments have known zones");
-    let end_of_day = local_date(start, tz).checked_add_days(Days::new(1)).map(|next| start_of_day(next, tz));
-    let fasting_source = course.map_or("Your clinic's instructions", |c| c.fasting_source.as_str());
+    let say = |kind: CareItemKind, part: &str| text::get(language, &format!("care.{}.{part}", kind.as_str()));
     let mut items = Vec::new();
-    let mut add = |kind, title: &str, detail: String, from, until, source: &str| {
+    let mut add = |kind, detail: String, from, until, source: String| {
         let checked = checked.contains(&kind);
-        items.push(CareItem { kind, title: title.into(), detail, from, until, source: source.into(), checked });
+        items.push(CareItem { kind, title: say(kind, "title").into(), detail, from, until, source, checked });
     };
-    if let Some(before) = course.and_then(|c| c.no_food_before_minutes) {
-        let detail = format!("Nothing to eat for {} before the session.", span(before));
-        add(
-            CareItemKind::NoFood,
-            "Stop eating",
-            detail,
-            Some(start - time::minutes(before)),
-            Some(start),
-            fasting_source,
-        );
+    let fasting_source =
+        course.map_or_else(|| text::get(language, "course.fasting_clinic").to_string(), |c| c.fasting_source.clone());
+    let fasting = [
+        (CareItemKind::NoFood, course.and_then(|c| c.no_food_before_minutes)),
+        (CareItemKind::NoLiquids, course.and_then(|c| c.no_liquids_before_minutes)),
+    ];
+    for (kind, before) in fasting {
+        let Some(before) = before else { continue };
+        let stop =
+            text::fill(language, &format!("care.{}.detail", kind.as_str()), &[("span", &span(before, language))]);
+        let detail = format!("{stop} {}", text::get(language, "care.medicines_morning"));
+        let source = format!("{fasting_source}. {}", text::get(language, "care.medicines_morning_source"));
+        add(kind, detail, Some(start - time::minutes(before)), Some(start), source);
     }
-    if let Some(before) = course.and_then(|c| c.no_liquids_before_minutes) {
-        let detail = format!("Nothing to drink for {} before the session.", span(before));
-        add(
-            CareItemKind::NoLiquids,
-            "Stop drinking",
-            detail,
-            Some(start - time::minutes(before)),
-            Some(start),
-            fasting_source,
-        );
-    }
-    add(
-        CareItemKind::RideHome,
-        "Arrange your ride home",
-        "You cannot drive after the session, so someone needs to take you home.".into(),
-        None,
-        Some(start),
-        "spravato.com, \"Treatment with SPRAVATO\"; clinic discharge instructions",
-    );
-    add(
-        CareItemKind::NoAlcoholOrCannabis,
-        "No alcohol or cannabis",
-        "None from 24 hours before the session until 24 hours after it.".into(),
-        Some(start - DAY),
-        Some(end + DAY),
-        "24 hours after: amg-ketamine.com treatment day; nervanamedical.com discharge sheet. 24 hours before: \
-         Waymark's course plan, with no published source found; follow your clinic if it says otherwise",
-    );
-    add(
-        CareItemKind::NoDriving,
-        "No driving until tomorrow",
-        "Do not drive or use machinery until the next day, after a restful sleep.".into(),
-        Some(start),
-        None,
-        "spravato.com, \"Treatment with SPRAVATO\"; spravatohcp.com dosing page",
-    );
-    add(
-        CareItemKind::NoBathOrSwimmingAlone,
-        "No bath or swimming alone today",
-        "Ketamine taken alone near water can kill. Do not take a bath or swim alone for the rest of the day.".into(),
-        Some(start),
-        end_of_day,
-        "Public reporting on a ketamine drowning death and the guidance that followed: never dose alone, no baths \
-         or swimming on a dosing day (summarised in Waymark's domain notes, \"Lessons from real harms\")",
-    );
+    let plain = |kind| (say(kind, "detail").to_string(), say(kind, "source").to_string());
+    let (detail, source) = plain(CareItemKind::RideHome);
+    add(CareItemKind::RideHome, detail, None, Some(start), source);
+    let (detail, source) = plain(CareItemKind::BloodPressure);
+    add(CareItemKind::BloodPressure, detail, Some(start), Some(end), source);
+    let (detail, source) = plain(CareItemKind::NoAlcoholOrCannabis);
+    add(CareItemKind::NoAlcoholOrCannabis, detail, Some(start - DAY), Some(end + DAY), source);
+    // Until the next day after a restful sleep: no instant ends it, so `until` is open.
+    let (detail, source) = plain(CareItemKind::NoDriving);
+    add(CareItemKind::NoDriving, detail, Some(start), None, source);
+    let (detail, source) = plain(CareItemKind::NoBathOrSwimming);
+    add(CareItemKind::NoBathOrSwimming, detail, Some(start), None, source);
     items
 }
 
-/// "2 hours", "30 minutes", "1 hour 30 minutes".
-fn span(minutes: u32) -> String {
-    let plural = |n: u32, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+/// "2 hours", "30 minutes", "1 hour 30 minutes", in `language`.
+fn span(minutes: u32, language: &str) -> String {
+    let unit = |n: u32, one: &str, many: &str| match n {
+        1 => text::get(language, one).to_string(),
+        n => text::fill(language, many, &[("n", &n.to_string())]),
+    };
+    let hours = || unit(minutes / 60, "span.hour", "span.hours");
+    let mins = || unit(minutes % 60, "span.minute", "span.minutes");
     match (minutes / 60, minutes % 60) {
-        (0, m) => plural(m, "minute"),
-        (h, 0) => plural(h, "hour"),
-        (h, m) => format!("{} {}", plural(h, "hour"), plural(m, "minute")),
+        (0, _) => mins(),
+        (_, 0) => hours(),
+        _ => text::fill(language, "span.joined", &[("hours", &hours()), ("minutes", &mins())]),
     }
 }
 
@@ -178,8 +157,9 @@ impl Store {
     ) -> Result<Vec<CareItem>, CourseError> {
         self.write(|tx| {
             let appointment = find_appointment(tx, appointment_id)?;
+            let language = crate::safety::stored_language(tx)?;
             let course = super::current_course(tx)?.filter(|c| appointment.course_id.as_deref() == Some(c.id.as_str()));
-            if !care_plan(&appointment, course.as_ref(), &[]).iter().any(|i| i.kind == item) {
+            if !care_plan(&appointment, course.as_ref(), &[], language).iter().any(|i| i.kind == item) {
                 return Err(CourseError::NotOnChecklist { item: item.as_str().to_string() });
             }
             if checked {
@@ -195,7 +175,7 @@ impl Store {
                 tx.prepare_cached("DELETE FROM checklist_item WHERE appointment_id = ?1 AND item = ?2")?
                     .execute(params![appointment_id, item.as_str()])?;
             }
-            Ok(care_plan(&appointment, course.as_ref(), &checked_items(tx, appointment_id)?))
+            Ok(care_plan(&appointment, course.as_ref(), &checked_items(tx, appointment_id)?, language))
         })
     }
 }
@@ -216,23 +196,69 @@ mod tests {
         let (_dir, store) = open_store();
         let course = start(&store, CourseTemplate::IvInduction, "2026-11-02T10:00", "Europe/London");
         let first = &store.appointments().unwrap()[0];
-        let plan = care_plan(first, Some(&course), &[]);
+        let plan = care_plan(first, Some(&course), &[], "en");
         assert_eq!(item(&plan, CareItemKind::NoFood).from, Some(at("2026-11-02T04:00:00Z")));
         assert_eq!(item(&plan, CareItemKind::NoLiquids).from, Some(at("2026-11-02T08:00:00Z")));
         assert!(item(&plan, CareItemKind::NoFood).source.contains("amg-ketamine.com"));
         let alcohol = item(&plan, CareItemKind::NoAlcoholOrCannabis);
         assert_eq!((alcohol.from, alcohol.until), (Some(at("2026-11-01T10:00:00Z")), Some(at("2026-11-03T12:00:00Z"))));
-        let bath = item(&plan, CareItemKind::NoBathOrSwimmingAlone);
-        assert_eq!(bath.until, Some(at("2026-11-03T00:00:00Z")), "the rest of that local day");
-        assert_eq!(plan.len(), 6);
+        assert!(alcohol.source.contains("ketwellalaska.com") && alcohol.source.contains("nervanamedical.com"));
+        assert_eq!(plan.len(), 7);
+    }
+
+    #[test]
+    fn water_is_off_limits_until_the_next_day_after_sleep_like_driving() {
+        let (_dir, store) = open_store();
+        let course = start(&store, CourseTemplate::IvInduction, "2026-11-02T10:00", "Europe/London");
+        let plan = care_plan(&store.appointments().unwrap()[0], Some(&course), &[], "en");
+        let (bath, driving) = (item(&plan, CareItemKind::NoBathOrSwimming), item(&plan, CareItemKind::NoDriving));
+        assert_eq!((bath.from, bath.until), (driving.from, driving.until), "the stricter rule, ended as driving is");
+        assert_eq!(bath.until, None, "until the next day after a restful sleep: no clock time ends it");
+        assert!(bath.detail.contains("until the next day, after a restful sleep") && !bath.detail.contains("alone"));
+        assert!(bath.source.contains("me.lacounty.gov") && bath.source.contains("15 December 2023"));
+    }
+
+    #[test]
+    fn every_dose_has_a_blood_pressure_check_and_fasting_mentions_usual_medicines() {
+        let (_dir, store) = open_store();
+        let course = start(&store, CourseTemplate::Esketamine, "2026-11-02T10:00", "UTC");
+        let plan = care_plan(&store.appointments().unwrap()[0], Some(&course), &[], "en");
+        let pressure = item(&plan, CareItemKind::BloodPressure);
+        assert!(pressure.detail.contains("40 minutes") && pressure.detail.contains("a few hours"));
+        assert!(pressure.source.contains("spravatohcp.com"));
+        for kind in [CareItemKind::NoFood, CareItemKind::NoLiquids] {
+            let fasting = item(&plan, kind);
+            assert!(fasting.detail.ends_with(
+                "Ask your clinic whether to take your usual medicines that morning; do not skip them unless told."
+            ));
+            assert!(fasting.source.contains("ketwell.com"));
+        }
+    }
+
+    #[test]
+    fn the_checklist_speaks_spanish() {
+        let (_dir, store) = open_store();
+        store.set_language(Some("es")).unwrap();
+        let course = start(&store, CourseTemplate::IvInduction, "2026-11-02T10:00", "UTC");
+        assert_eq!(course.title, "Inducción con ketamina intravenosa");
+        let sessions = store.appointments().unwrap();
+        assert_eq!(sessions[1].title, "Infusión de ketamina 2 de 6");
+        let plan = care_plan(&sessions[0], Some(&course), &[], "es");
+        assert_eq!(item(&plan, CareItemKind::NoFood).title, "Deje de comer");
+        assert!(item(&plan, CareItemKind::NoFood).detail.starts_with("No coma nada desde 6 horas antes de la sesión."));
+        assert!(item(&plan, CareItemKind::NoBathOrSwimming).detail.contains("sueño reparador"));
+        assert_eq!(
+            (span(90, "es"), span(30, "es"), span(60, "es")),
+            ("1 hora y 30 minutos".into(), "30 minutos".into(), "1 hora".into())
+        );
     }
 
     #[test]
     fn esketamine_fasting_is_two_hours_and_thirty_minutes() {
         let (_dir, store) = open_store();
         let course = start(&store, CourseTemplate::Esketamine, "2026-11-02T10:00", "UTC");
-        let plan = care_plan(&store.appointments().unwrap()[0], Some(&course), &[]);
-        assert_eq!(item(&plan, CareItemKind::NoFood).detail, "Nothing to eat for 2 hours before the session.");
+        let plan = care_plan(&store.appointments().unwrap()[0], Some(&course), &[], "en");
+        assert!(item(&plan, CareItemKind::NoFood).detail.starts_with("Nothing to eat for 2 hours before the session."));
         assert_eq!(item(&plan, CareItemKind::NoLiquids).from, Some(at("2026-11-02T09:30:00Z")));
     }
 
@@ -242,7 +268,7 @@ mod tests {
         let course = start(&store, CourseTemplate::Esketamine, "2026-11-02T10:00", "UTC");
         let first = store.appointments().unwrap().remove(0);
         let done = store.mark_appointment_done(&first.id, Some(at("2026-11-02T13:15:00Z"))).unwrap();
-        let plan = care_plan(&done, Some(&course), &[]);
+        let plan = care_plan(&done, Some(&course), &[], "en");
         assert_eq!(item(&plan, CareItemKind::NoAlcoholOrCannabis).until, Some(at("2026-11-03T13:15:00Z")));
     }
 
@@ -251,9 +277,9 @@ mod tests {
         let (_dir, store) = open_store();
         let course = start(&store, CourseTemplate::Kap, "2026-11-02T10:00", "UTC");
         let sessions = store.appointments().unwrap();
-        assert!(care_plan(&sessions[0], Some(&course), &[]).is_empty(), "preparation");
-        let dosing = care_plan(&sessions[1], Some(&course), &[]);
-        assert_eq!(dosing.len(), 4);
+        assert!(care_plan(&sessions[0], Some(&course), &[], "en").is_empty(), "preparation");
+        let dosing = care_plan(&sessions[1], Some(&course), &[], "en");
+        assert_eq!(dosing.len(), 5);
         assert!(dosing.iter().all(|i| !matches!(i.kind, CareItemKind::NoFood | CareItemKind::NoLiquids)));
     }
 
@@ -279,7 +305,7 @@ mod tests {
     #[test]
     fn spans_read_naturally() {
         assert_eq!(
-            (span(30), span(60), span(90), span(360)),
+            (span(30, "en"), span(60, "en"), span(90, "en"), span(360, "en")),
             ("30 minutes".into(), "1 hour".into(), "1 hour 30 minutes".into(), "6 hours".into())
         );
     }

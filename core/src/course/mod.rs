@@ -58,6 +58,12 @@ pub enum CourseError {
     UnreadableCalendar { reason: String },
     #[error("\"{item}\" is not on this appointment's checklist")]
     NotOnChecklist { item: String },
+    #[error("there is no course to continue; start one first")]
+    NoCourse,
+    #[error("a {template} course has no schedule to continue; add its sessions as the clinic books them")]
+    NotContinuable { template: String },
+    #[error("continue every 1 or 2 weeks, for 1 to 26 sessions, not every {every_weeks} weeks for {sessions}")]
+    InvalidContinuation { every_weeks: u32, sessions: u32 },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -266,20 +272,24 @@ fn canonical(local: NaiveDateTime) -> String {
 
 const COURSE_COLUMNS: &str = "id, template, title, zone, no_food_before_minutes, no_liquids_before_minutes";
 
-fn read_course(row: &rusqlite::Row<'_>) -> rusqlite::Result<Course> {
+/// A stored course, its name and fasting source in `language`: the name is
+/// the template's, so it follows the patient's language.
+fn read_course(row: &rusqlite::Row<'_>, language: &str) -> rusqlite::Result<Course> {
     let template: String = row.get(1)?;
     let template = template.parse::<CourseTemplate>().map_err(|e| conversion_error(1, e))?;
     let (food, liquids): (Option<u32>, Option<u32>) = (row.get(4)?, row.get(5)?);
     let defaults = template.fasting();
     let is_default = (food, liquids) == (defaults.no_food_before_minutes, defaults.no_liquids_before_minutes);
+    let fasting_source =
+        if is_default { template.fasting_source(language) } else { crate::text::get(language, "course.fasting_set") };
     Ok(Course {
         id: row.get(0)?,
         template,
-        title: row.get(2)?,
+        title: template.title(language).to_string(),
         zone: row.get(3)?,
         no_food_before_minutes: food,
         no_liquids_before_minutes: liquids,
-        fasting_source: if is_default { defaults.source } else { "Set for this course" }.to_string(),
+        fasting_source: fasting_source.to_string(),
     })
 }
 
@@ -333,20 +343,43 @@ pub(crate) fn all_appointments(conn: &Connection) -> Result<Vec<Appointment>, Co
 }
 
 pub(crate) fn current_course(conn: &Connection) -> Result<Option<Course>, CourseError> {
+    let language = crate::safety::stored_language(conn)?;
     Ok(conn
         .prepare_cached(&format!("SELECT {COURSE_COLUMNS} FROM course ORDER BY created_at DESC, id DESC LIMIT 1"))?
-        .query_row([], read_course)
+        .query_row([], |row| read_course(row, language))
         .optional()?)
+}
+
+/// The dosing session (scheduled or done) whose start is nearest `at`, if one
+/// starts within `within` of it: a reading taken around a dose belongs to that session.
+pub(crate) fn dosing_session_near(
+    conn: &Connection,
+    at: SystemTime,
+    within: std::time::Duration,
+) -> Result<Option<String>, StoreError> {
+    let distance = |a: &Appointment| a.starts_at.duration_since(at).or_else(|_| at.duration_since(a.starts_at));
+    let appointments = all_appointments(conn).map_err(course_error_as_store)?;
+    Ok(appointments
+        .into_iter()
+        .filter(|a| a.kind == AppointmentKind::Dosing)
+        .filter(|a| matches!(a.status, AppointmentStatus::Scheduled | AppointmentStatus::Done))
+        .filter_map(|a| distance(&a).ok().filter(|d| *d <= within).map(|d| (d, a.id)))
+        .min()
+        .map(|(_, id)| id))
+}
+
+/// Stored courses and appointments were checked when read, so any error reading them is the store's.
+fn course_error_as_store(error: CourseError) -> StoreError {
+    match error {
+        CourseError::Store(error) => error,
+        other => StoreError::Damaged { detail: other.to_string() },
+    }
 }
 
 /// When the current course began: the start of the local day (in the course's
 /// zone) of its first live session, or when it was created if it has none.
 pub(crate) fn current_course_began(conn: &Connection) -> Result<Option<SystemTime>, StoreError> {
-    // Stored courses and appointments were checked when read, so any error here is the store's.
-    let as_store = |error: CourseError| match error {
-        CourseError::Store(error) => error,
-        other => StoreError::Damaged { detail: other.to_string() },
-    };
+    let as_store = course_error_as_store;
     let Some(course) = current_course(conn).map_err(as_store)? else { return Ok(None) };
     let appointments = all_appointments(conn).map_err(as_store)?;
     match appointments.into_iter().find(|a| a.course_id.as_deref() == Some(course.id.as_str())) {
@@ -399,6 +432,7 @@ impl Store {
         let now = time::to_millis(SystemTime::now());
         let id = uuid::Uuid::now_v7().to_string();
         self.write(|tx| {
+            let language = crate::safety::stored_language(tx)?;
             tx.prepare_cached(
                 "INSERT INTO course (id, template, title, zone, no_food_before_minutes, no_liquids_before_minutes, \
                  created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
@@ -406,7 +440,7 @@ impl Store {
             .execute(params![
                 id,
                 template.as_str(),
-                template.title(),
+                template.title(language),
                 draft.zone,
                 fasting.no_food_before_minutes,
                 fasting.no_liquids_before_minutes,
@@ -418,7 +452,7 @@ impl Store {
                     .ok_or_else(|| CourseError::InvalidLocalTime { text: draft.first_session.clone() })?;
                 let appointment = AppointmentDraft {
                     kind: session.kind,
-                    title: session.title.to_string(),
+                    title: session.title(language),
                     local_start: canonical(local),
                     zone: draft.zone.clone(),
                     duration_minutes: session.duration_minutes,
@@ -459,9 +493,10 @@ impl Store {
             if changed == 0 {
                 return Err(CourseError::CourseNotFound { id: course_id.to_string() });
             }
+            let language = crate::safety::stored_language(tx)?;
             Ok(tx
                 .prepare_cached(&format!("SELECT {COURSE_COLUMNS} FROM course WHERE id = ?1"))?
-                .query_row([course_id], read_course)?)
+                .query_row([course_id], |row| read_course(row, language))?)
         })
     }
 
@@ -552,6 +587,48 @@ impl Store {
             }
             update(tx, &current)?;
             find_appointment(tx, id)
+        })
+    }
+
+    /// Continues an esketamine course after its last dosing session: `sessions`
+    /// more, every `every_weeks` weeks (1 or 2, as the label's maintenance
+    /// phase), at the same local time and place. Returns the sessions added.
+    pub fn continue_course(&self, every_weeks: u32, sessions: u32) -> Result<Vec<Appointment>, CourseError> {
+        if !(1..=2).contains(&every_weeks) || !(1..=26).contains(&sessions) {
+            return Err(CourseError::InvalidContinuation { every_weeks, sessions });
+        }
+        let now = time::to_millis(SystemTime::now());
+        self.write(|tx| {
+            let course = current_course(tx)?.ok_or(CourseError::NoCourse)?;
+            if course.template != CourseTemplate::Esketamine {
+                return Err(CourseError::NotContinuable { template: course.template.title("en").to_string() });
+            }
+            let last = all_appointments(tx)?
+                .into_iter()
+                .filter(|a| a.course_id.as_deref() == Some(course.id.as_str()) && a.kind == AppointmentKind::Dosing)
+                .filter(|a| a.status != AppointmentStatus::Cancelled)
+                .next_back()
+                .ok_or(CourseError::NoCourse)?;
+            let local = parse_local(&last.local_start)?;
+            let language = crate::safety::stored_language(tx)?;
+            let mut added = Vec::new();
+            for n in 1..=u64::from(sessions) {
+                let next = local
+                    .checked_add_days(Days::new(7 * u64::from(every_weeks) * n))
+                    .ok_or_else(|| CourseError::InvalidLocalTime { text: last.local_start.clone() })?;
+                let draft = AppointmentDraft {
+                    kind: AppointmentKind::Dosing,
+                    title: crate::text::get(language, "course.maintenance").to_string(),
+                    local_start: canonical(next),
+                    zone: last.zone.clone(),
+                    duration_minutes: last.duration_minutes,
+                    place: last.place.clone(),
+                    notes: String::new(),
+                };
+                let id = insert_appointment(tx, Some(&course.id), &draft, &canonical(next), now)?;
+                added.push(find_appointment(tx, &id)?);
+            }
+            Ok(added)
         })
     }
 

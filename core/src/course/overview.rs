@@ -6,9 +6,12 @@ use std::time::SystemTime;
 use serde::Serialize;
 
 use super::care::{care_plan, checked_items, CareItem};
-use super::{all_appointments, current_course, Appointment, AppointmentStatus, Course, CourseError};
+use super::{
+    all_appointments, current_course, Appointment, AppointmentKind, AppointmentStatus, Course, CourseError,
+    CourseTemplate,
+};
 use crate::store::Store;
-use crate::time;
+use crate::{text, time};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -31,6 +34,35 @@ pub struct CourseOverview {
     /// Everything else: done, missed, cancelled, or scheduled and over, newest first.
     pub past: Vec<AppointmentView>,
     pub done: u32,
+    /// Set once the course has no dosing session still to come: what comes next.
+    pub ending: Option<CourseEnding>,
+}
+
+/// What the course screen says when its last dosing session is over. It never
+/// reads as "treatment is over": maintenance often goes on, and symptoms can return.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct CourseEnding {
+    pub message: String,
+    pub source: String,
+    /// Talk to the clinic before changing or stopping any treatment.
+    pub clinic_note: String,
+    /// Whether `continue_course` can extend the schedule (esketamine's maintenance).
+    pub can_continue: bool,
+    /// The safety page about the time after a course.
+    pub page_id: String,
+}
+
+fn ending(course: &Course, language: &str) -> CourseEnding {
+    let esketamine = course.template == CourseTemplate::Esketamine;
+    let key = if esketamine { "course.end_esketamine" } else { "course.end_general" };
+    CourseEnding {
+        message: text::get(language, key).to_string(),
+        source: text::get(language, &format!("{key}_source")).to_string(),
+        clinic_note: text::get(language, "course.end_clinic_note").to_string(),
+        can_continue: esketamine,
+        page_id: "after-course".to_string(),
+    }
 }
 
 impl Store {
@@ -38,10 +70,11 @@ impl Store {
     pub fn course_overview(&self, now: SystemTime, device_zone: &str) -> Result<CourseOverview, CourseError> {
         let tz = super::zone(device_zone)?;
         self.read(|conn| {
+            let language = crate::safety::stored_language(conn)?;
             let course = current_course(conn)?;
             let view = |appointment: Appointment| -> Result<AppointmentView, CourseError> {
                 let own_course = course.as_ref().filter(|c| appointment.course_id.as_deref() == Some(c.id.as_str()));
-                let care = care_plan(&appointment, own_course, &checked_items(conn, &appointment.id)?);
+                let care = care_plan(&appointment, own_course, &checked_items(conn, &appointment.id)?, language);
                 let local_time = time::local_minute(appointment.starts_at, tz);
                 Ok(AppointmentView { appointment, local_time, care })
             };
@@ -56,7 +89,13 @@ impl Store {
             }
             past.reverse();
             let done = past.iter().filter(|v| v.appointment.status == AppointmentStatus::Done).count() as u32;
-            Ok(CourseOverview { course, next: upcoming.first().cloned(), upcoming, past, done })
+            let of_course = |view: &&AppointmentView| {
+                view.appointment.kind == AppointmentKind::Dosing
+                    && course.as_ref().is_some_and(|c| view.appointment.course_id.as_deref() == Some(c.id.as_str()))
+            };
+            let over = !upcoming.iter().any(|v| of_course(&v)) && past.iter().any(|v| of_course(&v));
+            let ending = course.as_ref().filter(|_| over).map(|course| ending(course, language));
+            Ok(CourseOverview { course, next: upcoming.first().cloned(), upcoming, past, done, ending })
         })
     }
 }
@@ -84,7 +123,56 @@ mod tests {
             ("2026-11-27T09:00:00", "2026-11-27 04:00")
         );
         assert!(next.care.iter().any(|c| c.kind == CareItemKind::RideHome && c.checked));
-        assert_eq!(next.care.len(), 6);
+        assert_eq!(next.care.len(), 7);
+    }
+
+    #[test]
+    fn after_week_8_esketamine_offers_to_continue_and_never_says_treatment_is_over() {
+        use crate::course::CourseError;
+        let (_dir, store) = open_store();
+        start(&store, CourseTemplate::Esketamine, "2026-09-01T10:00", "Europe/Paris");
+        let during = store.course_overview(at("2026-09-20T12:00:00Z"), "Europe/Paris").unwrap();
+        assert_eq!(during.ending, None, "sessions still to come");
+        let after = store.course_overview(at("2026-10-25T12:00:00Z"), "Europe/Paris").unwrap();
+        let ending = after.ending.expect("the last dosing session is over");
+        assert!(ending.can_continue && ending.message.contains("every week or every 2 weeks"), "{ending:?}");
+        assert!(ending.source.contains("spravatotreatmentcenter.com"));
+        assert!(ending.clinic_note.contains("before changing or stopping any treatment"));
+        assert_eq!(ending.page_id, "after-course");
+        for over in ["has ended", "is over", "finished"] {
+            assert!(!ending.message.contains(over), "{}", ending.message);
+        }
+        let last = store.appointments().unwrap().pop().unwrap();
+        assert_eq!(last.local_start, "2026-10-20T10:00:00");
+        let added = store.continue_course(2, 3).unwrap();
+        let starts: Vec<&str> = added.iter().map(|a| a.local_start.as_str()).collect();
+        assert_eq!(starts, ["2026-11-03T10:00:00", "2026-11-17T10:00:00", "2026-12-01T10:00:00"]);
+        assert!(added
+            .iter()
+            .all(|a| a.title == "Esketamine, maintenance" && a.place == "Clinic" && a.duration_minutes == 120));
+        assert_eq!(store.course_overview(at("2026-10-25T12:00:00Z"), "Europe/Paris").unwrap().ending, None);
+        assert!(matches!(store.continue_course(3, 2), Err(CourseError::InvalidContinuation { .. })));
+        assert!(matches!(store.continue_course(1, 0), Err(CourseError::InvalidContinuation { .. })));
+    }
+
+    #[test]
+    fn other_courses_end_with_what_comes_next_and_cannot_be_continued_by_schedule() {
+        use crate::course::CourseError;
+        let (_dir, store) = open_store();
+        assert!(matches!(store.continue_course(1, 2), Err(CourseError::NoCourse)));
+        start(&store, CourseTemplate::IvInduction, "2026-09-01T10:00", "UTC");
+        let ending = store.course_overview(at("2026-10-01T12:00:00Z"), "UTC").unwrap().ending.unwrap();
+        assert!(!ending.can_continue && ending.message.contains("contact the clinic early"), "{ending:?}");
+        assert!(ending.source.contains("Murrough") && ending.source.contains("18 days"));
+        assert!(matches!(store.continue_course(1, 2), Err(CourseError::NotContinuable { .. })));
+        store.set_language(Some("es")).unwrap();
+        let spanish = store.course_overview(at("2026-10-01T12:00:00Z"), "UTC").unwrap();
+        assert_eq!(
+            spanish.course.unwrap().title,
+            "Inducción con ketamina intravenosa",
+            "the name follows the language"
+        );
+        assert!(spanish.ending.unwrap().clinic_note.starts_with("Hable con su clínica"));
     }
 
     #[test]

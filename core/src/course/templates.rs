@@ -7,16 +7,18 @@
 //!   (ketamine-infusion.com FAQ; floridaregionalpain.com).
 //! - Esketamine (Spravato): twice a week in weeks 1-4, weekly in weeks 5-8,
 //!   then every 1-2 weeks as the prescriber decides (label dosing, via
-//!   medicalnewstoday.com/articles/drugs-spravato-dosage). The template
-//!   stops after week 8; later sessions are added as the clinic books them.
+//!   medicalnewstoday.com/articles/drugs-spravato-dosage; SPRAVATO Treatment
+//!   Center, spravatotreatmentcenter.com/treating). The template's first eight
+//!   weeks are dated; after them the course offers to continue weekly or
+//!   fortnightly (`continue_course`), since maintenance goes on.
 //! - KAP: preparation, dosing and integration sessions with a therapist. No
 //!   source gives a number or spacing, so the template is one cycle.
 //! - Food and drink before a dose: IV, no solids for 6 hours and clear liquids
 //!   until 2 hours before (amg-ketamine.com treatment day; nervanamedical.com
 //!   discharge sheet); esketamine, no food for 2 hours and no liquids for 30
-//!   minutes before (spravato.com "Treatment with SPRAVATO"; Mayo Clinic,
-//!   esketamine nasal route, proper use). KAP has no default: the clinic's rule
-//!   is entered per course.
+//!   minutes before (spravato.com FAQ; the Medication Guide). KAP has no
+//!   default: the clinic's rule is entered per course. Titles and sources are
+//!   in `content/text/<locale>.toml` (`template.*`).
 //! - Durations are calendar defaults: 2 hours for a dose, the minimum
 //!   monitoring after esketamine (spravatohcp.com dosing page); 1 hour for the
 //!   other sessions.
@@ -27,6 +29,7 @@ use std::str::FromStr;
 use serde::Serialize;
 
 use super::{AppointmentKind, CourseError};
+use crate::text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
@@ -43,56 +46,66 @@ pub enum CourseTemplate {
 pub(super) struct TemplateSession {
     pub day: u64,
     pub kind: AppointmentKind,
-    pub title: &'static str,
+    /// The title's key in the text catalogs, and the number it shows (0 for none).
+    title_key: &'static str,
+    number: u32,
     pub duration_minutes: u32,
+}
+
+impl TemplateSession {
+    /// The session's title in `language`, e.g. "Ketamine infusion 2 of 6".
+    pub fn title(&self, language: &str) -> String {
+        text::fill(language, self.title_key, &[("n", &self.number.to_string())])
+    }
 }
 
 /// Minutes before a dose when food, then liquids, stop.
 pub(super) struct FastingDefaults {
     pub no_food_before_minutes: Option<u32>,
     pub no_liquids_before_minutes: Option<u32>,
-    pub source: &'static str,
 }
 
 const DOSE_MINUTES: u32 = 120;
 const SESSION_MINUTES: u32 = 60;
 
-const fn session(day: u64, kind: AppointmentKind, title: &'static str) -> TemplateSession {
+const fn session(day: u64, kind: AppointmentKind, title_key: &'static str, number: u32) -> TemplateSession {
     let duration_minutes = match kind {
         AppointmentKind::Dosing => DOSE_MINUTES,
         _ => SESSION_MINUTES,
     };
-    TemplateSession { day, kind, title, duration_minutes }
+    TemplateSession { day, kind, title_key, number, duration_minutes }
 }
 
+const INFUSION: &str = "template.iv_induction.session";
 const IV: &[TemplateSession] = &[
-    session(0, AppointmentKind::Dosing, "Ketamine infusion 1 of 6"),
-    session(2, AppointmentKind::Dosing, "Ketamine infusion 2 of 6"),
-    session(4, AppointmentKind::Dosing, "Ketamine infusion 3 of 6"),
-    session(7, AppointmentKind::Dosing, "Ketamine infusion 4 of 6"),
-    session(9, AppointmentKind::Dosing, "Ketamine infusion 5 of 6"),
-    session(11, AppointmentKind::Dosing, "Ketamine infusion 6 of 6"),
+    session(0, AppointmentKind::Dosing, INFUSION, 1),
+    session(2, AppointmentKind::Dosing, INFUSION, 2),
+    session(4, AppointmentKind::Dosing, INFUSION, 3),
+    session(7, AppointmentKind::Dosing, INFUSION, 4),
+    session(9, AppointmentKind::Dosing, INFUSION, 5),
+    session(11, AppointmentKind::Dosing, INFUSION, 6),
 ];
 
+const WEEK: &str = "template.esketamine.session";
 const ESKETAMINE: &[TemplateSession] = &[
-    session(0, AppointmentKind::Dosing, "Esketamine, week 1"),
-    session(3, AppointmentKind::Dosing, "Esketamine, week 1"),
-    session(7, AppointmentKind::Dosing, "Esketamine, week 2"),
-    session(10, AppointmentKind::Dosing, "Esketamine, week 2"),
-    session(14, AppointmentKind::Dosing, "Esketamine, week 3"),
-    session(17, AppointmentKind::Dosing, "Esketamine, week 3"),
-    session(21, AppointmentKind::Dosing, "Esketamine, week 4"),
-    session(24, AppointmentKind::Dosing, "Esketamine, week 4"),
-    session(28, AppointmentKind::Dosing, "Esketamine, week 5"),
-    session(35, AppointmentKind::Dosing, "Esketamine, week 6"),
-    session(42, AppointmentKind::Dosing, "Esketamine, week 7"),
-    session(49, AppointmentKind::Dosing, "Esketamine, week 8"),
+    session(0, AppointmentKind::Dosing, WEEK, 1),
+    session(3, AppointmentKind::Dosing, WEEK, 1),
+    session(7, AppointmentKind::Dosing, WEEK, 2),
+    session(10, AppointmentKind::Dosing, WEEK, 2),
+    session(14, AppointmentKind::Dosing, WEEK, 3),
+    session(17, AppointmentKind::Dosing, WEEK, 3),
+    session(21, AppointmentKind::Dosing, WEEK, 4),
+    session(24, AppointmentKind::Dosing, WEEK, 4),
+    session(28, AppointmentKind::Dosing, WEEK, 5),
+    session(35, AppointmentKind::Dosing, WEEK, 6),
+    session(42, AppointmentKind::Dosing, WEEK, 7),
+    session(49, AppointmentKind::Dosing, WEEK, 8),
 ];
 
 const KAP: &[TemplateSession] = &[
-    session(0, AppointmentKind::Preparation, "KAP preparation session"),
-    session(7, AppointmentKind::Dosing, "KAP dosing session"),
-    session(8, AppointmentKind::Integration, "KAP integration session"),
+    session(0, AppointmentKind::Preparation, "template.kap.preparation", 0),
+    session(7, AppointmentKind::Dosing, "template.kap.dosing", 0),
+    session(8, AppointmentKind::Integration, "template.kap.integration", 0),
 ];
 
 impl CourseTemplate {
@@ -109,13 +122,9 @@ impl CourseTemplate {
         }
     }
 
-    pub fn title(self) -> &'static str {
-        match self {
-            CourseTemplate::IvInduction => "IV ketamine induction",
-            CourseTemplate::Esketamine => "Esketamine nasal spray",
-            CourseTemplate::Kap => "Ketamine-assisted psychotherapy",
-            CourseTemplate::Custom => "Treatment course",
-        }
+    /// The template's name in `language`, e.g. "IV ketamine induction".
+    pub fn title(self, language: &str) -> &'static str {
+        text::get(language, &format!("template.{}.title", self.as_str()))
     }
 
     pub(super) fn sessions(self) -> &'static [TemplateSession] {
@@ -128,32 +137,29 @@ impl CourseTemplate {
     }
 
     pub(super) fn fasting(self) -> FastingDefaults {
+        let (no_food_before_minutes, no_liquids_before_minutes) = match self {
+            CourseTemplate::IvInduction => (Some(6 * 60), Some(2 * 60)),
+            CourseTemplate::Esketamine => (Some(2 * 60), Some(30)),
+            CourseTemplate::Kap | CourseTemplate::Custom => (None, None),
+        };
+        FastingDefaults { no_food_before_minutes, no_liquids_before_minutes }
+    }
+
+    /// Where the default fasting times come from, in `language`.
+    pub(super) fn fasting_source(self, language: &str) -> &'static str {
         match self {
-            CourseTemplate::IvInduction => FastingDefaults {
-                no_food_before_minutes: Some(6 * 60),
-                no_liquids_before_minutes: Some(2 * 60),
-                source: "Typical clinic instructions for an infusion: no solid food for 6 hours before, clear \
-                         liquids until 2 hours before (amg-ketamine.com treatment day; nervanamedical.com \
-                         discharge sheet)",
-            },
-            CourseTemplate::Esketamine => FastingDefaults {
-                no_food_before_minutes: Some(2 * 60),
-                no_liquids_before_minutes: Some(30),
-                source: "Avoid eating 2 hours before and drinking liquids 30 minutes before SPRAVATO \
-                         (spravato.com, \"Treatment with SPRAVATO\"; Mayo Clinic, esketamine nasal route)",
-            },
-            CourseTemplate::Kap | CourseTemplate::Custom => FastingDefaults {
-                no_food_before_minutes: None,
-                no_liquids_before_minutes: None,
-                source: "Your clinic's instructions",
-            },
+            CourseTemplate::IvInduction | CourseTemplate::Esketamine => {
+                text::get(language, &format!("template.{}.fasting_source", self.as_str()))
+            }
+            CourseTemplate::Kap | CourseTemplate::Custom => text::get(language, "course.fasting_clinic"),
         }
     }
 }
 
+/// The English name, as the CLI prints it.
 impl fmt::Display for CourseTemplate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.title())
+        f.write_str(self.title("en"))
     }
 }
 

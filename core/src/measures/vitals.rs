@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::{check_common, MeasureError};
 use crate::store::Store;
+use crate::text;
 use crate::time::{self, rfc3339};
 
 /// Input checks, not clinical limits: wide enough for any true reading
@@ -111,32 +112,23 @@ pub struct VitalsFlag {
     pub source: String,
 }
 
-/// The flag for a blood pressure at or above 180 systolic or 120 diastolic.
-fn flag(systolic: Option<i32>, diastolic: Option<i32>) -> Option<VitalsFlag> {
+/// The flag for a blood pressure at or above 180 systolic or 120 diastolic, in `language`.
+fn flag(systolic: Option<i32>, diastolic: Option<i32>, language: &str) -> Option<VitalsFlag> {
     let very_high = systolic.is_some_and(|s| s >= CRISIS_SYSTOLIC) || diastolic.is_some_and(|d| d >= CRISIS_DIASTOLIC);
-    very_high.then(|| VitalsFlag {
-        title: "Very high blood pressure".to_string(),
-        message: "The top number is 180 or higher, or the bottom number is 120 or higher. Wait a few minutes \
-                  and measure again; if it is still this high, contact your clinic now. If you also have chest pain, shortness of breath, back pain, \
-                  numbness or weakness, a change in vision or difficulty speaking, call your local emergency \
-                  number now."
-            .to_string(),
-        source: "American Heart Association, \"Hypertensive Crisis: When You Should Call 911 for High Blood \
-                 Pressure\" (heart.org); NHLBI, \"High Blood Pressure: Symptoms\" (nhlbi.nih.gov)."
-            .to_string(),
-    })
+    let say = |part: &str| text::get(language, &format!("vitals.very_high.{part}")).to_string();
+    very_high.then(|| VitalsFlag { title: say("title"), message: say("message"), source: say("source") })
 }
 
 const COLUMNS: &str = "id, systolic, diastolic, heart_rate, taken_at, zone, session_id, shared";
 
-fn read_reading(row: &rusqlite::Row<'_>) -> rusqlite::Result<VitalsReading> {
+fn read_reading(row: &rusqlite::Row<'_>, language: &str) -> rusqlite::Result<VitalsReading> {
     let (systolic, diastolic) = (row.get(1)?, row.get(2)?);
     Ok(VitalsReading {
         id: row.get(0)?,
         systolic,
         diastolic,
         heart_rate: row.get(3)?,
-        flag: flag(systolic, diastolic),
+        flag: flag(systolic, diastolic, language),
         taken_at: time::from_millis(row.get(4)?),
         zone: row.get(5)?,
         session_id: row.get(6)?,
@@ -146,21 +138,31 @@ fn read_reading(row: &rusqlite::Row<'_>) -> rusqlite::Result<VitalsReading> {
 
 /// Readings in `[from, to)`, oldest first.
 pub(crate) fn readings_between(conn: &Connection, from: i64, to: i64) -> rusqlite::Result<Vec<VitalsReading>> {
+    let language = crate::safety::stored_language(conn)?;
     conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM vitals WHERE taken_at >= ?1 AND taken_at < ?2 ORDER BY taken_at, id"
     ))?
-    .query_map(params![from, to], read_reading)?
+    .query_map(params![from, to], |row| read_reading(row, language))?
     .collect()
 }
 
+/// A reading taken this close to the start of a dose is linked to that session.
+const AROUND_A_DOSE: std::time::Duration = std::time::Duration::from_secs(2 * 3_600);
+
 impl Store {
-    /// Saves a reading and says whether it is one to act on.
+    /// Saves a reading and says whether it is one to act on. Without a session
+    /// of its own, a reading taken within 2 hours before or after the start of
+    /// a dosing session is linked to it.
     pub fn add_vitals(&self, draft: &VitalsDraft) -> Result<VitalsReading, MeasureError> {
         draft.check()?;
         let now = time::to_millis(SystemTime::now());
         let taken_at = draft.taken_at.map_or(now, time::to_millis);
         let id = uuid::Uuid::now_v7().to_string();
-        self.write(|tx| {
+        let (session_id, language) = self.write(|tx| {
+            let session_id = match &draft.session_id {
+                Some(id) => Some(id.clone()),
+                None => crate::course::dosing_session_near(tx, time::from_millis(taken_at), AROUND_A_DOSE)?,
+            };
             tx.prepare_cached(
                 "INSERT INTO vitals (id, systolic, diastolic, heart_rate, taken_at, zone, session_id, shared, \
                  created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
@@ -172,21 +174,21 @@ impl Store {
                 draft.heart_rate,
                 taken_at,
                 draft.zone,
-                draft.session_id,
+                session_id,
                 draft.shared,
                 now
             ])?;
-            Ok::<_, MeasureError>(())
+            Ok::<_, MeasureError>((session_id, crate::safety::stored_language(tx)?))
         })?;
         Ok(VitalsReading {
             id,
             systolic: draft.systolic,
             diastolic: draft.diastolic,
             heart_rate: draft.heart_rate,
-            flag: flag(draft.systolic, draft.diastolic),
+            flag: flag(draft.systolic, draft.diastolic, language),
             taken_at: time::from_millis(taken_at),
             zone: draft.zone.clone(),
-            session_id: draft.session_id.clone(),
+            session_id,
             shared: draft.shared,
         })
     }
@@ -212,17 +214,52 @@ mod tests {
             (210, 130, true),
         ];
         for (systolic, diastolic, flagged) in table {
-            assert_eq!(flag(Some(systolic), Some(diastolic)).is_some(), flagged, "{systolic}/{diastolic}");
+            assert_eq!(flag(Some(systolic), Some(diastolic), "en").is_some(), flagged, "{systolic}/{diastolic}");
         }
-        assert_eq!(flag(None, None), None);
+        assert_eq!(flag(None, None, "en"), None);
     }
 
     #[test]
     fn the_flag_points_to_the_clinic_and_emergency_care_and_never_to_medication() {
-        let flag = flag(Some(190), Some(100)).unwrap();
+        let flag = flag(Some(190), Some(100), "en").unwrap();
         assert!(flag.message.contains("contact your clinic") && flag.message.contains("emergency"));
         let lower = flag.message.to_lowercase();
         assert!(!lower.contains("medication") && !lower.contains("dose"));
+    }
+
+    #[test]
+    fn a_reading_within_2_hours_of_a_dose_is_linked_to_its_session() {
+        use crate::course::{tests::start, CourseTemplate};
+        use crate::journal::tests::at;
+        let (_dir, store) = open_store();
+        start(&store, CourseTemplate::Esketamine, "2026-11-02T10:00", "UTC");
+        let first = store.appointments().unwrap().remove(0);
+        let reading = |when: &str| {
+            let draft = VitalsDraft { taken_at: Some(at(when)), ..VitalsDraft::blood_pressure(130, 85, "UTC") };
+            store.add_vitals(&draft).unwrap().session_id
+        };
+        assert_eq!(reading("2026-11-02T08:00:00Z").as_ref(), Some(&first.id), "2 hours before the dose");
+        assert_eq!(reading("2026-11-02T10:40:00Z").as_ref(), Some(&first.id), "40 minutes after");
+        assert_eq!(reading("2026-11-02T12:00:00Z").as_ref(), Some(&first.id), "2 hours after");
+        assert_eq!(reading("2026-11-02T12:01:00Z"), None);
+        assert_eq!(reading("2026-11-01T10:00:00Z"), None);
+        let own = VitalsDraft {
+            session_id: Some(uuid::Uuid::now_v7().to_string()),
+            taken_at: Some(at("2026-11-02T10:30:00Z")),
+            ..VitalsDraft::blood_pressure(130, 85, "UTC")
+        };
+        assert_eq!(store.add_vitals(&own).unwrap().session_id, own.session_id, "a session given wins");
+        let stored = store.read(|conn| Ok::<_, MeasureError>(readings_between(conn, i64::MIN, i64::MAX)?)).unwrap();
+        assert_eq!(stored.iter().filter(|r| r.session_id.as_ref() == Some(&first.id)).count(), 3);
+    }
+
+    #[test]
+    fn the_flag_speaks_the_patients_language() {
+        let (_dir, store) = open_store();
+        store.set_language(Some("es")).unwrap();
+        let flag = store.add_vitals(&VitalsDraft::blood_pressure(190, 100, "UTC")).unwrap().flag.unwrap();
+        assert_eq!(flag.title, "Presión arterial muy alta");
+        assert!(flag.message.contains("contacte ahora con su clínica") && flag.message.contains("180"));
     }
 
     #[test]

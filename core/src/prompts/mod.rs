@@ -24,7 +24,9 @@ use crate::safety::{ContentError, ContentSource};
 use crate::store::{Store, StoreError};
 use crate::time::{self, rfc3339};
 
-const PACK: &str = include_str!("../../content/prompts/en.toml");
+/// The prompts by language; every pack has the English pack's ids and phases.
+const PACKS: [(&str, &str); 2] =
+    [("en", include_str!("../../content/prompts/en.toml")), ("es", include_str!("../../content/prompts/es.toml"))];
 /// How long a prompt stays open after it falls due.
 const OPEN_FOR: Duration = Duration::from_secs(7 * 24 * 3_600);
 /// At or below this valence the latest check-in counts as low.
@@ -109,27 +111,41 @@ struct Prompt {
 /// A prompts pack's text as a pack of the format this build reads.
 pub(crate) fn parse_pack(text: &str) -> Result<Pack, ContentError> {
     let pack: Pack = toml::from_str(text)?;
-    if pack.pack != "prompts" || pack.locale != "en" || pack.version != FORMAT_VERSION {
+    let known_locale = PACKS.iter().any(|(locale, _)| *locale == pack.locale);
+    if pack.pack != "prompts" || !known_locale || pack.version != FORMAT_VERSION {
         let found = format!("{} {} {}", pack.pack, pack.locale, pack.version);
         return Err(ContentError::Mismatch { expected: "prompts", version: FORMAT_VERSION, found });
     }
     Ok(pack)
 }
 
-fn pack() -> &'static Pack {
-    static PARSED: OnceLock<Pack> = OnceLock::new();
+fn packs() -> &'static [Pack] {
+    static PARSED: OnceLock<Vec<Pack>> = OnceLock::new();
     // Bundled at build time and checked by the tests: an error is a build mistake.
-    PARSED.get_or_init(|| parse_pack(PACK).unwrap_or_else(|e| panic!("content/prompts/en.toml: {e}")))
+    PARSED.get_or_init(|| {
+        PACKS
+            .iter()
+            .map(|(locale, text)| parse_pack(text).unwrap_or_else(|e| panic!("content/prompts/{locale}.toml: {e}")))
+            .collect()
+    })
 }
 
+/// The English prompts, which decide ids, phases and order in every language.
 fn library() -> &'static [Prompt] {
-    &pack().prompts
+    &packs()[0].prompts
 }
 
-/// The text of prompt `id`: the library's, or one a clinician assigned.
+/// The words of prompt `prompt` in `language`, else in English.
+fn said(prompt: &Prompt, language: &str) -> String {
+    let pack = packs().iter().find(|pack| pack.locale == language);
+    let translated = pack.and_then(|pack| pack.prompts.iter().find(|p| p.id == prompt.id));
+    translated.unwrap_or(prompt).text.clone()
+}
+
+/// The text of prompt `id` in the patient's language: the library's, or one a clinician assigned.
 pub(crate) fn text_of(conn: &Connection, id: &str) -> rusqlite::Result<Option<String>> {
     match library().iter().find(|prompt| prompt.id == id) {
-        Some(prompt) => Ok(Some(prompt.text.clone())),
+        Some(prompt) => Ok(Some(said(prompt, crate::safety::stored_language(conn)?))),
         None => conn
             .prepare_cached("SELECT text FROM assigned_prompt WHERE id = ?1")?
             .query_row([id], |row| row.get(0))
@@ -157,6 +173,13 @@ pub struct DuePrompt {
     pub due_at: SystemTime,
     /// A grounding prompt in place of reflection: show the safety plan beside it.
     pub grounding: bool,
+    /// What to show above it: "From your clinic" for a clinician's prompt, else "A moment to reflect".
+    pub heading: String,
+}
+
+fn heading(phase: PromptPhase, language: &str) -> String {
+    let key = if phase == PromptPhase::Assigned { "notify.prompt.from_clinic" } else { "notify.prompt.title" };
+    crate::text::get(language, key).to_string()
 }
 
 /// A slot before a prompt is chosen for it.
@@ -277,6 +300,7 @@ fn latest_valence(conn: &Connection) -> rusqlite::Result<Option<i32>> {
 /// Open prompts (due, unanswered, within a week) and, when `upcoming`, those still to come.
 pub(crate) fn prompts(conn: &Connection, now: SystemTime, upcoming: bool) -> Result<Vec<DuePrompt>, PromptError> {
     let appointments = course::all_appointments(conn)?;
+    let language = crate::safety::stored_language(conn)?;
     let answered = answered(conn)?;
     let low = latest_valence(conn)?.is_some_and(|valence| valence <= LOW_VALENCE) || alert_this_week(conn, now)?;
     let steadying: Vec<&Prompt> = of_phase(PromptPhase::Grounding).collect();
@@ -299,10 +323,11 @@ pub(crate) fn prompts(conn: &Connection, now: SystemTime, upcoming: bool) -> Res
             id: slot.id,
             prompt_id: prompt.id.clone(),
             phase: slot.phase,
-            text: prompt.text.clone(),
+            text: said(prompt, language),
             session_id: Some(slot.session),
             due_at: slot.due_at,
             grounding: prompt.phase == PromptPhase::Grounding,
+            heading: heading(slot.phase, language),
         });
     }
     let answered_assigned = answered_assigned(conn)?;
@@ -317,6 +342,7 @@ pub(crate) fn prompts(conn: &Connection, now: SystemTime, upcoming: bool) -> Res
                 session_id: None,
                 due_at: assigned.assigned_at,
                 grounding: false,
+                heading: heading(PromptPhase::Assigned, language),
             });
         }
     }

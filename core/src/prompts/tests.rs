@@ -129,8 +129,56 @@ fn each_course_draws_on_the_whole_library() {
 }
 
 #[test]
+fn every_pack_has_the_english_prompts_translated_in_order() {
+    let english = &packs()[0];
+    for pack in packs() {
+        assert_eq!((pack.pack.as_str(), pack.version), ("prompts", 1));
+        let shape = |p: &Pack| p.prompts.iter().map(|prompt| (prompt.id.clone(), prompt.phase)).collect::<Vec<_>>();
+        assert_eq!(shape(pack), shape(english), "{}: the same ids and phases", pack.locale);
+        if pack.locale != "en" {
+            for (translated, original) in pack.prompts.iter().zip(&english.prompts) {
+                assert_ne!(translated.text, original.text, "{}/{} is translated", pack.locale, original.id);
+            }
+        }
+    }
+    let spanish = packs().iter().find(|pack| pack.locale == "es").unwrap();
+    assert!(spanish
+        .prompts
+        .iter()
+        .filter(|p| p.phase == PromptPhase::Grounding)
+        .all(|p| p.text.contains("plan de seguridad")));
+}
+
+#[test]
+fn prompts_and_their_answers_speak_the_patients_language() {
+    let (_dir, store) = open_store();
+    store.set_language(Some("es")).unwrap();
+    start(&store, CourseTemplate::IvInduction, "2026-11-02T10:00", "UTC");
+    let open = store.prompts_due(at("2026-11-03T12:00:00Z")).unwrap();
+    let day_1 = open.iter().find(|p| p.phase == PromptPhase::Day1).unwrap();
+    let spanish = &packs()[1].prompts.iter().find(|p| p.id == day_1.prompt_id).unwrap().text;
+    assert_eq!(&day_1.text, spanish);
+    assert_eq!(
+        store.read(|conn| Ok::<_, StoreError>(text_of(conn, &day_1.prompt_id)?)).unwrap().as_ref(),
+        Some(spanish)
+    );
+}
+
+#[test]
+fn the_course_end_prompts_never_say_the_treatment_is_over() {
+    for pack in packs() {
+        for prompt in pack.prompts.iter().filter(|p| p.phase == PromptPhase::CourseEnd) {
+            let lower = prompt.text.to_lowercase();
+            for over in ["has ended", "is over", "course has", "ha terminado", "ha finalizado", "se acabó"] {
+                assert!(!lower.contains(over), "{}/{}: {}", pack.locale, prompt.id, prompt.text);
+            }
+        }
+    }
+}
+
+#[test]
 fn the_pack_is_valid_sourced_and_every_prompt_is_unique() {
-    let pack = pack();
+    let pack = &packs()[0];
     assert_eq!((pack.pack.as_str(), pack.locale.as_str(), pack.version), ("prompts", "en", 1));
     assert!(!pack.sources.is_empty(), "the pack cites what its timing rests on");
     for source in &pack.sources {

@@ -19,8 +19,9 @@ use serde::Serialize;
 
 use crate::course::{self, care, instant_of, Appointment, AppointmentKind, AppointmentStatus, Course};
 use crate::measures::due::{self, DueMeasure};
-use crate::prompts::{self, DuePrompt};
+use crate::prompts::{self, DuePrompt, PromptPhase};
 use crate::store::{Store, StoreError};
+use crate::text;
 use crate::time::{self, rfc3339};
 
 pub const DEFAULT_MAX_PENDING: u32 = 60;
@@ -167,6 +168,8 @@ pub struct PlanInput<'a> {
     pub now: SystemTime,
     /// The zone the phone is in now: quiet hours and display times follow it.
     pub device_zone: Tz,
+    /// The language of the notifications' words (`en`, `es`).
+    pub language: &'a str,
 }
 
 /// What a notification is before quiet hours, the clock and the cap.
@@ -190,9 +193,9 @@ pub fn plan(input: &PlanInput<'_>) -> Vec<PlannedNotification> {
         candidates.extend(appointment_candidates(appointment, input));
     }
     if input.settings.measures {
-        candidates.extend(input.due.iter().filter_map(measure_candidate));
+        candidates.extend(input.due.iter().filter_map(|due| measure_candidate(due, input.language)));
     }
-    candidates.extend(input.prompts.iter().map(prompt_candidate));
+    candidates.extend(input.prompts.iter().map(|prompt| prompt_candidate(prompt, input.language)));
     let mut planned: Vec<PlannedNotification> =
         candidates.into_iter().filter_map(|candidate| settle(candidate, input)).collect();
     planned.sort_by(|a, b| a.fire_at.cmp(&b.fire_at).then_with(|| a.id.cmp(&b.id)));
@@ -214,11 +217,17 @@ fn appointment_candidates(appointment: &Appointment, input: &PlanInput<'_>) -> V
     let link = format!("waymark://appointment/{}", appointment.id);
     let start = appointment.starts_at;
     let when = time::local_minute(start, input.device_zone);
+    let language = input.language;
     let mut candidates = Vec::new();
     match appointment.status {
         AppointmentStatus::Scheduled => {
-            let place = if appointment.place.is_empty() { String::new() } else { format!(" at {}", appointment.place) };
-            let ride = if appointment.kind == AppointmentKind::Dosing { " Is your ride home arranged?" } else { "" };
+            let mut body = match appointment.place.as_str() {
+                "" => text::fill(language, "notify.appointment.body", &[("when", &when)]),
+                place => text::fill(language, "notify.appointment.body_at", &[("when", &when), ("place", place)]),
+            };
+            if appointment.kind == AppointmentKind::Dosing {
+                body = format!("{body} {}", text::get(language, "notify.appointment.ride"));
+            }
             for &offset in &input.settings.appointment_offsets_minutes {
                 let Some(fire_at) = before(appointment, offset) else { continue };
                 // Reminders of one session that land together share an id, so only one is kept.
@@ -228,13 +237,13 @@ fn appointment_candidates(appointment: &Appointment, input: &PlanInput<'_>) -> V
                     fire_at,
                     deadline: Some(start),
                     title: appointment.title.clone(),
-                    body: format!("{when}{place}.{ride}"),
+                    body: body.clone(),
                     deep_link: link.clone(),
                     exact: offset <= 2 * 60,
                 });
             }
             let course = input.course.filter(|c| appointment.course_id.as_deref() == Some(c.id.as_str()));
-            for item in care::care_plan(appointment, course, &[]) {
+            for item in care::care_plan(appointment, course, &[], language) {
                 let kind = item.kind;
                 if !matches!(kind, care::CareItemKind::NoFood | care::CareItemKind::NoLiquids) {
                     continue;
@@ -246,18 +255,18 @@ fn appointment_candidates(appointment: &Appointment, input: &PlanInput<'_>) -> V
                     fire_at: from,
                     deadline: None,
                     title: item.title,
-                    body: format!("{} Your session: {when}.", item.detail),
+                    body: text::fill(language, "notify.fasting.body", &[("detail", &item.detail), ("when", &when)]),
                     deep_link: link.clone(),
                     exact: true,
                 });
             }
             if appointment.kind == AppointmentKind::Dosing {
-                candidates.push(after_session(appointment, appointment.ends_at(), &link));
+                candidates.push(after_session(appointment, appointment.ends_at(), &link, language));
             }
         }
         AppointmentStatus::Done if appointment.kind == AppointmentKind::Dosing => {
             let done_at = appointment.done_at.unwrap_or_else(|| appointment.ends_at());
-            candidates.push(after_session(appointment, done_at + AFTER_DONE, &link));
+            candidates.push(after_session(appointment, done_at + AFTER_DONE, &link, language));
         }
         _ => {}
     }
@@ -274,43 +283,47 @@ fn before(appointment: &Appointment, offset: u32) -> Option<SystemTime> {
     instant_of(day_before, zone).checked_sub(time::minutes(offset % (24 * 60)))
 }
 
-fn after_session(appointment: &Appointment, fire_at: SystemTime, link: &str) -> Candidate {
+fn after_session(appointment: &Appointment, fire_at: SystemTime, link: &str, language: &str) -> Candidate {
     Candidate {
         kind: NotificationKind::PostSessionSafety,
         subject: appointment.id.clone(),
         fire_at,
         deadline: None,
-        title: "No driving until tomorrow".to_string(),
-        body: "Do not drive or use machinery until the next day, after a restful sleep. No alcohol or cannabis for \
-               24 hours, and no bath or swimming alone today."
-            .to_string(),
+        title: text::get(language, "notify.after_session.title").to_string(),
+        body: text::get(language, "notify.after_session.body").to_string(),
         deep_link: link.to_string(),
         exact: true,
     }
 }
 
-fn measure_candidate(due: &DueMeasure) -> Option<Candidate> {
+fn measure_candidate(due: &DueMeasure, language: &str) -> Option<Candidate> {
     let fire_at = due.due_at?;
     let name = due.instrument.title();
+    let days = due.every_days.to_string();
     Some(Candidate {
         kind: NotificationKind::MeasureDue,
         subject: due.instrument.as_str().to_string(),
         fire_at,
         deadline: None,
-        title: format!("Your {name} is due"),
-        body: format!("It has been {} days since your last {name}. Open Waymark to take it.", due.every_days),
+        title: text::fill(language, "notify.measure.title", &[("name", name)]),
+        body: text::fill(language, "notify.measure.body", &[("name", name), ("days", &days)]),
         deep_link: format!("waymark://assess/{}", due.instrument.as_str()),
         exact: false,
     })
 }
 
-fn prompt_candidate(prompt: &DuePrompt) -> Candidate {
+fn prompt_candidate(prompt: &DuePrompt, language: &str) -> Candidate {
+    let title = match prompt.phase {
+        PromptPhase::Assigned => "notify.prompt.from_clinic",
+        _ => "notify.prompt.title",
+    };
+    // The title comes from the phase, not `prompt.heading`, so a prompt's words never decide how it is labelled.
     Candidate {
         kind: NotificationKind::IntegrationPrompt,
         subject: prompt.id.clone(),
         fire_at: prompt.due_at,
         deadline: None,
-        title: "A moment to reflect".to_string(),
+        title: text::get(language, title).to_string(),
         body: prompt.text.clone(),
         deep_link: format!("waymark://prompt/{}", prompt.id),
         exact: false,
@@ -479,6 +492,7 @@ impl Store {
             let course = course::current_course(conn)?;
             let due = due::due_at(conn, now, tz)?;
             let prompts = prompts::upcoming(conn, now)?;
+            let language = crate::safety::stored_language(conn)?;
             let input = PlanInput {
                 appointments: &appointments,
                 course: course.as_ref(),
@@ -487,6 +501,7 @@ impl Store {
                 settings: &settings,
                 now,
                 device_zone: tz,
+                language,
             };
             Ok(plan(&input))
         })

@@ -1,8 +1,9 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::course::tests::start;
 use crate::course::{parse_local, CourseTemplate};
-use crate::journal::tests::at;
+use crate::journal::tests::{at, open_store};
 use crate::measures::Instrument;
 
 fn appointment(id: &str, local: &str, zone: &str, kind: AppointmentKind) -> Appointment {
@@ -47,7 +48,7 @@ fn plan_for(
     settings: &ReminderSettings,
 ) -> Vec<PlannedNotification> {
     let device_zone = time::parse_zone(device_zone).unwrap();
-    plan(&PlanInput { appointments, course, due, prompts: &[], settings, now: at(now), device_zone })
+    plan(&PlanInput { appointments, course, due, prompts: &[], settings, now: at(now), device_zone, language: "en" })
 }
 
 fn of_kind(plan: &[PlannedNotification], kind: NotificationKind) -> Vec<String> {
@@ -332,7 +333,7 @@ proptest! {
         };
         let now = at("2026-01-25T00:00:00Z") + Duration::from_secs(now_minutes as u64 * 60);
         let zone = time::parse_zone(ZONES[device]).unwrap();
-        let input = PlanInput { appointments: &appointments, course: Some(&course), due: &[], prompts: &[], settings: &settings, now, device_zone: zone };
+        let input = PlanInput { appointments: &appointments, course: Some(&course), due: &[], prompts: &[], settings: &settings, now, language: "en", device_zone: zone };
         let planned = plan(&input);
         prop_assert!(planned.len() <= max_pending as usize);
         prop_assert!(planned.windows(2).all(|pair| pair[0].fire_at <= pair[1].fire_at));
@@ -359,6 +360,7 @@ fn integration_prompts_join_the_plan_and_wait_for_quiet_hours_to_end() {
         session_id: Some("s".into()),
         due_at: at("2026-11-10T07:00:00Z"),
         grounding: false,
+        heading: "A moment to reflect".into(),
     };
     let device_zone = time::parse_zone("UTC").unwrap();
     let settings = ReminderSettings::default();
@@ -370,6 +372,7 @@ fn integration_prompts_join_the_plan_and_wait_for_quiet_hours_to_end() {
         settings: &settings,
         now: at("2026-11-09T12:00:00Z"),
         device_zone,
+        language: "en",
     };
     let planned = plan(&input);
     assert_eq!(planned.len(), 1);
@@ -378,4 +381,30 @@ fn integration_prompts_join_the_plan_and_wait_for_quiet_hours_to_end() {
         (NotificationKind::IntegrationPrompt, "2026-11-10 08:00", false)
     );
     assert_eq!(planned[0].deep_link, "waymark://prompt/s/day_1");
+    assert_eq!(planned[0].title, "A moment to reflect");
+    let from_clinic =
+        DuePrompt { id: "assigned/p".into(), phase: crate::prompts::PromptPhase::Assigned, ..prompt.clone() };
+    let planned = plan(&PlanInput { prompts: std::slice::from_ref(&from_clinic), ..input });
+    assert_eq!(planned[0].title, "From your clinic", "never posed as a moment to reflect");
+}
+
+#[test]
+fn every_notification_speaks_the_patients_language() {
+    let (_dir, store) = open_store();
+    store.set_language(Some("es")).unwrap();
+    let course = start(&store, CourseTemplate::Esketamine, "2026-11-02T10:00", "Europe/Madrid");
+    store.set_fasting(&course.id, Some(120), Some(30)).unwrap();
+    let planned = store.plan_notifications(at("2026-10-30T12:00:00Z"), "Europe/Madrid", Some(1000)).unwrap();
+    let titles: HashSet<&str> = planned.iter().map(|n| n.title.as_str()).collect();
+    for title in ["Deje de comer", "Deje de beber", "No conduzca hasta mañana", "Esketamina, semana 1"] {
+        assert!(titles.contains(title), "{title}: {titles:?}");
+    }
+    let reminder = planned.iter().find(|n| n.kind == NotificationKind::AppointmentReminder).unwrap();
+    assert!(reminder.body.ends_with("¿Tiene organizado quién le lleve a casa?"), "{}", reminder.body);
+    let fasting = planned.iter().find(|n| n.kind == NotificationKind::FastingStart).unwrap();
+    assert!(fasting.body.contains("Su sesión: 2026-11-02 10:00."), "{}", fasting.body);
+    let after = planned.iter().find(|n| n.kind == NotificationKind::PostSessionSafety).unwrap();
+    assert!(after.body.contains("ni baño ni natación hasta mañana"), "{}", after.body);
+    let measure = planned.iter().find(|n| n.kind == NotificationKind::MeasureDue);
+    assert!(measure.is_none_or(|n| n.title.starts_with("Le toca su")));
 }

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use super::library;
+use crate::text;
 
 const LINES_TSV: &str = include_str!("../../content/crisis-lines.tsv");
 /// Translations of the lines' descriptive fields, by language.
@@ -21,6 +22,15 @@ const DIRECTORY: &str = "https://findahelpline.com";
 pub enum HelpLineKind {
     Emergency,
     Crisis,
+}
+
+/// How sure the reference table is of a row; only these two ship.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    High,
+    Medium,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -40,10 +50,24 @@ pub struct HelpLine {
     /// How to reach it, as the source gives it, e.g. "call (free); text HELP to 51444".
     pub modes: String,
     pub hours: String,
+    /// Open every hour of every day, as its source says.
+    pub open_24_7: bool,
+    /// For a line that is not open 24/7: its hours, or that they are not
+    /// confirmed, to show beside it. `None` for a 24/7 line.
+    pub hours_note: Option<String>,
     pub languages: String,
+    /// "Call 988", when it takes calls: the label of a call button.
+    pub call_label: Option<String>,
+    /// "Text 741741", when it takes texts.
+    pub text_label: Option<String>,
     pub source: String,
-    /// When the row was last checked against its source.
-    pub verified: String,
+    /// When the source was published (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`); `None` when it shows no date.
+    pub source_date: Option<String>,
+    /// The month someone checked the row against the operator's own page; `None` when nobody has.
+    pub checked: Option<String>,
+    /// The operator's page it was checked against.
+    pub checked_source: Option<String>,
+    pub confidence: Confidence,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -53,8 +77,12 @@ pub struct HelpNow {
     pub region: Option<String>,
     /// The language the descriptions are in, which may be the English fallback.
     pub locale: String,
-    /// Emergency first, then crisis lines.
+    /// "Help now", in `locale`.
+    pub title: String,
+    /// Emergency first, at any hour, then crisis lines: those open 24/7 first.
     pub lines: Vec<HelpLine>,
+    /// Set when a line here is not open 24/7: at night, call the emergency number first.
+    pub limited_hours_note: Option<String>,
     /// Set when the region has no emergency line here: what to do instead.
     pub fallback: Option<String>,
     pub fallback_source: Option<String>,
@@ -62,12 +90,26 @@ pub struct HelpNow {
     pub directory: String,
 }
 
+/// Hours a source gives for a line open at every hour of every day.
+fn always_open(hours: &str) -> bool {
+    hours == "24/7" || hours.starts_with("24/7 (")
+}
+
 pub(crate) fn parse_line(row: &str) -> Option<HelpLine> {
     let fields: Vec<&str> = row.split('\t').collect();
-    let [country, kind, name, number, modes, hours, languages, source, verified] = fields[..] else { return None };
+    let [country, kind, name, number, modes, hours, languages, source, source_date, checked, checked_source, confidence] =
+        fields[..]
+    else {
+        return None;
+    };
     let kind = match kind {
         "emergency" => HelpLineKind::Emergency,
         "crisis" => HelpLineKind::Crisis,
+        _ => return None,
+    };
+    let confidence = match confidence {
+        "high" => Confidence::High,
+        "medium" => Confidence::Medium,
         _ => return None,
     };
     let segments: Vec<&str> = modes.split(';').map(str::trim).collect();
@@ -81,6 +123,7 @@ pub(crate) fn parse_line(row: &str) -> Option<HelpLine> {
         s if s.starts_with("WhatsApp text") => Some(format!("{s} {number}")),
         _ => None,
     });
+    let optional = |field: &str| (!field.is_empty()).then(|| field.to_string());
     Some(HelpLine {
         kind,
         country: country.to_string(),
@@ -89,11 +132,38 @@ pub(crate) fn parse_line(row: &str) -> Option<HelpLine> {
         phone,
         text,
         modes: modes.to_string(),
+        open_24_7: always_open(hours),
         hours: hours.to_string(),
+        hours_note: None,
         languages: languages.to_string(),
+        call_label: None,
+        text_label: None,
         source: source.to_string(),
-        verified: verified.to_string(),
+        source_date: optional(source_date),
+        checked: optional(checked),
+        checked_source: optional(checked_source),
+        confidence,
     })
+}
+
+/// Whether a line's hours are known, read from its English row.
+fn hours_known(line: &HelpLine) -> bool {
+    !line.hours.is_empty() && !line.hours.contains("not verified")
+}
+
+/// The labels and notes a shell shows beside `line` (already in `language`).
+fn labelled(mut line: HelpLine, hours_known: bool, language: &str) -> HelpLine {
+    line.call_label = line.phone.as_deref().map(|number| text::fill(language, "help.call", &[("number", number)]));
+    line.text_label = line.text.as_deref().map(|how| match how.starts_with(|c: char| c.is_ascii_digit()) {
+        true => text::fill(language, "help.text", &[("number", how)]),
+        false => how.to_string(),
+    });
+    line.hours_note = match line.open_24_7 {
+        true => None,
+        false if !hours_known => Some(text::get(language, "help.hours_unknown").to_string()),
+        false => Some(text::fill(language, "help.not_always_open", &[("hours", &line.hours)])),
+    };
+    line
 }
 
 /// Every bundled line, in file order.
@@ -223,14 +293,21 @@ pub fn help_now(region: Option<&str>, locale: &str) -> HelpNow {
     let mut lines: Vec<HelpLine> = all_lines()
         .iter()
         .filter(|line| region.as_deref() == Some(line.country.as_str()))
-        .map(|line| phrases.map_or_else(|| line.clone(), |phrases| translated(line, phrases)))
+        .map(|line| {
+            let shown = phrases.map_or_else(|| line.clone(), |phrases| translated(line, phrases));
+            labelled(shown, hours_known(line), language)
+        })
         .collect();
+    // Emergency first, answered at every hour; then the file's order, which puts a free, national 24/7 line first.
     lines.sort_by_key(|line| line.kind != HelpLineKind::Emergency);
     let has_emergency = lines.iter().any(|line| line.kind == HelpLineKind::Emergency);
+    let limited = lines.iter().any(|line| !line.open_24_7);
     let strings = library::strings(language);
     HelpNow {
         region,
         locale: language.to_string(),
+        title: text::get(language, "help.title").to_string(),
+        limited_hours_note: (limited && has_emergency).then(|| text::get(language, "help.at_night").to_string()),
         lines,
         fallback: (!has_emergency).then(|| strings.help_fallback.clone()),
         fallback_source: (!has_emergency).then(|| strings.help_fallback_source.clone()),
@@ -256,8 +333,102 @@ mod tests {
             assert!(line.country.len() == 2 && line.country.chars().all(|c| c.is_ascii_uppercase()), "{line:?}");
             assert!(!line.name.is_empty() && (line.phone.is_some() || line.text.is_some()), "{line:?}");
             assert!(line.source.starts_with("https://") || line.source.starts_with("http://"), "{line:?}");
-            assert!(line.verified.starts_with("20"), "{line:?}");
+            if let Some(date) = &line.source_date {
+                let parts: Vec<&str> = date.split('-').collect();
+                assert!(parts[0].len() == 4 && parts[0].starts_with(['1', '2']) && parts.len() <= 3, "{line:?}");
+                assert!(parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit())), "{line:?}");
+            }
+            assert_eq!(line.checked.is_some(), line.checked_source.is_some(), "checked against a page: {line:?}");
+            if let Some(page) = &line.checked_source {
+                assert!(page.starts_with("https://") || page.starts_with("http://"), "{line:?}");
+            }
         }
+    }
+
+    #[test]
+    fn no_row_claims_a_check_it_did_not_have() {
+        // The table was compiled in November 2026; before the split, every row said
+        // "verified 2026-11". Only rows checked against the operator's own page say so now.
+        let checked: Vec<&HelpLine> = all_lines().iter().filter(|line| line.checked.is_some()).collect();
+        assert!(!checked.is_empty() && checked.len() * 4 < all_lines().len(), "{} checked", checked.len());
+        let samaritans =
+            all_lines().iter().find(|l| l.country == "GB" && l.phone.as_deref() == Some("116 123")).unwrap();
+        assert!(samaritans.checked_source.as_deref().is_some_and(|page| page.contains("samaritans.org")));
+        let undated = all_lines().iter().filter(|line| line.source_date.is_none()).count();
+        assert!(undated > 0, "a source without a date says so, rather than borrowing one");
+    }
+
+    #[test]
+    fn every_country_waymark_lists_has_an_emergency_number_with_a_source() {
+        let countries: std::collections::BTreeSet<&str> = all_lines().iter().map(|l| l.country.as_str()).collect();
+        for country in countries {
+            let help = help_now(Some(country), "en");
+            let first = &help.lines[0];
+            assert_eq!(first.kind, HelpLineKind::Emergency, "{country}: {:?}", help.lines);
+            assert!(first.dial.is_some() && first.source.starts_with("http"), "{country}: {first:?}");
+            assert_eq!(help.fallback, None, "{country} needs no generic fallback");
+        }
+        let number = |country: &str| help_now(Some(country), "en").lines[0].phone.clone().unwrap();
+        let expected = [
+            ("PH", "911"),
+            ("IL", "101"),
+            ("TH", "1669"),
+            ("TR", "112"),
+            ("AE", "998"),
+            ("AR", "107"),
+            ("NG", "112"),
+            ("VE", "911"),
+            ("KE", "999"),
+            ("SA", "997"),
+            ("CL", "131"),
+        ];
+        for (country, phone) in expected {
+            assert_eq!(number(country), phone, "{country}");
+        }
+        assert!(all_lines().iter().all(|l| !(l.country == "TR" && l.phone.as_deref() == Some("182"))), "never 182");
+        let chile: Vec<String> = help_now(Some("CL"), "en").lines.iter().filter_map(|l| l.phone.clone()).collect();
+        assert!(chile.starts_with(&["131".to_string(), "133".to_string()]), "ambulance beside police: {chile:?}");
+    }
+
+    #[test]
+    fn a_free_national_line_open_24_7_comes_first_among_crisis_lines() {
+        let first_crisis = |country: &str| {
+            help_now(Some(country), "en").lines.into_iter().find(|l| l.kind == HelpLineKind::Crisis).unwrap()
+        };
+        let japan = first_crisis("JP");
+        assert_eq!(japan.phone.as_deref(), Some("0120-279-338"));
+        assert!(japan.open_24_7 && japan.modes.contains("free"), "{japan:?}");
+        let russia = first_crisis("RU");
+        assert!(russia.name.contains("children") && russia.name.contains("adults may also call"), "{russia:?}");
+        for country in ["US", "GB", "AU", "JP", "KR", "MX", "BR", "AR"] {
+            assert!(first_crisis(country).open_24_7, "{country}");
+        }
+    }
+
+    #[test]
+    fn a_line_not_open_24_7_says_so_and_the_emergency_number_comes_first() {
+        let italy = help_now(Some("IT"), "en");
+        assert_eq!(italy.lines[0].kind, HelpLineKind::Emergency);
+        let amico = italy.lines.iter().find(|l| l.name.starts_with("Telefono Amico")).unwrap();
+        assert!(!amico.open_24_7);
+        assert_eq!(amico.hours_note.as_deref(), Some("Not open 24/7: daily 09:00-24:00"));
+        assert!(italy.limited_hours_note.as_deref().unwrap().contains("emergency number first"));
+        let text_line = help_now(Some("US"), "en").lines.into_iter().find(|l| l.name == "Crisis Text Line").unwrap();
+        assert!(text_line.hours_note.as_deref().unwrap().starts_with("Hours not confirmed"));
+        let lifeline = &help_now(Some("US"), "en").lines[1];
+        assert_eq!((lifeline.open_24_7, lifeline.hours_note.as_deref()), (true, None));
+        assert_eq!(
+            (lifeline.call_label.as_deref(), lifeline.text_label.as_deref()),
+            (Some("Call 988"), Some("Text 988"))
+        );
+        let spanish = help_now(Some("IT"), "es");
+        let amico = spanish.lines.iter().find(|l| l.name.starts_with("Telefono Amico")).unwrap();
+        assert!(amico.hours_note.as_deref().unwrap().starts_with("No atiende las 24 horas"), "{amico:?}");
+        assert_eq!(spanish.title, "Ayuda ahora");
+        assert_eq!(spanish.lines[0].call_label.as_deref(), Some("Llamar al 112"));
+        let pt = help_now(Some("PT"), "es");
+        let unknown = pt.lines.iter().find(|l| l.phone.as_deref() == Some("808 24 24 24")).unwrap();
+        assert!(unknown.hours_note.as_deref().unwrap().starts_with("Horario sin confirmar"), "{unknown:?}");
     }
 
     #[test]
@@ -328,9 +499,10 @@ mod tests {
 
     #[test]
     fn ambulance_comes_before_police() {
-        for country in ["JP", "TW", "CN", "ZA", "PE"] {
+        for country in ["JP", "TW", "CN", "ZA", "PE", "AE", "IL", "TH", "SA", "CL"] {
             let first = &help_now(Some(country), "en").lines[0];
-            assert!(first.name.to_lowercase().contains("ambulance"), "{country}: {first:?}");
+            let name = first.name.to_lowercase();
+            assert!(name.contains("ambulance") || name.contains("medical"), "{country}: {first:?}");
         }
     }
 

@@ -41,15 +41,32 @@ pub struct SafetyPage {
     pub sources: Vec<ContentSource>,
 }
 
+/// What a search result opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum SafetySearchHitKind {
+    /// The Help now screen: the region's crisis and emergency lines.
+    HelpNow,
+    /// A safety page, by `id`.
+    Page,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SafetySearchHit {
+    pub kind: SafetySearchHitKind,
+    /// The page's id; `help-now` for Help now.
     pub id: String,
     pub title: String,
     pub locale: String,
     /// Higher is better: a word in the title counts most, then tags, then the text.
+    /// Help now, which every list offers, has 0 unless the query named a crisis.
     pub score: u32,
 }
+
+/// The id of the Help now hit.
+pub const HELP_NOW_ID: &str = "help-now";
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct Pack {
@@ -76,6 +93,9 @@ pub(crate) struct Strings {
     pub plan_empty: String,
     pub plan_steps: [String; 6],
     pub plan_source: String,
+    /// Words that name a crisis ("kill myself", "quiero morir"): a search holding
+    /// any of them, in any language, puts Help now first.
+    pub crisis_phrases: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -206,15 +226,68 @@ fn stem(word: &str) -> String {
     word.to_string()
 }
 
-/// Pages holding every word of `query`, best first.
+/// Whether `query` names a crisis in any language Waymark has: its words hold
+/// one of the packs' crisis phrases, word for word.
+fn names_a_crisis(query: &str) -> bool {
+    let spaced = |text: &str| format!(" {} ", plain_words(text).join(" "));
+    let query = spaced(query);
+    packs().iter().flat_map(|pack| &pack.strings.crisis_phrases).any(|phrase| query.contains(&spaced(phrase)))
+}
+
+/// Lowercase words without accents, hyphens read as spaces: "Self-harm" is "self harm".
+fn plain_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric() && !is_combining_mark(c) && c != '\'')
+        .map(|word| word.chars().filter(|c| !is_combining_mark(*c) && *c != '\'').collect::<String>())
+        .filter(|word| !word.is_empty())
+        .map(|word| fold(&word.to_lowercase()))
+        .collect()
+}
+
+fn help_now_hit(locale: &str, score: u32) -> SafetySearchHit {
+    let language = language(locale);
+    SafetySearchHit {
+        kind: SafetySearchHitKind::HelpNow,
+        id: HELP_NOW_ID.to_string(),
+        title: crate::text::get(language, "help.title").to_string(),
+        locale: language.to_string(),
+        score,
+    }
+}
+
+/// Search results for `query`: pages holding every word of it, best first,
+/// and always Help now. A query that names a crisis ("I want to die",
+/// "hacerme daño") gets Help now first, then the warning signs; any other
+/// gets Help now last.
 pub fn search_safety(query: &str, locale: &str) -> Vec<SafetySearchHit> {
+    if words(query).is_empty() {
+        return Vec::new();
+    }
+    let mut pages = matching_pages(query, locale);
+    if !names_a_crisis(query) {
+        pages.push(help_now_hit(locale, 0));
+        return pages;
+    }
+    pages.retain(|hit| hit.id != "warning-signs");
+    let warning_signs = safety_page("warning-signs", locale).expect("the library has the warning signs");
+    let first = [
+        help_now_hit(locale, u32::MAX),
+        SafetySearchHit {
+            kind: SafetySearchHitKind::Page,
+            id: warning_signs.id,
+            title: warning_signs.title,
+            locale: warning_signs.locale,
+            score: u32::MAX - 1,
+        },
+    ];
+    first.into_iter().chain(pages).collect()
+}
+
+/// Pages holding every word of `query`, best first.
+fn matching_pages(query: &str, locale: &str) -> Vec<SafetySearchHit> {
     let all = words(query);
     let stop: Vec<String> = STOP_WORDS.iter().map(|word| stem(word)).collect();
     let meaningful: Vec<String> = all.iter().filter(|word| !stop.contains(word)).cloned().collect();
     let wanted = if meaningful.is_empty() { all } else { meaningful };
-    if wanted.is_empty() {
-        return Vec::new();
-    }
     let mut hits: Vec<(usize, SafetySearchHit)> = safety_pages(locale)
         .into_iter()
         .enumerate()
@@ -230,7 +303,14 @@ pub fn search_safety(query: &str, locale: &str) -> Vec<SafetySearchHit> {
                 }
                 score += found;
             }
-            Some((order, SafetySearchHit { id: page.id, title: page.title, locale: page.locale, score }))
+            let hit = SafetySearchHit {
+                kind: SafetySearchHitKind::Page,
+                id: page.id,
+                title: page.title,
+                locale: page.locale,
+                score,
+            };
+            Some((order, hit))
         })
         .collect();
     hits.sort_by(|(a_order, a), (b_order, b)| b.score.cmp(&a.score).then(a_order.cmp(b_order)));
@@ -326,20 +406,87 @@ mod tests {
         assert!(matches!(safety_page("nope", "en"), Err(SafetyError::UnknownPage { .. })));
     }
 
+    /// The pages a search found, without the Help now every list offers.
+    fn page_ids(query: &str, locale: &str) -> Vec<String> {
+        let hits = search_safety(query, locale);
+        hits.into_iter().filter(|hit| hit.kind == SafetySearchHitKind::Page).map(|hit| hit.id).collect()
+    }
+
     #[test]
     fn search_finds_the_driving_guidance_in_english_and_spanish() {
         for (query, locale) in [("drive", "en"), ("driving", "en"), ("conducir", "es"), ("Conducir", "es-ES")] {
-            let hits = search_safety(query, locale);
-            assert_eq!(hits.first().map(|hit| hit.id.as_str()), Some("after-session"), "{query} ({locale}): {hits:?}");
+            let hits = page_ids(query, locale);
+            assert_eq!(hits.first().map(String::as_str), Some("after-session"), "{query} ({locale}): {hits:?}");
         }
-        assert!(search_safety("chest pain", "en").iter().any(|hit| hit.id == "warning-signs"));
-        assert!(search_safety("dolor pecho", "es").iter().any(|hit| hit.id == "warning-signs"));
-        assert_eq!(search_safety("can I drive", "en")[0].id, "after-session");
-        assert_eq!(search_safety("swim", "en")[0].id, "after-session");
-        assert!(search_safety("bleeding", "en").iter().any(|hit| hit.id == "contraindications"));
-        assert_eq!(search_safety("conduccio\u{301}n conducir", "es").len(), 0, "every word must match");
-        assert_eq!(search_safety("¿puedo conducir?", "es")[0].id, "after-session");
+        assert!(page_ids("chest pain", "en").iter().any(|id| id == "warning-signs"));
+        assert!(page_ids("dolor pecho", "es").iter().any(|id| id == "warning-signs"));
+        assert_eq!(page_ids("can I drive", "en")[0], "after-session");
+        assert_eq!(page_ids("swim", "en")[0], "after-session");
+        assert!(page_ids("bleeding", "en").iter().any(|id| id == "contraindications"));
+        assert!(page_ids("conduccio\u{301}n conducir", "es").is_empty(), "every word must match");
+        assert_eq!(page_ids("¿puedo conducir?", "es")[0], "after-session");
         assert!(search_safety("", "en").is_empty());
-        assert!(search_safety("zebra", "en").is_empty());
+        assert!(page_ids("zebra", "en").is_empty());
+    }
+
+    #[test]
+    fn every_result_list_offers_help_now() {
+        for (query, locale) in [("drive", "en"), ("zebra", "en"), ("conducir", "es"), ("nada", "es")] {
+            let hits = search_safety(query, locale);
+            let last = hits.last().unwrap();
+            assert_eq!((last.kind, last.id.as_str()), (SafetySearchHitKind::HelpNow, HELP_NOW_ID), "{query}");
+        }
+        assert_eq!(search_safety("drive", "en").last().unwrap().title, "Help now");
+        assert_eq!(search_safety("conducir", "es").last().unwrap().title, "Ayuda ahora");
+    }
+
+    #[test]
+    fn crisis_words_find_help_now_first_then_the_warning_signs_in_both_languages() {
+        let english = [
+            "kill myself",
+            "I want to kill myself",
+            "hurt myself",
+            "I want to die",
+            "self harm",
+            "Self-harm",
+            "suicidal",
+            "feeling suicidal tonight",
+            "thinking about suicide",
+            "better off dead",
+            "I don't want to live",
+            "end my life",
+        ];
+        let spanish = [
+            "quiero morir",
+            "Me quiero morir",
+            "hacerme daño",
+            "hacerme dano",
+            "suicida",
+            "pensamientos suicidas",
+            "quitarme la vida",
+            "autolesión",
+            "no quiero vivir",
+        ];
+        for (queries, locale) in
+            [(&english[..], "en"), (&spanish[..], "es"), (&english[..], "es"), (&spanish[..], "en")]
+        {
+            for query in queries {
+                let hits = search_safety(query, locale);
+                assert_eq!(hits[0].kind, SafetySearchHitKind::HelpNow, "{query} ({locale}): {hits:?}");
+                assert_eq!(
+                    (hits[1].kind, hits[1].id.as_str()),
+                    (SafetySearchHitKind::Page, "warning-signs"),
+                    "{query}"
+                );
+                assert_eq!(hits.iter().filter(|hit| hit.kind == SafetySearchHitKind::HelpNow).count(), 1, "{query}");
+                assert_eq!(hits.iter().filter(|hit| hit.id == "warning-signs").count(), 1, "{query}");
+            }
+        }
+        assert_eq!(search_safety("quiero morir", "es")[1].title, "Señales de alarma: busque ayuda de emergencia ahora");
+        for calm in ["myself", "die", "harmless", "kill time before the session", "driving"] {
+            let hits = search_safety(calm, "en");
+            let help = hits.iter().position(|hit| hit.kind == SafetySearchHitKind::HelpNow);
+            assert_eq!(help, Some(hits.len() - 1), "{calm}: Help now is offered last, not put first");
+        }
     }
 }

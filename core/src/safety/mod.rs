@@ -8,8 +8,11 @@ pub mod help;
 pub mod library;
 pub mod plan;
 
-pub use help::{help_now, region_of_locale, HelpLine, HelpLineKind, HelpNow};
-pub use library::{safety_page, safety_pages, search_safety, ContentSource, SafetyPage, SafetySearchHit};
+pub use help::{help_now, region_of_locale, Confidence, HelpLine, HelpLineKind, HelpNow};
+pub use library::{
+    safety_page, safety_pages, search_safety, ContentSource, SafetyPage, SafetySearchHit, SafetySearchHitKind,
+    HELP_NOW_ID,
+};
 pub use plan::{SafetyError, SafetyPlan, SafetyPlanItem, SafetyPlanSection, SafetyPlanStep};
 
 use std::time::SystemTime;
