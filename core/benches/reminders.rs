@@ -55,6 +55,7 @@ fn reminder_plan(c: &mut Criterion) {
         settings: &settings,
         now,
         device_zone: waymark_core::time::parse_zone(ZONE).unwrap(),
+        language: "en",
     };
     assert_eq!(plan(&input).len(), 64);
     group.bench_function("pure_function", |b| b.iter(|| plan(&input)));

@@ -606,8 +606,7 @@ impl Store {
             let last = all_appointments(tx)?
                 .into_iter()
                 .filter(|a| a.course_id.as_deref() == Some(course.id.as_str()) && a.kind == AppointmentKind::Dosing)
-                .filter(|a| a.status != AppointmentStatus::Cancelled)
-                .next_back()
+                .rfind(|a| a.status != AppointmentStatus::Cancelled)
                 .ok_or(CourseError::NoCourse)?;
             let local = parse_local(&last.local_start)?;
             let language = crate::safety::stored_language(tx)?;
