@@ -341,6 +341,11 @@ impl Waymark {
         self.store.remove_safety_plan_item(step, number)
     }
 
+    /// Sets the plan's last line, the one thing most important to the patient, or clears it with `None`.
+    pub fn set_plan_reason(&self, reason: Option<String>) -> Result<SafetyPlan, SafetyError> {
+        self.store.set_plan_reason(reason.as_deref())
+    }
+
     /// The safety plan as plain text, to share.
     pub fn export_safety_plan(&self) -> Result<String, SafetyError> {
         Ok(self.store.safety_plan()?.to_text())
@@ -419,7 +424,7 @@ impl Waymark {
 
     /// One received summary: its JSON, the printable report and the FHIR Bundle.
     pub fn received_summary(&self, id: String) -> Result<SummaryForms, SyncError> {
-        Ok(waymark_core::share::preview(&self.store.received_summary(&id)?))
+        self.store.received_summary_forms(&id)
     }
 
     /// Queues an iCalendar file for the patient on `channel`.

@@ -120,6 +120,13 @@ pub enum SafetyPlanCommand {
     Add { step: String, text: String },
     /// Remove a step's N-th item, as shown.
     Remove { step: String, number: u32 },
+    /// Write the plan's last line, the one thing most important to you (or --clear it).
+    Reason {
+        #[arg(required_unless_present = "clear")]
+        text: Option<String>,
+        #[arg(long)]
+        clear: bool,
+    },
     /// The plan as plain text, to share.
     Export,
 }
@@ -256,6 +263,9 @@ pub fn safety_plan(command: SafetyPlanCommand, data_dir: &Path) -> Result<(), Fa
         SafetyPlanCommand::Remove { step: name, number } => {
             let step = step(&name)?;
             profile::open_existing(data_dir)?.remove_safety_plan_item(step, number)?
+        }
+        SafetyPlanCommand::Reason { text, clear } => {
+            profile::open(data_dir)?.set_plan_reason(if clear { None } else { text.as_deref() })?
         }
         SafetyPlanCommand::Export => profile::open_existing(data_dir)?.safety_plan()?,
     };

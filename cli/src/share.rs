@@ -159,10 +159,12 @@ pub fn share(args: ShareArgs, data_dir: &Path, zone: &str) -> Result<(), Failure
         let forms = store.preview_share(&request)?;
         write_forms(&forms, args.html.as_deref(), args.fhir.as_deref())?;
         println!("{}", forms.json);
+        eprintln!("{}", forms.nobody_is_told);
         return Ok(());
     }
     let shared = store.share(&request)?;
     println!("Summary {} is encrypted and queued; `waymark sync` sends it.", shared.summary_id);
+    println!("{}", shared.nobody_is_told);
     Ok(())
 }
 
@@ -243,8 +245,8 @@ pub fn clinician(command: ClinicianCommand, data_dir: &Path, zone: &str, now: No
         }
         ClinicianCommand::List(flag) => list(&profile::open_existing(data_dir)?, flag.json)?,
         ClinicianCommand::Report { id, json, html, fhir } => {
-            let summary = profile::open_existing(data_dir)?.received_summary(&id)?;
-            let forms = waymark_core::share::preview(&summary);
+            let store = profile::open_existing(data_dir)?;
+            let (summary, forms) = (store.received_summary(&id)?, store.received_summary_forms(&id)?);
             write_forms(&forms, html.as_deref(), fhir.as_deref())?;
             if json {
                 println!("{}", forms.json);

@@ -104,6 +104,9 @@ fn the_safety_plan_is_edited_and_exported() {
     let plan = profile.json(&["safety-plan", "show", "--json"]);
     assert_eq!(plan["sections"][3]["items"][0]["text"], "My sister Ana");
     assert!(profile.ok(&["safety-plan", "export"]).starts_with("My safety plan"));
+    let text = profile.ok(&["safety-plan", "reason", "Seeing my daughter grow up"]);
+    assert!(text.trim_end().ends_with("worth living for:\n   Seeing my daughter grow up"), "{text}");
+    assert!(text.contains("6. Making my surroundings safe\n   (nothing yet)"), "{text}");
     for (args, expected) in [
         (vec!["safety-plan", "add", "7", "x"], "not a step"),
         (vec!["safety-plan", "add", "2", "   "], "cannot be empty"),

@@ -94,7 +94,7 @@ pub fn envelope(data: &[u8]) -> bool {
         exchange::apply(tx, &channel, &keys, &id.to_string(), &envelope, now()).is_ok()
     });
     let rendered = match serde_json::from_slice::<Payload>(data) {
-        Ok(Payload::Summary(summary)) => !share::preview(&summary).html.is_empty(),
+        Ok(Payload::Summary(summary)) => !share::preview(&summary, "en").html.is_empty(),
         _ => false,
     };
     listed || sealed || rendered

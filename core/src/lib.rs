@@ -23,6 +23,8 @@ pub mod store;
 pub mod sync;
 pub(crate) mod text;
 pub mod time;
+#[cfg(test)]
+mod wording;
 
 pub use course::{
     Appointment, AppointmentDraft, AppointmentKind, AppointmentStatus, AppointmentView, CareItem, CareItemKind, Course,

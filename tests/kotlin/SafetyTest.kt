@@ -41,7 +41,8 @@ class SafetyTest {
     @Test
     fun theSafetyLibraryReadsAndSearchesOfflineInEnglishAndSpanish() {
         val pages = safetyPages("en")
-        assertEquals(7, pages.size)
+        assertEquals(14, pages.size)
+        assertTrue(pages.any { it.id == "at-home-ketamine" } && pages.any { it.id == "after-course" })
         assertTrue(pages.all { it.sources.isNotEmpty() })
         assertEquals("Las horas después de una sesión", safetyPage("after-session", "es").title)
         assertEquals("en", safetyPage("after-session", "fr-FR").locale)
@@ -81,6 +82,12 @@ class SafetyTest {
             val plan = waymark.removeSafetyPlanItem(SafetyPlanStep.WARNING_SIGNS, 1u)
             assertTrue(plan.sections[0].items.isEmpty())
             assertTrue(waymark.exportSafetyPlan().contains("4. People I can ask for help\n   - My sister Ana"))
+            val withReason = waymark.setPlanReason("My daughter")
+            assertEquals("My daughter", withReason.reason)
+            assertTrue(withReason.sections[5].hint!!.contains("ketamine"))
+            waymark.setRegion("GB")
+            assertEquals("999", waymark.safetyPlan().sections[4].suggestedLines[0].phone)
+            assertNull(waymark.setPlanReason(null).reason)
             assertThrows<SafetyException.EmptyItem> { waymark.addSafetyPlanItem(SafetyPlanStep.DISTRACTIONS, " ") }
 
             waymark.setRegion("AU")

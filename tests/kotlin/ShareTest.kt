@@ -73,6 +73,7 @@ class ShareTest {
                 assertThrows<ShareException.RangeTooLong> { patient.previewShare(request.copy(to = "2099-12-31")) }
                 val today = LocalDate.ofInstant(written, ZoneId.of("Europe/Paris")).toString()
                 val thatDay = request.copy(from = today, to = today)
+                assertTrue(patient.previewShare(thatDay).nobodyIsTold.startsWith("Waymark does not alert your clinic"))
                 assertTrue(patient.previewShare(thatDay).json.contains("Shared from Kotlin"))
                 val shared = patient.share(thatDay)
                 assertEquals(1u, patient.syncStatus().channels[0].pending)

@@ -397,5 +397,16 @@ pub(crate) fn upcoming(conn: &Connection, now: SystemTime) -> Result<Vec<DueProm
     Ok(prompts(conn, now, true)?.into_iter().filter(|prompt| prompt.due_at > now).collect())
 }
 
+/// Every prompt in every language, named by pack and id, for the wording checks.
+#[cfg(test)]
+pub(crate) fn patient_texts() -> Vec<(String, String)> {
+    packs()
+        .iter()
+        .flat_map(|pack| {
+            pack.prompts.iter().map(move |p| (format!("prompts/{}/{}", pack.locale, p.id), p.text.clone()))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests;

@@ -317,6 +317,36 @@ fn matching_pages(query: &str, locale: &str) -> Vec<SafetySearchHit> {
     hits.into_iter().map(|(_, hit)| hit).collect()
 }
 
+/// Every text the packs show a patient, named by pack and place, for the wording checks.
+#[cfg(test)]
+pub(crate) fn patient_texts() -> Vec<(String, String)> {
+    let mut texts = Vec::new();
+    for pack in packs() {
+        let s = &pack.strings;
+        let named = [
+            ("alert_title", &s.alert_title),
+            ("alert_message", &s.alert_message),
+            ("declined_title", &s.declined_title),
+            ("declined_message", &s.declined_message),
+            ("nobody_is_told", &s.nobody_is_told),
+            ("help_fallback", &s.help_fallback),
+            ("plan_title", &s.plan_title),
+            ("plan_empty", &s.plan_empty),
+        ];
+        for (name, text) in named {
+            texts.push((format!("safety/{}.strings.{name}", pack.locale), text.clone()));
+        }
+        for (n, step) in s.plan_steps.iter().enumerate() {
+            texts.push((format!("safety/{}.strings.plan_steps[{n}]", pack.locale), step.clone()));
+        }
+        for page in &pack.pages {
+            texts.push((format!("safety/{}/{}.title", pack.locale, page.id), page.title.clone()));
+            texts.push((format!("safety/{}/{}.body", pack.locale, page.id), page.body.clone()));
+        }
+    }
+    texts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,6 +399,13 @@ mod tests {
                         .is_some_and(|url| url.starts_with("https://") || url.starts_with("http://"));
                     let reference_ok = source.reference.as_deref().is_some_and(|r| !r.trim().is_empty());
                     assert!(url_ok || reference_ok, "{name}: a source needs a url or a reference");
+                    if let Some(url) = &source.url {
+                        let path = url.split("://").nth(1).and_then(|rest| rest.split_once('/')).map(|(_, path)| path);
+                        assert!(
+                            path.is_some_and(|p| !p.is_empty()),
+                            "{name}: {url} is a home page, not the page that says it"
+                        );
+                    }
                     assert!(
                         source.accessed.len() == 7 && source.accessed.starts_with("20"),
                         "{name}: accessed YYYY-MM"
@@ -392,6 +429,13 @@ mod tests {
             "misuse",
             "contraindications",
             "never-unsupervised",
+            "pregnancy",
+            "other-medicines",
+            "bladder",
+            "frightening-dissociation",
+            "at-home-ketamine",
+            "after-course",
+            "missed-session",
         ];
         assert_eq!(ids, wanted);
     }

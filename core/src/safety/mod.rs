@@ -107,15 +107,15 @@ pub(crate) fn alert_with_help(conn: &Connection, kind: SafetyAlertKind) -> rusql
     })
 }
 
-const REGION_KEY: &str = "region";
+pub(crate) const REGION_KEY: &str = "region";
 const LANGUAGE_KEY: &str = "language";
 
-fn setting(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+pub(crate) fn setting(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
     conn.prepare_cached("SELECT value FROM setting WHERE key = ?1")?.query_row([key], |row| row.get(0)).optional()
 }
 
 /// The patient's setting, or else what the device's locale says.
-fn effective_setting(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+pub(crate) fn effective_setting(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
     match setting(conn, key)? {
         Some(value) => Ok(Some(value)),
         None => conn
@@ -125,7 +125,7 @@ fn effective_setting(conn: &Connection, key: &str) -> rusqlite::Result<Option<St
     }
 }
 
-fn put_setting(conn: &Connection, key: &str, value: Option<&str>) -> rusqlite::Result<()> {
+pub(crate) fn put_setting(conn: &Connection, key: &str, value: Option<&str>) -> rusqlite::Result<()> {
     match value {
         Some(value) => conn
             .prepare_cached("INSERT OR REPLACE INTO setting (key, value) VALUES (?1, ?2)")?

@@ -7,8 +7,9 @@ use std::time::SystemTime;
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
-use super::{library, stored_language};
+use super::{help, library, stored_language, HelpLine};
 use crate::store::{Store, StoreError};
+use crate::text;
 use crate::time;
 
 /// The longest item the plan keeps, in characters.
@@ -29,6 +30,8 @@ pub enum SafetyError {
     UnknownPage { id: String },
     #[error("step {step} does not have an item {number}; it has {count}")]
     NoSuchItem { step: u32, number: u32, count: u32 },
+    #[error("what matters most is {chars} characters long; shorten it to at most {max}")]
+    ReasonTooLong { chars: u32, max: u32 },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -86,6 +89,10 @@ pub struct SafetyPlanSection {
     pub title: String,
     /// Oldest first.
     pub items: Vec<SafetyPlanItem>,
+    /// A prompt shown under the title; step 6's names medicines, take-home ketamine included.
+    pub hint: Option<String>,
+    /// Step 5 only: the crisis and emergency lines Waymark has for the patient's region, to offer beside their own.
+    pub suggested_lines: Vec<HelpLine>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -97,12 +104,21 @@ pub struct SafetyPlan {
     pub locale: String,
     /// All six steps, in order, even when empty.
     pub sections: Vec<SafetyPlanSection>,
+    /// The heading of the plan's last line: the one thing most important to the patient.
+    pub reason_title: String,
+    /// What the patient wrote under it, if anything.
+    pub reason: Option<String>,
     pub source: String,
 }
 
-/// The plan with its titles in `language` (a code `library::language` returned).
+const REASON_KEY: &str = "plan_reason";
+
+/// The plan with its titles in `language` (a code `library::language` returned),
+/// step 5 offering the lines for the patient's region.
 pub(crate) fn read_plan(conn: &Connection, language: &'static str) -> rusqlite::Result<SafetyPlan> {
     let strings = library::strings(language);
+    let region = super::effective_setting(conn, super::REGION_KEY)?;
+    let lines = help::help_now(region.as_deref(), language).lines;
     let mut sections: Vec<SafetyPlanSection> = SafetyPlanStep::ALL
         .iter()
         .zip(&strings.plan_steps)
@@ -111,6 +127,12 @@ pub(crate) fn read_plan(conn: &Connection, language: &'static str) -> rusqlite::
             number: step.number(),
             title: title.clone(),
             items: Vec::new(),
+            hint: match step {
+                SafetyPlanStep::Professionals => Some(text::get(language, "plan.professionals_hint").to_string()),
+                SafetyPlanStep::SafeEnvironment => Some(text::get(language, "plan.environment_hint").to_string()),
+                _ => None,
+            },
+            suggested_lines: if step == SafetyPlanStep::Professionals { lines.clone() } else { Vec::new() },
         })
         .collect();
     let mut statement =
@@ -126,6 +148,8 @@ pub(crate) fn read_plan(conn: &Connection, language: &'static str) -> rusqlite::
         title: strings.plan_title.clone(),
         locale: language.to_string(),
         sections,
+        reason_title: text::get(language, "plan.reason_title").to_string(),
+        reason: super::setting(conn, REASON_KEY)?,
         source: strings.plan_source.clone(),
     })
 }
@@ -143,7 +167,12 @@ impl SafetyPlan {
             for item in &section.items {
                 text.push_str(&format!("   - {}\n", item.text.replace('\n', "\n     ")));
             }
+            for line in &section.suggested_lines {
+                let how: Vec<&str> = [line.phone.as_deref(), line.text.as_deref()].into_iter().flatten().collect();
+                text.push_str(&format!("   * {}: {}\n", line.name, how.join(", ")));
+            }
         }
+        text.push_str(&format!("\n{}\n   {}\n", self.reason_title, self.reason.as_deref().unwrap_or(empty)));
         text
     }
 }
@@ -169,6 +198,18 @@ impl Store {
                 "INSERT INTO safety_plan_item (id, step, text, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
             )?
             .execute(params![uuid::Uuid::now_v7().to_string(), step.number(), text, now])?;
+            Ok(read_plan(tx, stored_language(tx)?)?)
+        })
+    }
+
+    /// Sets the plan's last line, the one thing most important to the patient, or clears it with `None`.
+    pub fn set_plan_reason(&self, reason: Option<&str>) -> Result<SafetyPlan, SafetyError> {
+        let reason = reason.map(str::trim).filter(|reason| !reason.is_empty());
+        if let Some(chars) = reason.map(|r| r.chars().count()).filter(|chars| *chars > MAX_ITEM_CHARS) {
+            return Err(SafetyError::ReasonTooLong { chars: chars as u32, max: MAX_ITEM_CHARS as u32 });
+        }
+        self.write(|tx| {
+            super::put_setting(tx, REASON_KEY, reason)?;
             Ok(read_plan(tx, stored_language(tx)?)?)
         })
     }
@@ -219,6 +260,43 @@ mod tests {
         let text = plan.to_text();
         assert!(text.contains("1. Warning signs\n   - Cancelling plans with friends\n"), "{text}");
         assert!(text.contains("5. Professionals and crisis lines I can contact\n   (nothing yet)"), "{text}");
+    }
+
+    #[test]
+    fn step_5_offers_the_bundled_lines_step_6_names_medicines_and_the_plan_ends_with_what_matters_most() {
+        let (_dir, store) = open_store();
+        store.set_region(Some("GB")).unwrap();
+        let plan = store.safety_plan().unwrap();
+        let professionals = &plan.sections[4];
+        assert!(professionals.suggested_lines.iter().any(|line| line.phone.as_deref() == Some("116 123")));
+        assert_eq!(professionals.suggested_lines[0].phone.as_deref(), Some("999"));
+        assert!(plan
+            .sections
+            .iter()
+            .filter(|s| s.step != SafetyPlanStep::Professionals)
+            .all(|s| s.suggested_lines.is_empty()));
+        let environment = plan.sections[5].hint.as_deref().unwrap();
+        assert!(environment.contains("medicines") && environment.contains("ketamine"), "{environment}");
+        assert!(plan.reason_title.contains("most important to me") && plan.reason.is_none());
+        let plan = store.set_plan_reason(Some("  My daughter  ")).unwrap();
+        assert_eq!(plan.reason.as_deref(), Some("My daughter"));
+        let text = plan.to_text();
+        assert!(text.contains("   * Samaritans: 116 123\n"), "{text}");
+        assert!(text.trim_end().ends_with("My daughter"), "{text}");
+        assert!(matches!(
+            store.set_plan_reason(Some(&"x".repeat(MAX_ITEM_CHARS + 1))),
+            Err(SafetyError::ReasonTooLong { .. })
+        ));
+        assert_eq!(
+            store.safety_plan().unwrap().reason.as_deref(),
+            Some("My daughter"),
+            "a refused change keeps what was there"
+        );
+        assert_eq!(store.set_plan_reason(None).unwrap().reason, None);
+        store.set_language(Some("es")).unwrap();
+        let spanish = store.safety_plan().unwrap();
+        assert!(spanish.sections[5].hint.as_deref().unwrap().contains("ketamina"));
+        assert_eq!(spanish.sections[4].suggested_lines[0].call_label.as_deref(), Some("Llamar al 999"));
     }
 
     #[test]

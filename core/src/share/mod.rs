@@ -69,6 +69,8 @@ pub struct SummaryForms {
     pub html: String,
     /// A FHIR R4 Bundle, as JSON.
     pub fhir: String,
+    /// For the sharing screen: Waymark alerts no one, and the summary is read only when opened.
+    pub nobody_is_told: String,
 }
 
 struct Checked {
@@ -103,7 +105,7 @@ impl Store {
         let summary = self.read(|conn| {
             summary::build(conn, checked.from, checked.to, checked.zone, &request.scopes, SystemTime::now())
         })?;
-        Ok(preview(&summary))
+        Ok(preview(&summary, &self.content_language()?))
     }
 
     /// Builds the summary and seals it into the outbox for the paired
@@ -116,17 +118,18 @@ impl Store {
             sync::enqueue_to_clinician(tx, &sync::Payload::Summary(Box::new(summary.clone())), now)?;
             Ok::<_, ShareError>(summary)
         })?;
-        Ok(preview(&summary))
+        Ok(preview(&summary, &self.content_language()?))
     }
 }
 
-/// The summary in all three forms.
-pub fn preview(summary: &Summary) -> SummaryForms {
+/// The summary in all three forms, with the sharing screen's notice in `language`.
+pub fn preview(summary: &Summary, language: &str) -> SummaryForms {
     SummaryForms {
         summary_id: summary.id.clone(),
         json: serde_json::to_string_pretty(summary).expect("a summary serialises"),
         html: html::render(summary),
         fhir: serde_json::to_string_pretty(&fhir::render(summary)).expect("a bundle serialises"),
+        nobody_is_told: crate::text::get(language, "share.nobody_is_told").to_string(),
     }
 }
 

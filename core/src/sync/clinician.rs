@@ -71,6 +71,11 @@ impl Store {
         serde_json::from_str(&json).map_err(|_| SyncError::UnknownPayload)
     }
 
+    /// A received summary in all three forms, for the clinician's screen.
+    pub fn received_summary_forms(&self, id: &str) -> Result<crate::share::SummaryForms, SyncError> {
+        Ok(crate::share::preview(&self.received_summary(id)?, &self.content_language()?))
+    }
+
     /// Queues an iCalendar file for the patient on `channel`; events without
     /// a zone are read in `zone`. The patient's next sync applies it.
     pub fn send_appointment(&self, channel: &str, ics: &str, zone: &str) -> Result<String, SyncError> {
