@@ -186,9 +186,14 @@ impl Waymark {
         self.store.start_course(&draft)
     }
 
-    /// Continues an esketamine course after its last dosing session, every 1 or 2 weeks.
-    pub fn continue_course(&self, every_weeks: u32, sessions: u32) -> Result<Vec<Appointment>, CourseError> {
-        self.store.continue_course(every_weeks, sessions)
+    /// Continues an esketamine course on its rhythm, every 1 or 2 weeks, the first session after `now`.
+    pub fn continue_course(
+        &self,
+        now: SystemTime,
+        every_weeks: u32,
+        sessions: u32,
+    ) -> Result<Vec<Appointment>, CourseError> {
+        self.store.continue_course_at(now, every_weeks, sessions)
     }
 
     /// Sets the course's fasting times in minutes before each dose; `None` removes a rule.

@@ -178,7 +178,7 @@ pub fn course(command: CourseCommand, data_dir: &Path, zone: &str, now: Now) -> 
             );
         }
         CourseCommand::Continue { every_weeks, sessions } => {
-            for added in profile::open_existing(data_dir)?.continue_course(every_weeks, sessions)? {
+            for added in profile::open_existing(data_dir)?.continue_course_at(now.at, every_weeks, sessions)? {
                 println!("{} ({})  {}  {}", added.local_start.replace('T', " "), added.zone, added.title, added.id);
             }
         }

@@ -138,7 +138,7 @@ pub fn assess(command: AssessCommand, data_dir: &Path, zone: &str, now: Now) -> 
                 "{} baseline: {} ({}) from {}",
                 picked.instrument,
                 picked.total,
-                picked.severity.as_str(),
+                picked.severity.map_or("incomplete", |band| band.as_str()),
                 picked.id
             );
             Ok(())

@@ -143,7 +143,12 @@ fn bar(mean: f64) -> String {
 fn total_line(result: &Assessment) -> String {
     let max = result.instrument.max_total();
     match result.complete {
-        true => format!("{} {}/{max} ({})", result.instrument, result.total, result.severity.as_str()),
+        true => format!(
+            "{} {}/{max} ({})",
+            result.instrument,
+            result.total,
+            result.severity.map_or("incomplete", |band| band.as_str())
+        ),
         false => {
             format!("{} incomplete: item 9 not answered ({} from the other items)", result.instrument, result.total)
         }
@@ -270,7 +275,7 @@ fn instrument_progress(progress: &InstrumentProgress, zone: &str) {
         baseline.total,
         day(baseline.taken_at),
         latest.total,
-        latest.severity.as_str(),
+        latest.severity.map_or("incomplete", |band| band.as_str()),
         day(latest.taken_at),
     );
     match (progress.change, progress.reduction_percent) {

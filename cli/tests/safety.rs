@@ -27,7 +27,7 @@ fn help_now_gives_each_regions_lines_emergency_first() {
     let shown = profile.ok(&["help-now", "--region", "IT"]);
     assert!(shown.starts_with("Help now (IT):\n  European emergency number: Call 112 (24/7)"), "{shown}");
     assert!(
-        shown.contains("(Not open 24/7: daily 09:00-24:00)")
+        shown.contains("(Not open 24/7: daily 09:00-24:00 as of January 2026")
             && shown.contains("At night, call the emergency number first"),
         "{shown}"
     );

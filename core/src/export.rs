@@ -179,9 +179,9 @@ fn measures_csv(conn: &Connection) -> rusqlite::Result<String> {
     let mut csv = line(&header);
     for a in measures::assessments_between(conn, None, i64::MIN, i64::MAX, false)? {
         // With item 9 declined, the sum of the other items is not a PHQ-9 total and has no band.
-        let (total, severity) = match a.complete {
-            true => (a.total.to_string(), a.severity.as_str().to_string()),
-            false => (String::new(), "incomplete".to_string()),
+        let (total, severity) = match a.severity {
+            Some(band) => (a.total.to_string(), band.as_str().to_string()),
+            None => (String::new(), "incomplete".to_string()),
         };
         let mut fields =
             vec![a.id, a.instrument.as_str().to_string(), local(a.taken_at, &a.zone), a.zone.clone(), total, severity];

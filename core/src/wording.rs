@@ -11,72 +11,105 @@ use crate::safety::{self, help};
 use crate::store::Store;
 use crate::{prompts, text};
 
-/// Telling someone to act on a medicine or dose, in English and Spanish (accents folded).
-const ADVICE: &[&str] = &[
-    "stop taking",
-    "stop your",
-    "stop using your",
-    "skip your",
-    "skip a dose",
-    "skip doses",
-    "increase your",
-    "reduce your",
-    "lower your dose",
-    "cut down your",
-    "double your",
-    "double up",
+/// Words that tell someone to take more or less of something: advice on a dose whatever follows.
+const DOSE_ADVICE: &[&str] = &[
     "take more",
     "take less",
-    "take an extra",
     "take extra",
-    "change your dose",
-    "change your medicine",
-    "change your medication",
-    "come off",
+    "take an extra",
+    "double up",
+    "double your",
+    "tome mas",
+    "tome menos",
+    "tome una dosis",
+    "duplique",
+];
+
+/// Words that tell someone to change a medicine, advice when one is named just after them.
+const CHANGES: &[&str] = &[
+    "stop",
+    "skip",
+    "increase",
+    "reduce",
+    "lower",
+    "cut down",
+    "halve",
     "taper",
-    "wean off",
-    "halve your",
-    "deje de tomar",
+    "wean",
+    "come off",
+    "change",
+    "hold",
+    "pause",
+    "deje de",
     "suspenda",
     "interrumpa",
     "aumente",
     "reduzca",
     "disminuya",
-    "baje la dosis",
-    "tome mas",
-    "tome menos",
-    "tome una dosis",
-    "duplique",
+    "baje",
     "omita",
-    "cambie la dosis",
-    "cambie su medicacion",
-    "cambie sus medicamentos",
+    "cambie",
 ];
 
-/// What makes such words safe: a negation, or a pointer to the clinic or prescriber.
+/// Words that tell someone not to take something: advice when a medicine other than
+/// ketamine follows ("never take ketamine alone" is the safety rule itself).
+const WITHHOLDS: &[&str] = &["do not take", "don't take", "avoid taking", "no tome", "evite tomar"];
+
+/// Words before an act that make it a request.
+const ASKING: &[&str] = &["please", "should", "you can", "you must", "need to", "try to", "debe", "puede", "por favor"];
+
+/// Words that name a medicine or a dose; ketamine's are at the end.
+const MEDICINES: &[&str] = &[
+    "dose",
+    "medicine",
+    "medication",
+    "tablet",
+    "pill",
+    "lozenge",
+    "benzodiazepine",
+    "lamotrigine",
+    "antidepressant",
+    "opioid",
+    "stimulant",
+    "dosis",
+    "medicamento",
+    "medicina",
+    "medicacion",
+    "pastilla",
+    "comprimido",
+    "benzodiacepina",
+    "lamotrigina",
+    "antidepresivo",
+    "opioide",
+    "estimulante",
+    "ketamine",
+    "esketamine",
+    "ketamina",
+    "esketamina",
+];
+const KETAMINE_WORDS: usize = 4;
+/// How many words after an act its object may be.
+const OBJECT_WITHIN: usize = 6;
+
+/// The only ways such words may be said: not on your own, or as the clinic or prescriber says.
 const SAFE: &[&str] = &[
-    "do not",
-    "don't",
-    "never",
-    "unless",
-    "ask your",
-    "talk to",
-    "tell your",
-    "your prescriber",
-    "your clinic",
-    "your doctor",
     "on your own",
-    "no ",
-    "nunca",
-    "salvo",
-    "pregunte",
-    "hable con",
-    "consulte",
-    "informe",
-    "su clinica",
-    "quien le receta",
-    "su medico",
+    "unless your clinic",
+    "unless your prescriber",
+    "unless told",
+    "ask your clinic",
+    "ask your prescriber",
+    "talk to your clinic",
+    "talk to your prescriber",
+    "tell your clinic",
+    "tell your prescriber",
     "por su cuenta",
+    "salvo que se lo indiquen",
+    "pregunte a su clinica",
+    "hable con su clinica",
+    "hable con quien le receta",
+    "informe a su clinica",
+    "informe a quien le receta",
 ];
 
 fn folded(text: &str) -> String {
@@ -94,14 +127,37 @@ fn folded(text: &str) -> String {
         .collect()
 }
 
+/// Whether `words` ask the reader to do one of `acts` to one of `objects`: the
+/// act leads the sentence or follows a request ("please", "should"), and an
+/// object comes within a few words after it.
+fn asks(words: &[&str], acts: &[&str], objects: &[&str]) -> bool {
+    (0..words.len()).any(|at| {
+        let leads =
+            at == 0 || (1..=2).any(|back| at >= back && ASKING.contains(&words[at - back..at].join(" ").as_str()));
+        let act = acts.iter().find(|act| words[at..].join(" ").starts_with(*act));
+        match act {
+            Some(act) if leads => {
+                let after = at + act.split(' ').count();
+                let window = &words[after.min(words.len())..(after + OBJECT_WITHIN).min(words.len())];
+                window.iter().any(|word| objects.iter().any(|object| word.starts_with(object)))
+            }
+            _ => false,
+        }
+    })
+}
+
 /// The sentences of `text` that advise on a medicine or dose, or give an amount of one.
 fn advises_on_medicine(text: &str) -> Vec<String> {
     let mut found = Vec::new();
     for sentence in folded(text).split(['.', '!', '?', ';', '\n']) {
-        let padded = format!(" {sentence} ");
-        let advice = ADVICE.iter().any(|phrase| padded.contains(&format!(" {phrase}")));
+        let words: Vec<&str> =
+            sentence.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()).collect();
+        let padded = format!(" {} ", words.join(" "));
+        let other_medicines = &MEDICINES[..MEDICINES.len() - KETAMINE_WORDS];
+        let advice = DOSE_ADVICE.iter().any(|phrase| padded.contains(&format!(" {phrase} ")))
+            || asks(&words, CHANGES, MEDICINES)
+            || asks(&words, WITHHOLDS, other_medicines);
         let safe = SAFE.iter().any(|phrase| padded.contains(phrase));
-        let words: Vec<&str> = sentence.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         let amount = words.windows(2).any(|pair| {
             pair[0].chars().all(|c| c.is_ascii_digit()) && ["mg", "milligrams", "miligramos", "ml"].contains(&pair[1])
         }) || words.iter().any(|word| {
@@ -120,12 +176,22 @@ fn the_guard_catches_advice_on_medicines_and_doses() {
     let advice = [
         "Stop taking your benzodiazepines the day before a session.",
         "Increase your dose if you feel nothing.",
+        "Skip your dose if your clinic is closed.",
+        "Take extra if you feel no effect.",
+        // Clinic rules found in the research: right for a clinic to give, never for Waymark.
+        "Hold lamotrigine on the day of your treatment session.",
+        "On the day of treatment, please avoid taking any other prescribed psychiatric medications until after your session.",
+        "Please pause on ADHD medication such as Adderall on dosing days.",
         "Skip your morning tablets on treatment day.",
         "Take an extra lozenge if the first one does not work.",
         "The usual dose is 56 mg.",
         "Tome 84mg cada semana.",
         "Deje de tomar su medicación antes de la sesión.",
         "Omita sus pastillas de la mañana.",
+        "Do not take your ADHD medicine on dosing days.",
+        "You should stop your antidepressant a week before.",
+        "Por favor, no tome sus medicamentos esa mañana.",
+        "Stop your ketamine lozenges if you feel worse.",
     ];
     for text in advice {
         assert_eq!(advises_on_medicine(text).len(), 1, "{text}");
@@ -136,6 +202,12 @@ fn the_guard_catches_advice_on_medicines_and_doses() {
         "Talk to your clinic before changing or stopping any treatment.",
         "No cambie ninguna dosis por su cuenta.",
         "Blood pressure peaks about 40 minutes after a dose.",
+        "Do not take a bath, swim or use a hot tub until the next day.",
+        "Talk to your clinic before changing or stopping any treatment.",
+        "CNS depressants (benzodiazepines, opioids, alcohol) may increase sedation.",
+        "Blood pressure increases peak about 40 minutes after a dose.",
+        "Never take ketamine alone; do not take a bath near ketamine's effects.",
+        "No tome nunca ketamina a solas.",
     ];
     for text in fine {
         assert!(advises_on_medicine(text).is_empty(), "{text}: {:?}", advises_on_medicine(text));
@@ -256,6 +328,8 @@ fn own_words(store: &Store) -> BTreeMap<String, String> {
     put("share/nobody_is_told".into(), &store.preview_share(&request).unwrap().nobody_is_told);
     let progress = store.progress_at(now, &ProgressQuery { from: None, to: None, zone: zone.into() }).unwrap();
     put("progress/clinic_note".into(), &progress.clinic_note);
+    put("progress/response".into(), &progress.phq9.response.as_ref().unwrap().definition);
+    put("progress/remission".into(), &progress.phq9.remission.as_ref().unwrap().definition);
     let language = store.content_language().unwrap();
     for instrument in Instrument::ALL {
         let form = measures::form(instrument, &language);

@@ -62,11 +62,11 @@ class CourseTest {
             val ending = after.ending!!
             assertTrue(ending.canContinue)
             assertTrue(ending.clinicNote.startsWith("Hable con su clínica"))
-            val added = waymark.continueCourse(2u, 2u)
+            val added = waymark.continueCourse(Instant.parse("2027-02-01T12:00:00Z"), 2u, 2u)
             assertEquals(listOf("2027-02-02T09:00:00", "2027-02-16T09:00:00"), added.map { it.localStart })
             assertEquals("Esketamina, mantenimiento", added[0].title)
             assertNull(waymark.courseOverview(Instant.parse("2027-02-01T12:00:00Z"), clinic).ending)
-            assertThrows<CourseException.InvalidContinuation> { waymark.continueCourse(5u, 1u) }
+            assertThrows<CourseException.InvalidContinuation> { waymark.continueCourse(Instant.parse("2027-02-01T12:00:00Z"), 5u, 1u) }
             val spanishCare = waymark.courseOverview(Instant.parse("2027-02-01T12:00:00Z"), clinic).next!!.care
             assertEquals("Deje de comer", spanishCare.first { it.kind == CareItemKind.NO_FOOD }.title)
         }

@@ -40,7 +40,9 @@ if (!same(mood, expectedMood)) problems.push(`mood dots ${JSON.stringify(mood)} 
 const moodRows = await page.$$eval("#mood-table tbody tr", (rows) => rows.map((r) => [r.cells[0].textContent, Number(r.cells[1].textContent)]));
 if (!same(moodRows, expectedMood)) problems.push(`mood table differs from the summary`);
 for (const instrument of ["phq9", "gad7"]) {
-  const expected = (summary.measures ?? []).filter((m) => m.instrument === instrument).map((m) => [day(m.at), m.total]);
+  // A result with an item declined has no total, so it is not plotted.
+  const complete = (m) => m.complete !== false && m.items.every((i) => i !== null);
+  const expected = (summary.measures ?? []).filter((m) => m.instrument === instrument && complete(m)).map((m) => [day(m.at), m.total]);
   const got = await dots(instrument);
   if (!same(got, expected)) problems.push(`${instrument} dots ${JSON.stringify(got)} != ${JSON.stringify(expected)}`);
 }

@@ -382,7 +382,8 @@ pub(crate) fn current_course_began(conn: &Connection) -> Result<Option<SystemTim
     let as_store = course_error_as_store;
     let Some(course) = current_course(conn).map_err(as_store)? else { return Ok(None) };
     let appointments = all_appointments(conn).map_err(as_store)?;
-    match appointments.into_iter().find(|a| a.course_id.as_deref() == Some(course.id.as_str())) {
+    let of_course = |a: &Appointment| a.course_id.as_deref() == Some(course.id.as_str());
+    match appointments.into_iter().find(|a| of_course(a) && a.status != AppointmentStatus::Cancelled) {
         Some(first) => {
             let tz = zone(&first.zone).map_err(as_store)?;
             Ok(Some(time::start_of_day(time::local_date(first.starts_at, tz), tz)))
@@ -590,14 +591,20 @@ impl Store {
         })
     }
 
-    /// Continues an esketamine course after its last dosing session: `sessions`
-    /// more, every `every_weeks` weeks (1 or 2, as the label's maintenance
-    /// phase), at the same local time and place. Returns the sessions added.
-    pub fn continue_course(&self, every_weeks: u32, sessions: u32) -> Result<Vec<Appointment>, CourseError> {
+    /// Continues an esketamine course on its rhythm: `sessions` more, every
+    /// `every_weeks` weeks (1 or 2, as the label's maintenance phase) after its
+    /// last dosing session, at the same local time and place, the first of them
+    /// after `now`. Returns the sessions added.
+    pub fn continue_course_at(
+        &self,
+        now: SystemTime,
+        every_weeks: u32,
+        sessions: u32,
+    ) -> Result<Vec<Appointment>, CourseError> {
         if !(1..=2).contains(&every_weeks) || !(1..=26).contains(&sessions) {
             return Err(CourseError::InvalidContinuation { every_weeks, sessions });
         }
-        let now = time::to_millis(SystemTime::now());
+        let created = time::to_millis(SystemTime::now());
         self.write(|tx| {
             let course = current_course(tx)?.ok_or(CourseError::NoCourse)?;
             if course.template != CourseTemplate::Esketamine {
@@ -609,12 +616,23 @@ impl Store {
                 .rfind(|a| a.status != AppointmentStatus::Cancelled)
                 .ok_or(CourseError::NoCourse)?;
             let local = parse_local(&last.local_start)?;
+            let tz = zone(&last.zone)?;
             let language = crate::safety::stored_language(tx)?;
+            let step = 7 * u64::from(every_weeks);
+            let after = |n: u64| {
+                local
+                    .checked_add_days(Days::new(step * n))
+                    .ok_or_else(|| CourseError::InvalidLocalTime { text: last.local_start.clone() })
+            };
+            // Skip the slots already past, so a schedule picked up late starts from now.
+            let missed = now.duration_since(last.starts_at).map_or(0, |gap| gap.as_secs() / (step * 24 * 3_600));
+            let mut first = missed + 1;
+            while instant_of(after(first)?, tz) <= now {
+                first += 1;
+            }
             let mut added = Vec::new();
-            for n in 1..=u64::from(sessions) {
-                let next = local
-                    .checked_add_days(Days::new(7 * u64::from(every_weeks) * n))
-                    .ok_or_else(|| CourseError::InvalidLocalTime { text: last.local_start.clone() })?;
+            for n in first..first + u64::from(sessions) {
+                let next = after(n)?;
                 let draft = AppointmentDraft {
                     kind: AppointmentKind::Dosing,
                     title: crate::text::get(language, "course.maintenance").to_string(),
@@ -624,7 +642,7 @@ impl Store {
                     place: last.place.clone(),
                     notes: String::new(),
                 };
-                let id = insert_appointment(tx, Some(&course.id), &draft, &canonical(next), now)?;
+                let id = insert_appointment(tx, Some(&course.id), &draft, &canonical(next), created)?;
                 added.push(find_appointment(tx, &id)?);
             }
             Ok(added)

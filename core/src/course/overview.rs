@@ -89,11 +89,12 @@ impl Store {
             }
             past.reverse();
             let done = past.iter().filter(|v| v.appointment.status == AppointmentStatus::Done).count() as u32;
-            let of_course = |view: &&AppointmentView| {
-                view.appointment.kind == AppointmentKind::Dosing
-                    && course.as_ref().is_some_and(|c| view.appointment.course_id.as_deref() == Some(c.id.as_str()))
+            let of_course = |view: &AppointmentView| {
+                course.as_ref().is_some_and(|c| view.appointment.course_id.as_deref() == Some(c.id.as_str()))
             };
-            let over = !upcoming.iter().any(|v| of_course(&v)) && past.iter().any(|v| of_course(&v));
+            let dosing = |view: &AppointmentView| view.appointment.kind == AppointmentKind::Dosing;
+            // Over once no session of the course is still to come, an integration session included.
+            let over = !upcoming.iter().any(of_course) && past.iter().any(|v| of_course(v) && dosing(v));
             let ending = course.as_ref().filter(|_| over).map(|course| ending(course, language));
             Ok(CourseOverview { course, next: upcoming.first().cloned(), upcoming, past, done, ending })
         })
@@ -144,27 +145,51 @@ mod tests {
         }
         let last = store.appointments().unwrap().pop().unwrap();
         assert_eq!(last.local_start, "2026-10-20T10:00:00");
-        let added = store.continue_course(2, 3).unwrap();
+        let added = store.continue_course_at(at("2026-10-25T12:00:00Z"), 2, 3).unwrap();
         let starts: Vec<&str> = added.iter().map(|a| a.local_start.as_str()).collect();
         assert_eq!(starts, ["2026-11-03T10:00:00", "2026-11-17T10:00:00", "2026-12-01T10:00:00"]);
         assert!(added
             .iter()
             .all(|a| a.title == "Esketamine, maintenance" && a.place == "Clinic" && a.duration_minutes == 120));
         assert_eq!(store.course_overview(at("2026-10-25T12:00:00Z"), "Europe/Paris").unwrap().ending, None);
-        assert!(matches!(store.continue_course(3, 2), Err(CourseError::InvalidContinuation { .. })));
-        assert!(matches!(store.continue_course(1, 0), Err(CourseError::InvalidContinuation { .. })));
+        let now = at("2026-10-25T12:00:00Z");
+        assert!(matches!(store.continue_course_at(now, 3, 2), Err(CourseError::InvalidContinuation { .. })));
+        assert!(matches!(store.continue_course_at(now, 1, 0), Err(CourseError::InvalidContinuation { .. })));
+    }
+
+    #[test]
+    fn a_schedule_picked_up_late_starts_after_now_on_the_same_rhythm() {
+        let (_dir, store) = open_store();
+        start(&store, CourseTemplate::Esketamine, "2026-09-01T10:00", "Europe/Paris");
+        // The last session was on Tuesday 20 October; it is now Thursday 26 November.
+        let added = store.continue_course_at(at("2026-11-26T12:00:00Z"), 1, 2).unwrap();
+        let starts: Vec<&str> = added.iter().map(|a| a.local_start.as_str()).collect();
+        assert_eq!(starts, ["2026-12-01T10:00:00", "2026-12-08T10:00:00"], "Tuesdays, from the next one");
+        // At 09:30 UTC on Tuesday 1 December the 10:00 Paris session (09:00 UTC) has begun: the next is a week on.
+        let more = store.continue_course_at(at("2026-12-01T09:30:00Z"), 1, 1).unwrap();
+        assert_eq!(more[0].local_start, "2026-12-15T10:00:00", "after the last one added");
+    }
+
+    #[test]
+    fn a_kap_course_is_not_over_while_its_integration_session_is_to_come() {
+        let (_dir, store) = open_store();
+        start(&store, CourseTemplate::Kap, "2026-11-02T10:00", "UTC");
+        let after_dosing = store.course_overview(at("2026-11-09T18:00:00Z"), "UTC").unwrap();
+        assert_eq!(after_dosing.ending, None, "integration on 10 November is still to come");
+        assert!(store.course_overview(at("2026-11-11T12:00:00Z"), "UTC").unwrap().ending.is_some());
     }
 
     #[test]
     fn other_courses_end_with_what_comes_next_and_cannot_be_continued_by_schedule() {
         use crate::course::CourseError;
         let (_dir, store) = open_store();
-        assert!(matches!(store.continue_course(1, 2), Err(CourseError::NoCourse)));
+        let now = at("2026-10-01T12:00:00Z");
+        assert!(matches!(store.continue_course_at(now, 1, 2), Err(CourseError::NoCourse)));
         start(&store, CourseTemplate::IvInduction, "2026-09-01T10:00", "UTC");
         let ending = store.course_overview(at("2026-10-01T12:00:00Z"), "UTC").unwrap().ending.unwrap();
         assert!(!ending.can_continue && ending.message.contains("contact the clinic early"), "{ending:?}");
         assert!(ending.source.contains("Murrough") && ending.source.contains("18 days"));
-        assert!(matches!(store.continue_course(1, 2), Err(CourseError::NotContinuable { .. })));
+        assert!(matches!(store.continue_course_at(now, 1, 2), Err(CourseError::NotContinuable { .. })));
         store.set_language(Some("es")).unwrap();
         let spanish = store.course_overview(at("2026-10-01T12:00:00Z"), "UTC").unwrap();
         assert_eq!(

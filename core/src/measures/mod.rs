@@ -132,7 +132,8 @@ pub struct Assessment {
     pub answers: Vec<Answer>,
     /// The sum of the answered items; with PHQ-9 item 9 declined, it is not a PHQ-9 total.
     pub total: u32,
-    pub severity: Severity,
+    /// The total's band; `None` when the result is incomplete, which has no band.
+    pub severity: Option<Severity>,
     /// False when PHQ-9 item 9 was "prefer not to answer": such a result is
     /// left out of response and remission, and its total is not exported as one.
     pub complete: bool,
@@ -236,9 +237,9 @@ fn read_assessment(
         instrument,
         safety_alert,
         complete: is_complete(&answers),
+        severity: is_complete(&answers).then(|| severity(instrument, total)),
         answers,
         total,
-        severity: severity(instrument, total),
         taken_at: time::from_millis(row.get(4)?),
         zone: row.get(5)?,
         session_id: row.get(6)?,
@@ -319,7 +320,7 @@ impl Store {
             instrument: draft.instrument,
             answers: draft.answers.clone(),
             total: scored.total,
-            severity: severity(draft.instrument, scored.total),
+            severity: is_complete(&draft.answers).then(|| severity(draft.instrument, scored.total)),
             complete: is_complete(&draft.answers),
             safety_alert: alert,
             taken_at: time::from_millis(taken_at),
@@ -396,7 +397,7 @@ pub(crate) mod tests {
             ..phq9([2, 2, 1, 1, 2, 1, 1, 1, 0], "2026-11-20T09:00:00Z")
         };
         let saved = store.add_assessment(&draft).unwrap();
-        assert_eq!((saved.total, saved.severity, saved.complete), (11, Severity::Moderate, true));
+        assert_eq!((saved.total, saved.severity, saved.complete), (11, Some(Severity::Moderate), true));
         assert_eq!(saved.safety_alert, None);
         assert_eq!(saved.session_id.as_deref(), Some(session.as_str()));
         assert_eq!(store.assessment(&saved.id).unwrap(), saved);
@@ -407,7 +408,7 @@ pub(crate) mod tests {
     fn item_9_above_0_alerts_and_records_a_safety_event_whatever_the_total() {
         let (_dir, store) = open_store();
         let saved = store.add_assessment(&phq9([0, 0, 0, 0, 0, 0, 0, 0, 1], "2026-11-20T09:00:00Z")).unwrap();
-        assert_eq!((saved.total, saved.severity), (1, Severity::Minimal));
+        assert_eq!((saved.total, saved.severity), (1, Some(Severity::Minimal)));
         let alert = saved.safety_alert.clone().expect("an alert");
         assert_eq!(alert.kind, SafetyAlertKind::Phq9SelfHarmThoughts);
         assert!(alert.message.contains("emergency"));
@@ -471,7 +472,7 @@ pub(crate) mod tests {
         let mut draft = phq9([1; 9], "2026-11-20T09:00:00Z");
         draft.answers[8] = Answer::PreferNotToAnswer;
         let saved = store.add_assessment(&draft).unwrap();
-        assert_eq!((saved.total, saved.complete), (8, false));
+        assert_eq!((saved.total, saved.complete, saved.severity), (8, false, None), "an incomplete result has no band");
         let card = saved.safety_alert.clone().expect("a help card");
         assert_eq!(card.kind, SafetyAlertKind::Phq9SelfHarmDeclined);
         assert!(card.title.contains("do not have to answer"), "{}", card.title);

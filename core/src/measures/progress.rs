@@ -100,7 +100,8 @@ pub struct ScorePoint {
     #[serde(with = "rfc3339")]
     pub taken_at: SystemTime,
     pub total: u32,
-    pub severity: Severity,
+    /// `None` when incomplete.
+    pub severity: Option<Severity>,
     /// False when PHQ-9 item 9 was declined: `total` is then not a PHQ-9 total.
     pub complete: bool,
     /// PHQ-9 item 9 (thoughts of being better off dead or of self-harm), so a
@@ -140,22 +141,18 @@ pub struct TrendDay {
     pub mean_sleep_hours: Option<f64>,
 }
 
-const RESPONSE: &str = "Response: a PHQ-9 total at least 50% below a baseline total of 10 or more";
-const RESPONSE_SOURCE: &str = "The usual definition in depression treatment trials, a fall of 50% or more from \
-                               baseline (e.g. on MADRS in Daly et al. 2018, JAMA Psychiatry, on esketamine), \
-                               applied to the PHQ-9 from a baseline in the depression range (10 or more, \
-                               Kroenke et al. 2001), as remission is";
-const REMISSION: &str = "Remission: a PHQ-9 total below 5, from a baseline total of 10 or more";
-const REMISSION_SOURCE: &str = "As in Hull et al. 2022 (J Affect Disord 314:59-67), a prospective study of \
-                                at-home sublingual ketamine; Daly et al. 2018 (JAMA Psychiatry, esketamine) used \
-                                MADRS 10 or less instead";
-
-fn outcome(status: OutcomeStatus, definition: &str, source: &str) -> Outcome {
-    Outcome { status, definition: definition.to_string(), source: source.to_string() }
+/// An outcome with its definition in `language` and its source, from the text catalogs (`progress.*`).
+fn outcome(status: OutcomeStatus, key: &str, language: &str) -> Outcome {
+    Outcome {
+        status,
+        definition: crate::text::get(language, &format!("progress.{key}")).to_string(),
+        source: crate::text::get(language, &format!("progress.{key}_source")).to_string(),
+    }
 }
 
-/// Response and remission from `baseline` to `latest` (a later result, if any).
-fn phq9_outcomes(baseline: Option<u32>, latest: Option<u32>) -> (Outcome, Outcome) {
+/// Response and remission from `baseline` to `latest` (a later result, if any),
+/// both needing a baseline of 10 or more.
+fn phq9_outcomes(baseline: Option<u32>, latest: Option<u32>, language: &str) -> (Outcome, Outcome) {
     use OutcomeStatus::*;
     let status = |applies: bool, met: bool| match (applies, met) {
         (false, _) => NotApplicable,
@@ -166,7 +163,7 @@ fn phq9_outcomes(baseline: Option<u32>, latest: Option<u32>) -> (Outcome, Outcom
         (Some(base), Some(latest)) => (status(base >= 10, 2 * latest <= base), status(base >= 10, latest < 5)),
         _ => (NotApplicable, NotApplicable),
     };
-    (outcome(response, RESPONSE, RESPONSE_SOURCE), outcome(remission, REMISSION, REMISSION_SOURCE))
+    (outcome(response, "response", language), outcome(remission, "remission", language))
 }
 
 fn point(result: &Assessment) -> ScorePoint {
@@ -194,7 +191,7 @@ fn baseline(conn: &Connection, instrument: Instrument) -> Result<Option<(Assessm
         // Item 9 declined is stored as `x`, the only answer that is not a digit.
         let first: Option<String> = conn
             .prepare_cached(
-                "SELECT id FROM assessment WHERE instrument = ?1 AND taken_at >= ?2 AND instr(answers, 'x') = 0 \
+                "SELECT id FROM assessment WHERE instrument = ?1 AND taken_at >= ?2 AND instr(lower(answers), 'x') = 0 \
                  ORDER BY taken_at, id LIMIT 1",
             )?
             .query_row(params![instrument.as_str(), from], |row| row.get(0))
@@ -228,7 +225,8 @@ fn instrument_progress(
         .map(|(base, latest)| 100.0 * (f64::from(base) - f64::from(latest)) / f64::from(base));
     let (response, remission) = match instrument {
         Instrument::Phq9 => {
-            let (response, remission) = phq9_outcomes(follow_up.map(|f| f.0), follow_up.map(|f| f.1));
+            let language = safety::stored_language(conn)?;
+            let (response, remission) = phq9_outcomes(follow_up.map(|f| f.0), follow_up.map(|f| f.1), language);
             (Some(response), Some(remission))
         }
         Instrument::Gad7 => (None, None),
@@ -401,7 +399,7 @@ mod tests {
         let phq9 = progress.phq9;
         assert_eq!(phq9.baseline.as_ref().map(|b| b.total), Some(20));
         assert_eq!(phq9.baseline_rule, Some(BaselineRule::FirstOfAll));
-        assert_eq!(phq9.latest.as_ref().map(|l| (l.total, l.severity)), Some((9, Severity::Mild)));
+        assert_eq!(phq9.latest.as_ref().map(|l| (l.total, l.severity)), Some((9, Some(Severity::Mild))));
         assert_eq!(phq9.change, Some(-11));
         assert_eq!(phq9.reduction_percent, Some(55.0));
         let (response, remission) = (phq9.response.unwrap(), phq9.remission.unwrap());
@@ -431,10 +429,10 @@ mod tests {
             (27, 27, NotMet, NotMet),
         ];
         for (baseline, latest, response, remission) in table {
-            let (got_response, got_remission) = phq9_outcomes(Some(baseline), Some(latest));
+            let (got_response, got_remission) = phq9_outcomes(Some(baseline), Some(latest), "en");
             assert_eq!((got_response.status, got_remission.status), (response, remission), "{baseline} -> {latest}");
         }
-        let (response, remission) = phq9_outcomes(None, None);
+        let (response, remission) = phq9_outcomes(None, None, "en");
         assert_eq!((response.status, remission.status), (NotApplicable, NotApplicable));
     }
 
@@ -488,6 +486,25 @@ mod tests {
         let first_ever = store.assessments(&Default::default()).unwrap().pop().unwrap();
         store.pick_baseline(&first_ever.id).unwrap();
         assert_eq!(progress(&store).baseline_rule, Some(BaselineRule::Picked), "the patient's pick still wins");
+    }
+
+    #[test]
+    fn the_course_begins_at_the_start_of_its_first_local_day_and_a_cancelled_first_session_does_not_count() {
+        use crate::course::{tests::start, CourseTemplate};
+        let (_dir, store) = open_store();
+        start(&store, CourseTemplate::IvInduction, "2026-11-02T10:00", "Europe/Paris");
+        // 22:59 UTC on 1 November is 23:59 in Paris, the evening before; 23:00 UTC is midnight, the course's first day.
+        store.add_assessment(&phq9_totalling(21, "2026-11-01T22:59:00Z")).unwrap();
+        store.add_assessment(&phq9_totalling(17, "2026-11-01T23:00:00Z")).unwrap();
+        let baseline = |store: &Store| {
+            let phq9 = store.progress_at(at("2026-11-20T12:00:00Z"), &query(None, None, "UTC")).unwrap().phq9;
+            (phq9.baseline.unwrap().total, phq9.baseline_rule.unwrap())
+        };
+        assert_eq!(baseline(&store), (17, BaselineRule::FirstOfCourse));
+        let first = store.appointments().unwrap().remove(0);
+        store.cancel_appointment(&first.id).unwrap();
+        // Now the course begins with its second session, on 4 November.
+        assert_eq!(baseline(&store), (21, BaselineRule::FirstOfAll), "nothing taken since 4 November");
     }
 
     #[test]

@@ -68,6 +68,8 @@ pub struct HelpLine {
     /// The operator's page it was checked against.
     pub checked_source: Option<String>,
     pub confidence: Confidence,
+    /// False for a line that serves only part of the country (its name says where).
+    pub national: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -83,7 +85,7 @@ pub struct HelpNow {
     pub lines: Vec<HelpLine>,
     /// Set when a line here is not open 24/7: at night, call the emergency number first.
     pub limited_hours_note: Option<String>,
-    /// Set when the region has no emergency line here: what to do instead.
+    /// Set when the region has no national emergency line here: what to do instead.
     pub fallback: Option<String>,
     pub fallback_source: Option<String>,
     /// An international directory of helplines.
@@ -97,10 +99,15 @@ fn always_open(hours: &str) -> bool {
 
 pub(crate) fn parse_line(row: &str) -> Option<HelpLine> {
     let fields: Vec<&str> = row.split('\t').collect();
-    let [country, kind, name, number, modes, hours, languages, source, source_date, checked, checked_source, confidence] =
+    let [country, kind, name, number, modes, hours, languages, source, source_date, checked, checked_source, confidence, scope] =
         fields[..]
     else {
         return None;
+    };
+    let national = match scope {
+        "national" => true,
+        "regional" => false,
+        _ => return None,
     };
     let kind = match kind {
         "emergency" => HelpLineKind::Emergency,
@@ -143,6 +150,7 @@ pub(crate) fn parse_line(row: &str) -> Option<HelpLine> {
         checked: optional(checked),
         checked_source: optional(checked_source),
         confidence,
+        national,
     })
 }
 
@@ -160,6 +168,10 @@ fn labelled(mut line: HelpLine, hours_known: bool, language: &str) -> HelpLine {
     });
     line.hours_note = match line.open_24_7 {
         true => None,
+        // An emergency number is the one to call when another does not answer, so its own note stays plain.
+        false if !hours_known && line.kind == HelpLineKind::Emergency => {
+            Some(text::get(language, "help.hours_unconfirmed").to_string())
+        }
         false if !hours_known => Some(text::get(language, "help.hours_unknown").to_string()),
         false => Some(text::fill(language, "help.not_always_open", &[("hours", &line.hours)])),
     };
@@ -301,6 +313,7 @@ pub fn help_now(region: Option<&str>, locale: &str) -> HelpNow {
     // Emergency first, answered at every hour; then the file's order, which puts a free, national 24/7 line first.
     lines.sort_by_key(|line| line.kind != HelpLineKind::Emergency);
     let has_emergency = lines.iter().any(|line| line.kind == HelpLineKind::Emergency);
+    let national_emergency = lines.iter().any(|line| line.kind == HelpLineKind::Emergency && line.national);
     let limited = lines.iter().any(|line| !line.open_24_7);
     let strings = library::strings(language);
     HelpNow {
@@ -309,8 +322,8 @@ pub fn help_now(region: Option<&str>, locale: &str) -> HelpNow {
         title: text::get(language, "help.title").to_string(),
         limited_hours_note: (limited && has_emergency).then(|| text::get(language, "help.at_night").to_string()),
         lines,
-        fallback: (!has_emergency).then(|| strings.help_fallback.clone()),
-        fallback_source: (!has_emergency).then(|| strings.help_fallback_source.clone()),
+        fallback: (!national_emergency).then(|| strings.help_fallback.clone()),
+        fallback_source: (!national_emergency).then(|| strings.help_fallback_source.clone()),
         directory: DIRECTORY.to_string(),
     }
 }
@@ -366,8 +379,17 @@ mod tests {
             let first = &help.lines[0];
             assert_eq!(first.kind, HelpLineKind::Emergency, "{country}: {:?}", help.lines);
             assert!(first.dial.is_some() && first.source.starts_with("http"), "{country}: {first:?}");
-            assert_eq!(help.fallback, None, "{country} needs no generic fallback");
+            let national = help.lines.iter().any(|l| l.kind == HelpLineKind::Emergency && l.national);
+            assert_eq!(
+                help.fallback.is_none(),
+                national,
+                "{country}: the generic fallback only without a national number"
+            );
         }
+        let argentina = help_now(Some("AR"), "en");
+        assert!(argentina.lines[0].name.contains("Buenos Aires") && !argentina.lines[0].national);
+        assert!(argentina.fallback.is_some(), "outside Buenos Aires, the local emergency number");
+        assert_eq!(help_now(Some("SA"), "en").fallback, None, "997 answers nationally; 911 only in four regions");
         let number = |country: &str| help_now(Some(country), "en").lines[0].phone.clone().unwrap();
         let expected = [
             ("PH", "911"),
@@ -391,6 +413,19 @@ mod tests {
     }
 
     #[test]
+    fn wherever_there_is_a_free_national_line_open_24_7_one_comes_first_among_crisis_lines() {
+        let countries: std::collections::BTreeSet<&str> = all_lines().iter().map(|l| l.country.as_str()).collect();
+        let best = |l: &HelpLine| l.national && l.open_24_7 && l.modes.contains("free");
+        for country in countries {
+            let crisis: Vec<HelpLine> =
+                help_now(Some(country), "en").lines.into_iter().filter(|l| l.kind == HelpLineKind::Crisis).collect();
+            if crisis.iter().any(best) {
+                assert!(best(&crisis[0]), "{country}: {:?} comes before a free national 24/7 line", crisis[0].name);
+            }
+        }
+    }
+
+    #[test]
     fn a_free_national_line_open_24_7_comes_first_among_crisis_lines() {
         let first_crisis = |country: &str| {
             help_now(Some(country), "en").lines.into_iter().find(|l| l.kind == HelpLineKind::Crisis).unwrap()
@@ -411,7 +446,7 @@ mod tests {
         assert_eq!(italy.lines[0].kind, HelpLineKind::Emergency);
         let amico = italy.lines.iter().find(|l| l.name.starts_with("Telefono Amico")).unwrap();
         assert!(!amico.open_24_7);
-        assert_eq!(amico.hours_note.as_deref(), Some("Not open 24/7: daily 09:00-24:00"));
+        assert!(amico.hours_note.as_deref().unwrap().starts_with("Not open 24/7: daily 09:00-24:00"), "{amico:?}");
         assert!(italy.limited_hours_note.as_deref().unwrap().contains("emergency number first"));
         let text_line = help_now(Some("US"), "en").lines.into_iter().find(|l| l.name == "Crisis Text Line").unwrap();
         assert!(text_line.hours_note.as_deref().unwrap().starts_with("Hours not confirmed"));
@@ -426,6 +461,12 @@ mod tests {
         assert!(amico.hours_note.as_deref().unwrap().starts_with("No atiende las 24 horas"), "{amico:?}");
         assert_eq!(spanish.title, "Ayuda ahora");
         assert_eq!(spanish.lines[0].call_label.as_deref(), Some("Llamar al 112"));
+        let venezuela = help_now(Some("VE"), "en");
+        assert_eq!(
+            venezuela.lines[0].hours_note.as_deref(),
+            Some("Hours not confirmed"),
+            "never 'call the emergency number' on it"
+        );
         let pt = help_now(Some("PT"), "es");
         let unknown = pt.lines.iter().find(|l| l.phone.as_deref() == Some("808 24 24 24")).unwrap();
         assert!(unknown.hours_note.as_deref().unwrap().starts_with("Horario sin confirmar"), "{unknown:?}");

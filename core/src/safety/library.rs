@@ -234,10 +234,14 @@ fn names_a_crisis(query: &str) -> bool {
     packs().iter().flat_map(|pack| &pack.strings.crisis_phrases).any(|phrase| query.contains(&spaced(phrase)))
 }
 
-/// Lowercase words without accents, hyphens read as spaces: "Self-harm" is "self harm".
+/// Apostrophes as phones type them: straight, curly (iOS's default) or a modifier letter.
+const APOSTROPHES: [char; 3] = ['\'', '\u{2019}', '\u{2bc}'];
+
+/// Lowercase words without accents or apostrophes, hyphens read as spaces:
+/// "Self-harm" is "self harm", and "don’t" is "dont".
 fn plain_words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric() && !is_combining_mark(c) && c != '\'')
-        .map(|word| word.chars().filter(|c| !is_combining_mark(*c) && *c != '\'').collect::<String>())
+    text.split(|c: char| !c.is_alphanumeric() && !is_combining_mark(c) && !APOSTROPHES.contains(&c))
+        .map(|word| word.chars().filter(|c| !is_combining_mark(*c) && !APOSTROPHES.contains(c)).collect::<String>())
         .filter(|word| !word.is_empty())
         .map(|word| fold(&word.to_lowercase()))
         .collect()
@@ -326,12 +330,16 @@ pub(crate) fn patient_texts() -> Vec<(String, String)> {
         let named = [
             ("alert_title", &s.alert_title),
             ("alert_message", &s.alert_message),
+            ("alert_source", &s.alert_source),
             ("declined_title", &s.declined_title),
             ("declined_message", &s.declined_message),
+            ("declined_source", &s.declined_source),
             ("nobody_is_told", &s.nobody_is_told),
             ("help_fallback", &s.help_fallback),
+            ("help_fallback_source", &s.help_fallback_source),
             ("plan_title", &s.plan_title),
             ("plan_empty", &s.plan_empty),
+            ("plan_source", &s.plan_source),
         ];
         for (name, text) in named {
             texts.push((format!("safety/{}.strings.{name}", pack.locale), text.clone()));
@@ -342,6 +350,10 @@ pub(crate) fn patient_texts() -> Vec<(String, String)> {
         for page in &pack.pages {
             texts.push((format!("safety/{}/{}.title", pack.locale, page.id), page.title.clone()));
             texts.push((format!("safety/{}/{}.body", pack.locale, page.id), page.body.clone()));
+            for source in &page.sources {
+                let said = [&source.note, &source.reference].into_iter().flatten();
+                texts.extend(said.map(|text| (format!("safety/{}/{}.sources", pack.locale, page.id), text.clone())));
+            }
         }
     }
     texts
@@ -498,6 +510,8 @@ mod tests {
             "thinking about suicide",
             "better off dead",
             "I don't want to live",
+            "I don\u{2019}t want to live",
+            "I DON\u{2bc}T WANT TO LIVE",
             "end my life",
         ];
         let spanish = [

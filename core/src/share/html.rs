@@ -298,20 +298,21 @@ fn scores_section(html: &mut String, measures: &[MeasureEntry], zone: chrono_tz:
         "PHQ-9 and GAD-7 totals",
         &format!(
             "{} results: PHQ-9 (0 to 27) and GAD-7 (0 to 21) totals over time; a red ring marks a PHQ-9 whose \
-             item 9 was above 0.",
+             item 9 was above 0. A result with an item not answered has no total and is not plotted.",
             measures.len()
         ),
     );
     plane.frame(&mut svg, &[0.0, 5.0, 10.0, 15.0, 20.0, 27.0], to);
     for instrument in ["phq9", "gad7"] {
+        // An incomplete result has no total to plot: the table and the item-9 box show it.
         let points: Vec<(NaiveDate, f64)> = measures
             .iter()
-            .filter(|m| m.instrument == instrument)
+            .filter(|m| m.instrument == instrument && m.is_complete())
             .filter_map(|m| Some((local_day(&m.at, zone)?, f64::from(m.total))))
             .collect();
         series(&mut svg, &plane, instrument, &points);
     }
-    for m in measures.iter().filter(|m| m.item9().is_some_and(|v| v > 0)) {
+    for m in measures.iter().filter(|m| m.is_complete() && m.item9().is_some_and(|v| v > 0)) {
         if let Some(day) = local_day(&m.at, zone) {
             let _ = write!(
                 svg,

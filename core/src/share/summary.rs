@@ -11,7 +11,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::course::{self, AppointmentKind, AppointmentStatus};
-use crate::measures::{self, Answer};
+use crate::measures::{self, Answer, Severity};
 use crate::time::{self, rfc3339};
 use crate::{journal, safety};
 
@@ -223,7 +223,7 @@ pub(crate) fn build(
                 at: at(a.taken_at),
                 zone: a.zone,
                 total: a.total,
-                severity: a.severity.as_str().to_string(),
+                severity: a.severity.map_or("incomplete", Severity::as_str).to_string(),
                 items: a
                     .answers
                     .iter()

@@ -185,17 +185,25 @@ fn a_declined_item_9_exports_its_answers_but_no_phq9_total() {
 fn a_received_summary_that_claims_completeness_with_a_missing_item_reads_as_incomplete() {
     let (_dir, store) = open_store();
     phq9_with_item9(&store, "2026-11-14T09:00:00Z", Answer::PreferNotToAnswer);
-    let json = store
-        .preview_share(&request(&[ShareScope::Measures]))
-        .unwrap()
-        .json
-        .replace("\"complete\":false", "\"complete\":true");
-    let summary: Summary = serde_json::from_str(&json).unwrap();
-    assert!(!summary.measures.as_ref().unwrap()[0].is_complete());
-    assert!(html::render(&summary).contains("(incomplete)"));
-    let older = json.replace(",\"complete\":true", "");
-    let summary: Summary = serde_json::from_str(&older).unwrap();
-    assert!(!summary.measures.unwrap()[0].is_complete(), "a summary from before the field is read from its items");
+    let json = store.preview_share(&request(&[ShareScope::Measures])).unwrap().json;
+    let mut claimed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(claimed["measures"][0]["complete"], false);
+    claimed["measures"][0]["complete"] = true.into();
+    let summary: Summary = serde_json::from_value(claimed.clone()).unwrap();
+    assert!(summary.measures.as_ref().unwrap()[0].complete, "the sender claims completeness");
+    assert!(!summary.measures.as_ref().unwrap()[0].is_complete(), "but item 9 is null");
+    let html = html::render(&summary);
+    assert!(html.contains("(incomplete)") && !html.contains(r#"data-series="phq9""#), "not plotted as a total");
+    claimed["measures"][0].as_object_mut().unwrap().remove("complete");
+    let older: Summary = serde_json::from_value(claimed).unwrap();
+    assert!(older.measures.as_ref().unwrap()[0].complete, "an older summary has no field, read as complete");
+    assert!(!older.measures.unwrap()[0].is_complete(), "so it is worked out from its items");
+    let mut odd: serde_json::Value = serde_json::from_str(&json).unwrap();
+    odd["measures"][0]["items"] = serde_json::json!([]);
+    let odd: Summary = serde_json::from_value(odd).unwrap();
+    let entry = &odd.measures.as_ref().unwrap()[0];
+    assert_eq!((entry.item9(), entry.item9_declined()), (None, false));
+    assert!(html::render(&odd).contains("PHQ-9"), "a malformed entry renders without a panic");
 }
 
 #[test]
