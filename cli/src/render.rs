@@ -5,7 +5,7 @@ use std::time::SystemTime;
 use chrono::DateTime;
 use serde::Serialize;
 use waymark_core::measures::{
-    answer_label, Answer, BaselineRule, Instrument, InstrumentProgress, MeasureSchedule, Outcome, OutcomeStatus,
+    answer_label, Answer, BaselineRule, InstrumentProgress, MeasureSchedule, Outcome, OutcomeStatus,
 };
 use waymark_core::time::{parse_zone, rfc3339};
 use waymark_core::{
@@ -142,14 +142,9 @@ fn bar(mean: f64) -> String {
 
 fn total_line(result: &Assessment) -> String {
     let max = result.instrument.max_total();
-    match result.complete {
-        true => format!(
-            "{} {}/{max} ({})",
-            result.instrument,
-            result.total,
-            result.severity.map_or("incomplete", |band| band.as_str())
-        ),
-        false => {
+    match result.severity {
+        Some(band) => format!("{} {}/{max} ({})", result.instrument, result.total, band.as_str()),
+        None => {
             format!("{} incomplete: item 9 not answered ({} from the other items)", result.instrument, result.total)
         }
     }
@@ -163,10 +158,6 @@ fn item9_marker(answer: Option<Answer>) -> String {
         }
         _ => String::new(),
     }
-}
-
-fn item9_of(result: &Assessment) -> Option<Answer> {
-    (result.instrument == Instrument::Phq9).then(|| result.answers.get(8).copied()).flatten()
 }
 
 /// Help, unmissable: a blank line, a marked title, then the message.
@@ -198,7 +189,7 @@ pub fn assessments(results: &[Assessment], as_json: bool) {
         println!("No results yet: `waymark assess phq9` takes one.");
     }
     for result in results {
-        let marker = item9_marker(item9_of(result));
+        let marker = item9_marker(result.item9_answer());
         println!("{}  {}  {}{marker}", local_time(result.taken_at, &result.zone), total_line(result), result.id);
     }
 }

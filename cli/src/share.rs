@@ -246,7 +246,8 @@ pub fn clinician(command: ClinicianCommand, data_dir: &Path, zone: &str, now: No
         ClinicianCommand::List(flag) => list(&profile::open_existing(data_dir)?, flag.json)?,
         ClinicianCommand::Report { id, json, html, fhir } => {
             let store = profile::open_existing(data_dir)?;
-            let (summary, forms) = (store.received_summary(&id)?, store.received_summary_forms(&id)?);
+            let summary = store.received_summary(&id)?;
+            let forms = waymark_core::share::preview(&summary, &store.content_language()?);
             write_forms(&forms, html.as_deref(), fhir.as_deref())?;
             if json {
                 println!("{}", forms.json);

@@ -109,18 +109,17 @@ pub fn care_plan(
         let source = format!("{fasting_source}. {}", text::get(language, "care.medicines_morning_source"));
         add(kind, detail, Some(start - time::minutes(before)), Some(start), source);
     }
-    let plain = |kind| (say(kind, "detail").to_string(), say(kind, "source").to_string());
-    let (detail, source) = plain(CareItemKind::RideHome);
-    add(CareItemKind::RideHome, detail, None, Some(start), source);
-    let (detail, source) = plain(CareItemKind::BloodPressure);
-    add(CareItemKind::BloodPressure, detail, Some(start), Some(end), source);
-    let (detail, source) = plain(CareItemKind::NoAlcoholOrCannabis);
-    add(CareItemKind::NoAlcoholOrCannabis, detail, Some(start - DAY), Some(end + DAY), source);
-    // Until the next day after a restful sleep: no instant ends it, so `until` is open.
-    let (detail, source) = plain(CareItemKind::NoDriving);
-    add(CareItemKind::NoDriving, detail, Some(start), None, source);
-    let (detail, source) = plain(CareItemKind::NoBathOrSwimming);
-    add(CareItemKind::NoBathOrSwimming, detail, Some(start), None, source);
+    // Driving and water end the next day after a restful sleep: no instant ends them, so `until` is open.
+    let windows = [
+        (CareItemKind::RideHome, None, Some(start)),
+        (CareItemKind::BloodPressure, Some(start), Some(end)),
+        (CareItemKind::NoAlcoholOrCannabis, Some(start - DAY), Some(end + DAY)),
+        (CareItemKind::NoDriving, Some(start), None),
+        (CareItemKind::NoBathOrSwimming, Some(start), None),
+    ];
+    for (kind, from, until) in windows {
+        add(kind, say(kind, "detail").to_string(), from, until, say(kind, "source").to_string());
+    }
     items
 }
 

@@ -379,13 +379,12 @@ fn course_error_as_store(error: CourseError) -> StoreError {
 /// When the current course began: the start of the local day (in the course's
 /// zone) of its first live session, or when it was created if it has none.
 pub(crate) fn current_course_began(conn: &Connection) -> Result<Option<SystemTime>, StoreError> {
-    let as_store = course_error_as_store;
-    let Some(course) = current_course(conn).map_err(as_store)? else { return Ok(None) };
-    let appointments = all_appointments(conn).map_err(as_store)?;
+    let Some(course) = current_course(conn).map_err(course_error_as_store)? else { return Ok(None) };
+    let appointments = all_appointments(conn).map_err(course_error_as_store)?;
     let of_course = |a: &Appointment| a.course_id.as_deref() == Some(course.id.as_str());
     match appointments.into_iter().find(|a| of_course(a) && a.status != AppointmentStatus::Cancelled) {
         Some(first) => {
-            let tz = zone(&first.zone).map_err(as_store)?;
+            let tz = zone(&first.zone).map_err(course_error_as_store)?;
             Ok(Some(time::start_of_day(time::local_date(first.starts_at, tz), tz)))
         }
         None => Ok(conn

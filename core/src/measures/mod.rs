@@ -150,6 +150,13 @@ pub struct Assessment {
     pub created_at: SystemTime,
 }
 
+impl Assessment {
+    /// PHQ-9 item 9's answer (thoughts of being better off dead or of self-harm); `None` for a GAD-7.
+    pub fn item9_answer(&self) -> Option<Answer> {
+        self_harm_answer(self.instrument, &self.answers)
+    }
+}
+
 /// Which results to list: `from` inclusive, `to` exclusive, `None` open.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -212,14 +219,9 @@ fn self_harm_alert_kind(instrument: Instrument, answers: &[Answer]) -> Option<Sa
 
 const COLUMNS: &str = "id, instrument, answers, total, taken_at, zone, session_id, shared, created_at";
 
-/// A stored result, its alert (if any) in `language`, with the crisis lines and
-/// safety plan when `with_help`.
-fn read_assessment(
-    conn: &Connection,
-    row: &rusqlite::Row<'_>,
-    language: &str,
-    with_help: bool,
-) -> rusqlite::Result<Assessment> {
+/// A stored result, its alert (if any) in `language`, without the crisis lines
+/// and plan (`with_help` adds them).
+fn read_assessment(row: &rusqlite::Row<'_>, language: &str) -> rusqlite::Result<Assessment> {
     let instrument: Instrument = row.get::<_, String>(1)?.parse().map_err(|e: MeasureError| {
         rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, e.into())
     })?;
@@ -227,15 +229,10 @@ fn read_assessment(
         rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, "damaged answers".into())
     })?;
     let total: u32 = row.get(3)?;
-    let safety_alert = match self_harm_alert_kind(instrument, &answers) {
-        Some(kind) if with_help => Some(safety::alert_with_help(conn, kind)?),
-        Some(kind) => Some(safety::alert(kind, language)),
-        None => None,
-    };
     Ok(Assessment {
         id: row.get(0)?,
         instrument,
-        safety_alert,
+        safety_alert: self_harm_alert_kind(instrument, &answers).map(|kind| safety::alert(kind, language)),
         complete: is_complete(&answers),
         severity: is_complete(&answers).then(|| severity(instrument, total)),
         answers,
@@ -254,31 +251,54 @@ fn parse_stored_answers(instrument: Instrument, stored: &str) -> Option<Vec<Answ
     score(instrument, &answers).ok().map(|_| answers)
 }
 
-fn find(conn: &Connection, id: &str, with_help: bool) -> Result<Assessment, MeasureError> {
-    let language = safety::stored_language(conn)?;
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM assessment WHERE id = ?1"))?
-        .query_row([id], |row| read_assessment(conn, row, language, with_help))
-        .optional()?
-        .ok_or_else(|| MeasureError::NotFound { id: id.to_string() })
+/// `results` with each alert carrying the crisis lines and safety plan, built once per kind.
+fn with_help(conn: &Connection, mut results: Vec<Assessment>) -> rusqlite::Result<Vec<Assessment>> {
+    let mut built: Vec<SafetyAlert> = Vec::new();
+    for alert in results.iter_mut().filter_map(|result| result.safety_alert.as_mut()) {
+        if let Some(done) = built.iter().find(|done| done.kind == alert.kind) {
+            *alert = done.clone();
+        } else {
+            *alert = safety::alert_with_help(conn, alert.kind)?;
+            built.push(alert.clone());
+        }
+    }
+    Ok(results)
 }
 
-/// Results in `[from, to)`, oldest first; their alerts carry help when `with_help`.
+fn find(conn: &Connection, id: &str, help: bool) -> Result<Assessment, MeasureError> {
+    let language = safety::stored_language(conn)?;
+    let found = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM assessment WHERE id = ?1"))?
+        .query_row([id], |row| read_assessment(row, language))
+        .optional()?
+        .ok_or_else(|| MeasureError::NotFound { id: id.to_string() })?;
+    match help {
+        true => Ok(with_help(conn, vec![found])?.remove(0)),
+        false => Ok(found),
+    }
+}
+
+/// Results in `[from, to)`, oldest first; their alerts carry help when `help`.
 pub(crate) fn assessments_between(
     conn: &Connection,
     instrument: Option<Instrument>,
     from: i64,
     to: i64,
-    with_help: bool,
+    help: bool,
 ) -> rusqlite::Result<Vec<Assessment>> {
     let language = safety::stored_language(conn)?;
-    conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM assessment WHERE (?1 IS NULL OR instrument = ?1) \
-         AND taken_at >= ?2 AND taken_at < ?3 ORDER BY taken_at, id"
-    ))?
-    .query_map(params![instrument.map(Instrument::as_str), from, to], |row| {
-        read_assessment(conn, row, language, with_help)
-    })?
-    .collect()
+    let results = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM assessment WHERE (?1 IS NULL OR instrument = ?1) \
+             AND taken_at >= ?2 AND taken_at < ?3 ORDER BY taken_at, id"
+        ))?
+        .query_map(params![instrument.map(Instrument::as_str), from, to], |row| read_assessment(row, language))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if help {
+        with_help(conn, results)
+    } else {
+        Ok(results)
+    }
 }
 
 impl Store {

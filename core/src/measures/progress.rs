@@ -14,9 +14,7 @@ use serde::Serialize;
 
 use super::due::{self, DueMeasure};
 use super::vitals::{readings_between, VitalsReading};
-use super::{
-    assessments_between, check_zone, find, self_harm_answer, Answer, Assessment, Instrument, MeasureError, Severity,
-};
+use super::{assessments_between, check_zone, find, Answer, Assessment, Instrument, MeasureError, Severity};
 use crate::safety::{self, SafetyEvent};
 use crate::store::Store;
 use crate::time::{self, local_date, rfc3339, start_of_day};
@@ -173,13 +171,17 @@ fn point(result: &Assessment) -> ScorePoint {
         total: result.total,
         severity: result.severity,
         complete: result.complete,
-        item9_answer: self_harm_answer(result.instrument, &result.answers),
+        item9_answer: result.item9_answer(),
     }
 }
 
 /// The picked baseline, else the first complete result taken since the current
-/// course began, else the first complete result of all.
-fn baseline(conn: &Connection, instrument: Instrument) -> Result<Option<(Assessment, BaselineRule)>, MeasureError> {
+/// course `began`, else the first complete result of all.
+fn baseline(
+    conn: &Connection,
+    instrument: Instrument,
+    began: Option<SystemTime>,
+) -> Result<Option<(Assessment, BaselineRule)>, MeasureError> {
     let picked: Option<String> = conn
         .prepare_cached("SELECT assessment_id FROM baseline WHERE instrument = ?1")?
         .query_row([instrument.as_str()], |row| row.get(0))
@@ -198,7 +200,7 @@ fn baseline(conn: &Connection, instrument: Instrument) -> Result<Option<(Assessm
             .optional()?;
         first.map(|id| find(conn, &id, false)).transpose()
     };
-    if let Some(began) = crate::course::current_course_began(conn)? {
+    if let Some(began) = began {
         if let Some(first) = first_complete_from(time::to_millis(began))? {
             return Ok(Some((first, BaselineRule::FirstOfCourse)));
         }
@@ -206,14 +208,15 @@ fn baseline(conn: &Connection, instrument: Instrument) -> Result<Option<(Assessm
     Ok(first_complete_from(i64::MIN)?.map(|first| (first, BaselineRule::FirstOfAll)))
 }
 
+/// One instrument's progress over `[from, to)`; `began` is when the current course began, if any.
 fn instrument_progress(
     conn: &Connection,
     instrument: Instrument,
-    from: i64,
-    to: i64,
+    (from, to): (i64, i64),
+    began: Option<SystemTime>,
 ) -> Result<InstrumentProgress, MeasureError> {
     let results = assessments_between(conn, Some(instrument), from, to, false)?;
-    let (baseline, baseline_rule) = baseline(conn, instrument)?.unzip();
+    let (baseline, baseline_rule) = baseline(conn, instrument, began)?.unzip();
     let latest = results.iter().rev().find(|result| result.complete);
     let follow_up = match (&baseline, latest) {
         (Some(base), Some(latest)) if latest.taken_at > base.taken_at => Some((base.total, latest.total)),
@@ -348,12 +351,13 @@ impl Store {
         let start = from.map_or(i64::MIN, |from| time::to_millis(start_of_day(from, tz)));
         let end = time::to_millis(start_of_day(day_after, tz));
         self.read(|conn| {
+            let began = crate::course::current_course_began(conn)?;
             Ok(Progress {
                 zone: query.zone.clone(),
                 from: from.map(|from| from.to_string()),
                 to: to.to_string(),
-                phq9: instrument_progress(conn, Instrument::Phq9, start, end)?,
-                gad7: instrument_progress(conn, Instrument::Gad7, start, end)?,
+                phq9: instrument_progress(conn, Instrument::Phq9, (start, end), began)?,
+                gad7: instrument_progress(conn, Instrument::Gad7, (start, end), began)?,
                 trends: trends(conn, from, end, tz)?,
                 vitals: readings_between(conn, start, end)?,
                 safety_events: safety::events_between(conn, start, end)?,

@@ -177,7 +177,8 @@ pub struct DuePrompt {
     pub heading: String,
 }
 
-fn heading(phase: PromptPhase, language: &str) -> String {
+/// The words above a prompt of `phase`, and its notification's title: a clinician's says where it is from.
+pub(crate) fn heading(phase: PromptPhase, language: &str) -> String {
     let key = if phase == PromptPhase::Assigned { "notify.prompt.from_clinic" } else { "notify.prompt.title" };
     crate::text::get(language, key).to_string()
 }

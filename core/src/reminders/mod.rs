@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::course::{self, care, instant_of, Appointment, AppointmentKind, AppointmentStatus, Course};
 use crate::measures::due::{self, DueMeasure};
-use crate::prompts::{self, DuePrompt, PromptPhase};
+use crate::prompts::{self, DuePrompt};
 use crate::store::{Store, StoreError};
 use crate::text;
 use crate::time::{self, rfc3339};
@@ -313,17 +313,12 @@ fn measure_candidate(due: &DueMeasure, language: &str) -> Option<Candidate> {
 }
 
 fn prompt_candidate(prompt: &DuePrompt, language: &str) -> Candidate {
-    let title = match prompt.phase {
-        PromptPhase::Assigned => "notify.prompt.from_clinic",
-        _ => "notify.prompt.title",
-    };
-    // The title comes from the phase, not `prompt.heading`, so a prompt's words never decide how it is labelled.
     Candidate {
         kind: NotificationKind::IntegrationPrompt,
         subject: prompt.id.clone(),
         fire_at: prompt.due_at,
         deadline: None,
-        title: text::get(language, title).to_string(),
+        title: prompts::heading(prompt.phase, language),
         body: prompt.text.clone(),
         deep_link: format!("waymark://prompt/{}", prompt.id),
         exact: false,

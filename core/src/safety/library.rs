@@ -177,12 +177,7 @@ pub fn safety_page(id: &str, locale: &str) -> Result<SafetyPage, SafetyError> {
 fn words(text: &str) -> Vec<String> {
     let without_links: String =
         text.split("[[").map(|part| part.split_once("]]").map_or(part, |(_, rest)| rest)).collect();
-    without_links
-        .split(|c: char| !c.is_alphanumeric() && !is_combining_mark(c))
-        .map(|word| word.chars().filter(|c| !is_combining_mark(*c)).collect::<String>())
-        .filter(|word| !word.is_empty())
-        .map(|word| stem(&fold(&word.to_lowercase())))
-        .collect()
+    plain_words(&without_links).iter().map(|word| stem(word)).collect()
 }
 
 /// Accents typed as separate marks (U+0300 to U+036F).
@@ -229,9 +224,12 @@ fn stem(word: &str) -> String {
 /// Whether `query` names a crisis in any language Waymark has: its words hold
 /// one of the packs' crisis phrases, word for word.
 fn names_a_crisis(query: &str) -> bool {
+    static PHRASES: OnceLock<Vec<String>> = OnceLock::new();
     let spaced = |text: &str| format!(" {} ", plain_words(text).join(" "));
+    let phrases = PHRASES
+        .get_or_init(|| packs().iter().flat_map(|pack| &pack.strings.crisis_phrases).map(|p| spaced(p)).collect());
     let query = spaced(query);
-    packs().iter().flat_map(|pack| &pack.strings.crisis_phrases).any(|phrase| query.contains(&spaced(phrase)))
+    phrases.iter().any(|phrase| query.contains(phrase.as_str()))
 }
 
 /// Apostrophes as phones type them: straight, curly (iOS's default) or a modifier letter.

@@ -9,6 +9,7 @@ use chrono::{NaiveDate, Utc};
 
 use super::summary::{MeasureEntry, Summary};
 use crate::measures::{answer_label, self_harm_item_text, Answer};
+use crate::safety::SafetyAlertKind;
 
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 200.0;
@@ -205,10 +206,10 @@ pub fn render(summary: &Summary) -> String {
                 r#"<p>Waymark showed the patient crisis lines and their safety plan on:</p><ul id="safety-list">"#,
             );
             for event in events {
-                let why = match event.kind.as_str() {
-                    "phq9_self_harm_thoughts" => "PHQ-9 item 9 above 0",
-                    "phq9_self_harm_declined" => "PHQ-9 item 9 not answered (prefer not to answer)",
-                    _ => "another safety alert",
+                let why = match SafetyAlertKind::parse(&event.kind) {
+                    Some(SafetyAlertKind::Phq9SelfHarmThoughts) => "PHQ-9 item 9 above 0",
+                    Some(SafetyAlertKind::Phq9SelfHarmDeclined) => "PHQ-9 item 9 not answered (prefer not to answer)",
+                    None => "another safety alert",
                 };
                 let _ = write!(html, "<li>{}: {why}</li>", local_time(&event.at, zone));
             }
