@@ -27,8 +27,9 @@ use waymark_core::{DuePrompt, HelpNow, PromptError};
 uniffi::setup_scaffolding!("waymark");
 
 /// Deletes the profile at `db_path` (database, WAL, shared-memory and journal
-/// files, overwritten first); close it before. The shell deletes the key from
-/// the keystore. Returns how many files were removed.
+/// files, overwritten first). Refused while the profile is open here: call
+/// `close_profile` first. The shell deletes the key from the keystore.
+/// Returns how many files were removed.
 #[uniffi::export]
 pub fn erase_profile(db_path: String) -> Result<u32, StoreError> {
     waymark_core::store::erase(db_path)
@@ -36,7 +37,8 @@ pub fn erase_profile(db_path: String) -> Result<u32, StoreError> {
 
 /// Restores a backup file's bytes into the store at `db_path` under `key`.
 /// A store that holds anything is replaced only with `replace`; on any error
-/// the store at `db_path` is as it was. Close the profile before.
+/// the store at `db_path` is as it was. Refused while that profile is open
+/// here: call `close_profile` first.
 #[uniffi::export]
 pub fn restore_backup(
     backup: Vec<u8>,
@@ -87,6 +89,13 @@ impl Waymark {
     pub fn open(path: String, key: Vec<u8>) -> Result<Arc<Self>, StoreError> {
         let key = Zeroizing::new(key);
         Ok(Arc::new(Self { store: Store::open(path, &key)? }))
+    }
+
+    /// Closes the profile, so it can be restored over or erased; every later
+    /// call gets `StoreException.Closed`. (Kotlin's own `close()` frees the
+    /// object itself.)
+    pub fn close_profile(&self) {
+        self.store.close()
     }
 
     /// Re-encrypts the database under a new 32-byte key.
@@ -379,7 +388,7 @@ impl Waymark {
         self.store.pair(&code)
     }
 
-    /// Stops sharing: pending messages are dropped and the relay is told at the next sync.
+    /// Stops sharing: pending messages are dropped and the therapist's app is told at the next sync.
     pub fn unpair(&self) -> Result<ChannelInfo, SyncError> {
         self.store.unpair()
     }
@@ -409,6 +418,11 @@ impl Waymark {
         self.store.sync_status()
     }
 
+    /// Sends once more, at the next sync, a message the relay refused for good.
+    pub fn retry_message(&self, id: String) -> Result<(), SyncError> {
+        self.store.retry_message(&id)
+    }
+
     /// On a clinician's profile: a channel for a new patient, and its pairing code.
     pub fn invite(&self, relay_url: String, label: String) -> Result<Invite, SyncError> {
         self.store.invite(&relay_url, &label)
@@ -427,9 +441,10 @@ impl Waymark {
         self.store.received_summaries()
     }
 
-    /// One received summary: its JSON, the printable report and the FHIR Bundle.
-    pub fn received_summary(&self, id: String) -> Result<SummaryForms, SyncError> {
-        self.store.received_summary_forms(&id)
+    /// One received summary, by the channel it came on and its id: its
+    /// JSON, the printable report and the FHIR Bundle.
+    pub fn received_summary(&self, channel: String, id: String) -> Result<SummaryForms, SyncError> {
+        self.store.received_summary_forms(&channel, &id)
     }
 
     /// Queues an iCalendar file for the patient on `channel`.

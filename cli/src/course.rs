@@ -248,8 +248,7 @@ pub fn calendar(command: CalendarCommand, data_dir: &Path, zone: &str, now: Now)
         CalendarCommand::Export { out } => {
             let ics = profile::open_existing(data_dir)?.export_calendar()?;
             match out {
-                Some(path) => std::fs::write(&path, ics)
-                    .map_err(|e| Failure::other(format!("cannot write {}: {e}", path.display())))?,
+                Some(path) => crate::files::write_private(&path, ics.as_bytes())?,
                 None => print!("{ics}"),
             }
         }

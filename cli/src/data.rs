@@ -1,7 +1,6 @@
 //! `waymark export` and `waymark erase`: the patient's data out, or gone.
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -81,17 +80,7 @@ pub fn backup(command: BackupCommand, data_dir: &Path) -> Result<(), Failure> {
         BackupCommand::Create { out, passphrase } => {
             let store = profile::open_existing(data_dir)?;
             let bytes = store.backup(&passphrase.read(true)?).map_err(backup_failure)?;
-            let partial = PathBuf::from(format!("{}.partial", out.display()));
-            let io = |e: std::io::Error| Failure::other(format!("cannot write {}: {e}", out.display()));
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o600)
-                .open(&partial)
-                .map_err(io)?;
-            file.write_all(&bytes).and_then(|()| file.sync_all()).map_err(io)?;
-            std::fs::rename(&partial, &out).map_err(io)?;
+            crate::files::write_private(&out, &bytes)?;
             println!(
                 "Backed up to {} ({} bytes). Keep the passphrase: without it the backup cannot be opened.",
                 out.display(),
@@ -220,8 +209,7 @@ pub fn export(args: ExportArgs, data_dir: &Path, now: Now) -> Result<(), Failure
         .map_err(|e| Failure::other(format!("cannot create {}: {e}", args.out.display())))?;
     for file in files {
         let path = args.out.join(&file.name);
-        std::fs::write(&path, file.content)
-            .map_err(|e| Failure::other(format!("cannot write {}: {e}", path.display())))?;
+        crate::files::write_private(&path, file.content.as_bytes())?;
         println!("{}", path.display());
     }
     Ok(())
@@ -238,8 +226,8 @@ pub fn erase(args: EraseArgs, data_dir: &Path) -> Result<(), Failure> {
     }
     let removed = waymark_core::store::erase(&db)?;
     let key = data_dir.join(profile::KEY_FILE);
-    if key.exists() {
-        std::fs::remove_file(&key).map_err(|e| Failure::other(format!("cannot delete {}: {e}", key.display())))?;
+    if std::fs::symlink_metadata(&key).is_ok() {
+        crate::files::shred(&key)?;
     }
     // The folder goes too when nothing else is in it.
     let _ = std::fs::remove_dir(data_dir);

@@ -6,6 +6,7 @@
 mod course;
 mod data;
 mod demo;
+mod files;
 mod measures;
 mod profile;
 mod prompts;

@@ -104,6 +104,8 @@ fn create_key(dir: &Path, key_path: &Path) -> Result<Zeroizing<Vec<u8>>, Failure
     getrandom::fill(&mut key).map_err(|e| Failure::other(format!("no randomness for a new key: {e}")))?;
     let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(key_path).map_err(io)?;
     file.write_all(&key).and_then(|()| file.sync_all()).map_err(io)?;
+    // The key's name in the folder must be as durable as the key: without it the profile cannot be opened.
+    fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
     Ok(key)
 }
 

@@ -446,7 +446,13 @@ pub fn sync_status(status: &waymark_core::sync::SyncStatus) {
             println!("  last problem: {error}");
         }
         for failed in &channel.failed {
-            println!("  not sent ({}): {} {}", failed.error, failed.kind, failed.id);
+            println!(
+                "  not sent ({}): {} {} (`waymark sync retry {}` sends it again)",
+                failed.error, failed.kind, failed.id, failed.id
+            );
+        }
+        for held in &channel.held {
+            println!("  set aside ({:?}): {} {}", held.state, held.id, held.reason);
         }
     }
 }

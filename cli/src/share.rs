@@ -44,8 +44,10 @@ pub struct SyncArgs {
 
 #[derive(Subcommand)]
 enum SyncCommand {
-    /// What is waiting, what failed and why, and when sync last worked.
+    /// What is waiting, what failed and why, what was set aside, and when sync last worked.
     Status,
+    /// Send once more a message the relay refused for good (its id is in `sync status`).
+    Retry { id: String },
 }
 
 #[derive(Subcommand)]
@@ -65,6 +67,9 @@ pub enum ClinicianCommand {
     List(crate::JsonFlag),
     /// One received summary: printed, or written as a report and a FHIR Bundle.
     Report {
+        /// The channel it came on, as `list` shows it.
+        channel: String,
+        /// The summary's id.
         id: String,
         #[arg(long)]
         json: bool,
@@ -179,6 +184,10 @@ pub fn sync(args: SyncArgs, data_dir: &Path, now: Now) -> Result<(), Failure> {
                 crate::render::sync_status(&status);
             }
         }
+        Some(SyncCommand::Retry { id }) => {
+            store.retry_message(&id)?;
+            println!("Message {id} will be sent again at the next `waymark sync`.");
+        }
         None => {
             let report = with_progress(|| store.sync_at(&UreqTransport::new(), now.at, true))?;
             print_report(&report, args.json);
@@ -217,8 +226,8 @@ fn print_report(report: &SyncReport, json: bool) {
         return;
     }
     println!(
-        "Sent {}, received {}, refused {}, still waiting {}.",
-        report.uploaded, report.received, report.rejected, report.pending
+        "Sent {}, received {}, refused {}, set aside {}, still waiting {}.",
+        report.uploaded, report.received, report.rejected, report.held, report.pending
     );
     for problem in &report.problems {
         println!("  {problem}");
@@ -227,7 +236,7 @@ fn print_report(report: &SyncReport, json: bool) {
 
 pub fn unpair(data_dir: &Path) -> Result<(), Failure> {
     profile::open_existing(data_dir)?.unpair()?;
-    println!("Unpaired. Nothing more will be sent; the relay deletes the channel at the next sync.");
+    println!("Unpaired. Nothing more will be shared; your therapist's app is told at the next sync.");
     Ok(())
 }
 
@@ -244,9 +253,9 @@ pub fn clinician(command: ClinicianCommand, data_dir: &Path, zone: &str, now: No
             print_report(&report, flag.json);
         }
         ClinicianCommand::List(flag) => list(&profile::open_existing(data_dir)?, flag.json)?,
-        ClinicianCommand::Report { id, json, html, fhir } => {
+        ClinicianCommand::Report { channel, id, json, html, fhir } => {
             let store = profile::open_existing(data_dir)?;
-            let summary = store.received_summary(&id)?;
+            let summary = store.received_summary(&channel, &id)?;
             let forms = waymark_core::share::preview(&summary, &store.content_language()?);
             write_forms(&forms, html.as_deref(), fhir.as_deref())?;
             if json {
@@ -268,7 +277,7 @@ pub fn clinician(command: ClinicianCommand, data_dir: &Path, zone: &str, now: No
         }
         ClinicianCommand::Revoke { channel } => {
             profile::open_existing(data_dir)?.revoke_channel(&channel)?;
-            println!("Revoked. The relay deletes the channel at the next pull.");
+            println!("Revoked. The patient's app is told at the next pull, and deletes the channel on the relay.");
         }
     }
     Ok(())
@@ -277,7 +286,7 @@ pub fn clinician(command: ClinicianCommand, data_dir: &Path, zone: &str, now: No
 fn write_forms(forms: &SummaryForms, html: Option<&Path>, fhir: Option<&Path>) -> Result<(), Failure> {
     for (path, text) in [(html, &forms.html), (fhir, &forms.fhir)] {
         if let Some(path) = path {
-            std::fs::write(path, text).map_err(|e| Failure::other(format!("cannot write {}: {e}", path.display())))?;
+            crate::files::write_private(path, text.as_bytes())?;
         }
     }
     Ok(())

@@ -164,7 +164,7 @@ fn every_shared_message_arrives_exactly_once_through_injected_faults() {
                 .received_summaries()
                 .unwrap()
                 .into_iter()
-                .map(|s| clinician.received_summary(&s.id).unwrap().id)
+                .map(|s| clinician.received_summary(&s.channel, &s.id).unwrap().id)
                 .collect();
             let unique: HashSet<String> = received.iter().cloned().collect();
             assert_eq!(received.len(), unique.len(), "{db} seed {seed:#x}: no duplicate");
@@ -230,7 +230,7 @@ fn a_patient_killed_mid_sync_loses_and_repeats_nothing() {
         .received_summaries()
         .unwrap()
         .into_iter()
-        .map(|s| clinician.received_summary(&s.id).unwrap().id)
+        .map(|s| clinician.received_summary(&s.channel, &s.id).unwrap().id)
         .collect();
     let unique: HashSet<&String> = ids.iter().collect();
     assert_eq!((ids.len(), unique.len()), (shared, shared), "each of {shared} summaries exactly once");

@@ -62,7 +62,7 @@ fn a_share_made_offline_reaches_the_clinician_and_an_appointment_comes_back() {
         let list = clinician.json(&["clinician", "list", "--json"]);
         let summary_id = list["summaries"][0]["id"].as_str().unwrap().to_string();
         assert_eq!(list["summaries"][0]["scopes"], serde_json::json!(["mood", "notes"]));
-        let report = clinician.json(&["clinician", "report", &summary_id, "--json"]);
+        let report = clinician.json(&["clinician", "report", &channel, &summary_id, "--json"]);
         assert_eq!(report["mood"].as_array().unwrap().len(), 2, "{db}");
         for absent in ["measures", "vitals", "sessions", "safety"] {
             assert_eq!(report[absent], Value::Null, "{db}: {absent} was not shared");
@@ -107,7 +107,7 @@ fn a_share_made_offline_reaches_the_clinician_and_an_appointment_comes_back() {
         assert_eq!(clinician.json(&["clinician", "pull", "--json"])["received"], 1);
         let newest =
             clinician.json(&["clinician", "list", "--json"])["summaries"][0]["id"].as_str().unwrap().to_string();
-        let answered = clinician.json(&["clinician", "report", &newest, "--json"]);
+        let answered = clinician.json(&["clinician", "report", &channel, &newest, "--json"]);
         assert_eq!(answered["notes"][0]["text"], answer, "{db}");
         assert_eq!(
             answered["notes"][0]["prompt"], "What felt different this week?",
@@ -168,6 +168,64 @@ fn pairing_and_sharing_refuse_bad_input_and_unpair_stops_sharing() {
     patient.ok(&["share", "--from", "2026-11-01", "--to", "2026-11-30", "--scopes", "mood"]);
     patient.ok(&["unpair"]);
     let status = patient.json(&["sync", "status", "--json"]);
-    assert_eq!(status["channels"][0]["pending"], 0, "what was waiting is dropped on unpairing");
+    assert_eq!(
+        status["channels"][0]["pending"], 1,
+        "what was waiting is dropped; only the Revoke for the therapist waits"
+    );
     assert!(status["channels"][0]["channel"]["revoked_at"].is_string());
+}
+
+/// What a compromised clinician's app can put on the relay, sealed with the
+/// channel's keys, skipping the checks its own `send-appointment` runs.
+fn put_sealed(relay_url: &str, code: &str, payload: serde_json::Value) {
+    let keys = waymark_core::sync::Pairing::parse(code).unwrap().keys();
+    let id = uuid::Uuid::now_v7();
+    let envelope = waymark_core::sync::seal::seal(
+        &keys,
+        waymark_core::sync::Direction::ToPatient,
+        id,
+        0,
+        payload.to_string().as_bytes(),
+    );
+    let url = format!("{relay_url}{}", waymark_protocol::message_path(&keys.channel, &id.to_string()));
+    let response = ureq::put(&url).header("Authorization", &format!("Bearer {}", keys.relay_token)).send(&envelope[..]);
+    assert!(response.is_ok(), "{response:?}");
+}
+
+#[test]
+fn hostile_calendars_through_the_relay_are_set_aside_and_the_next_prompt_still_arrives() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = backends(dir.path()).remove(0);
+    let (patient, clinician) = (Profile::new(), Profile::new());
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let relay = TestRelay::start(&db, port);
+    let invite = clinician.ok(&["clinician", "invite", "--relay", &url, "--label", "E.F."]);
+    let (code, channel) = (pairing_code(&invite), channel_id(&invite));
+    patient.ok(&["pair", &code]);
+    patient.ok(&["sync"]);
+
+    let nested = format!("BEGIN:VCALENDAR\n{}{}END:VCALENDAR\n", "BEGIN:X\n".repeat(5_000), "END:X\n".repeat(5_000));
+    let every_second = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:s@x\nDTSTART:19000101T000000Z\nRRULE:FREQ=SECONDLY\nEND:VEVENT\nEND:VCALENDAR\n";
+    for ics in [nested.as_str(), every_second] {
+        put_sealed(
+            &url,
+            &code,
+            serde_json::json!({ "type": "appointment_update", "ics": ics, "zone": "Europe/Paris" }),
+        );
+    }
+    clinician.ok(&["clinician", "send-prompt", &channel, "--text", "Still there?"]);
+    assert_eq!(clinician.json(&["clinician", "pull", "--json"])["uploaded"], 1);
+
+    let started = std::time::Instant::now();
+    let synced = patient.json(&["sync", "--json"]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
+    assert_eq!((synced["received"].as_u64(), synced["held"].as_u64()), (Some(1), Some(2)), "{synced}");
+    let prompts = patient.json(&["prompts", "due", "--json"]);
+    assert!(prompts.as_array().unwrap().iter().any(|p| p["text"] == "Still there?"), "{prompts}");
+    let status = patient.json(&["sync", "status", "--json"]);
+    assert_eq!(status["channels"][0]["held"].as_array().unwrap().len(), 2, "{status}");
+    let again = patient.json(&["sync", "--json"]);
+    assert_eq!((again["received"].as_u64(), again["held"].as_u64()), (Some(0), Some(0)), "{again}");
+    relay.stop();
 }

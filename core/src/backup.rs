@@ -8,6 +8,7 @@
 //! any failure leaves the existing store as it was.
 
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use argon2::{Algorithm, Argon2, Params, Version};
 use chacha20poly1305::aead::rand_core::RngCore;
@@ -52,7 +53,7 @@ pub enum BackupError {
     NewerFormat { version: u8 },
     #[error("the passphrase is too short; use at least {min} characters")]
     WeakPassphrase { min: u32 },
-    #[error("this device already has a journal; restore over it only if you mean to replace it")]
+    #[error("this profile already holds data (a journal, a safety plan, a pairing or more); restore over it only if you mean to replace it")]
     TargetNotEmpty,
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -157,7 +158,11 @@ impl Store {
         if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
             return Err(BackupError::WeakPassphrase { min: MIN_PASSPHRASE_CHARS as u32 });
         }
-        let image = self.exclusive(plain_image)?;
+        // What outlived the undo window is not carried into the backup.
+        self.write(|tx| {
+            Ok::<_, StoreError>(crate::journal::empty_bin(tx, crate::journal::bin_cutoff(SystemTime::now()))?)
+        })?;
+        let image = self.exclusive(plain_image)??;
         let mut salt = [0u8; 16];
         let mut nonce = [0u8; 24];
         OsRng.fill_bytes(&mut salt);
@@ -243,12 +248,10 @@ pub fn restore(
 ) -> Result<RestoreReport, BackupError> {
     let db_path = db_path.as_ref();
     let key = DatabaseKey::new(key)?;
+    crate::store::check_not_open(db_path)?;
     let image = decrypt(file, passphrase)?;
-    if db_path.exists() && !replace {
-        let existing = counts(&Store::open(db_path, key_bytes(&key).as_slice())?)?;
-        if existing != (RestoreReport { checkins: 0, assessments: 0, appointments: 0 }) {
-            return Err(BackupError::TargetNotEmpty);
-        }
+    if db_path.exists() && !replace && Store::open(db_path, key_bytes(&key).as_slice())?.holds_anything()? {
+        return Err(BackupError::TargetNotEmpty);
     }
     let staging = sibling(db_path, ".restoring");
     let cleanup = || {

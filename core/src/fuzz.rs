@@ -51,18 +51,22 @@ fn now() -> SystemTime {
 
 /// Runs `f` in a transaction that is always rolled back.
 fn rolled_back<T>(store: &Store, f: impl FnOnce(&Connection) -> T) -> T {
-    store.exclusive(|conn| {
-        let tx = conn.transaction().expect("a transaction on the scratch store");
-        f(&tx)
-    })
+    store
+        .exclusive(|conn| {
+            let tx = conn.transaction().expect("a transaction on the scratch store");
+            f(&tx)
+        })
+        .expect("the scratch store stays open")
 }
 
 /// A calendar file, checked and imported.
 pub fn ics(data: &[u8]) -> bool {
     let text = String::from_utf8_lossy(data);
-    let checked = course::calendar::check_ics(&text).is_ok();
-    let imported = rolled_back(&scratch().patient, |tx| course::calendar::import_in(tx, &text, ZONE, now())).is_ok();
-    assert!(checked || !imported, "a calendar that imports passes the check the sync path runs first");
+    let zone = crate::time::parse_zone(ZONE).expect("a zone");
+    let checked = course::calendar::check_ics(&text, zone, now()).is_ok();
+    let imported =
+        rolled_back(&scratch().patient, |tx| course::calendar::import_update(tx, &text, ZONE, now())).is_ok();
+    assert_eq!(checked, imported, "the clinician's check and the patient's import agree");
     imported
 }
 

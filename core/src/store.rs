@@ -5,6 +5,7 @@
 //! power loss, and forward-only migrations tracked in `user_version`.
 //! Every refusal to open leaves the file exactly as it was.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_prompts.sql"),
     include_str!("../migrations/0006_sync.sql"),
     include_str!("../migrations/0007_import.sql"),
+    include_str!("../migrations/0008_hostile_input.sql"),
 ];
 
 /// The schema version this build writes.
@@ -56,6 +58,10 @@ pub enum StoreError {
     DiskFull,
     #[error("cannot read or write {path}: {detail}")]
     Io { path: String, detail: String },
+    #[error("this profile was closed; open it again to use it")]
+    Closed,
+    #[error("the profile at {path} is open; close it before restoring over it or erasing it")]
+    InUse { path: String },
     #[error("the database failed ({detail}); try again, and restore from a backup if it keeps failing")]
     Sqlite { detail: String },
 }
@@ -103,7 +109,38 @@ impl DatabaseKey {
 /// An open Waymark database. Safe to share between threads; calls are serialised.
 pub struct Store {
     path: PathBuf,
-    conn: Mutex<Connection>,
+    /// `None` once closed: later calls get `StoreError::Closed`.
+    conn: Mutex<Option<Connection>>,
+}
+
+/// The files this process has open as stores, and how many times each, so
+/// restore and erase can refuse to pull a file from under an open store
+/// (whose next acknowledged write would then vanish).
+static OPEN_FILES: Mutex<BTreeMap<PathBuf, usize>> = Mutex::new(BTreeMap::new());
+
+fn open_files() -> MutexGuard<'static, BTreeMap<PathBuf, usize>> {
+    OPEN_FILES.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The one name of a file, whichever path reached it; `None` if it does not exist.
+fn canonical(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok()
+}
+
+/// Purges what has been in the journal's bin longer than the undo window.
+fn empty_bin(conn: &Connection) -> Result<(), StoreError> {
+    let tx = conn.unchecked_transaction()?;
+    crate::journal::empty_bin(&tx, crate::journal::bin_cutoff(std::time::SystemTime::now()))?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Refuses when a store in this process has the file at `path` open.
+pub(crate) fn check_not_open(path: &Path) -> Result<(), StoreError> {
+    match canonical(path) {
+        Some(file) if open_files().contains_key(&file) => Err(StoreError::InUse { path: display(path) }),
+        _ => Ok(()),
+    }
 }
 
 impl Store {
@@ -126,9 +163,53 @@ impl Store {
             migrate(&conn)?;
         }
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
+        empty_bin(&conn)?;
         // What the device says (its locale), for as long as the store is open; never saved.
         conn.execute_batch("CREATE TEMP TABLE device_setting (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")?;
-        Ok(Self { path, conn: Mutex::new(conn) })
+        let path = canonical(&path).unwrap_or(path);
+        *open_files().entry(path.clone()).or_default() += 1;
+        Ok(Self { path, conn: Mutex::new(Some(conn)) })
+    }
+
+    /// Whether the profile holds anything its owner would lose: any row in any
+    /// table but the search index and sync's counters, which are rebuilt.
+    pub fn holds_anything(&self) -> Result<bool, StoreError> {
+        self.read(|conn| {
+            let tables: Vec<String> = conn
+                .prepare(
+                    "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+                     AND name NOT LIKE 'checkin_fts%' AND name NOT IN ('search_pending', 'inbox_attempt')",
+                )?
+                .query_map([], |row| row.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for table in tables {
+                let any: bool =
+                    conn.query_row(&format!("SELECT EXISTS (SELECT 1 FROM \"{table}\")"), [], |r| r.get(0))?;
+                if any {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        })
+    }
+
+    /// Closes the database; every later call gets `StoreError::Closed`.
+    /// Everything acknowledged is already on disk.
+    pub fn close(&self) {
+        let closed = self.conn.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if closed.is_some() {
+            self.forget_open_file();
+        }
+    }
+
+    fn forget_open_file(&self) {
+        let mut files = open_files();
+        if let Some(count) = files.get_mut(&self.path) {
+            *count -= 1;
+            if *count == 0 {
+                files.remove(&self.path);
+            }
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -138,36 +219,41 @@ impl Store {
     /// Re-encrypts the whole database under `new_key`.
     pub fn rekey(&self, new_key: &[u8]) -> Result<(), StoreError> {
         let new_key = DatabaseKey::new(new_key)?;
-        let conn = self.conn();
         let statement = Zeroizing::new(format!("PRAGMA rekey = \"{}\";", new_key.pragma_literal().as_str()));
-        conn.execute_batch(&statement)?;
+        self.exclusive(|conn| conn.execute_batch(&statement))??;
         Ok(())
     }
 
     /// Runs `f` on the connection for reads.
     pub(crate) fn read<T, E: From<StoreError>>(&self, f: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E> {
-        f(&self.conn())
+        self.exclusive(|conn| f(conn))?
     }
 
     /// Runs `f` in an immediate transaction and commits only if it succeeds,
     /// so a rejected change leaves nothing behind.
     pub(crate) fn write<T, E: From<StoreError>>(&self, f: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
-        let value = f(&tx)?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(value)
+        self.exclusive(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+            let value = f(&tx)?;
+            tx.commit().map_err(StoreError::from)?;
+            Ok(value)
+        })?
     }
 
     /// Runs `f` with the connection to itself, for what needs `&mut` (serialising).
-    pub(crate) fn exclusive<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> T {
-        f(&mut self.conn())
-    }
-
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn exclusive<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> Result<T, StoreError> {
         // A panic while holding the lock cannot leave a half-done transaction
         // behind (rusqlite rolls back on drop), so the connection is still sound.
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        conn.as_mut().map(f).ok_or(StoreError::Closed)
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if self.conn.get_mut().unwrap_or_else(PoisonError::into_inner).is_some() {
+            self.forget_open_file();
+        }
     }
 }
 
@@ -331,6 +417,7 @@ fn display(path: &Path) -> String {
 /// key file), and the caller deletes it. Returns how many files were removed.
 pub fn erase(path: impl AsRef<Path>) -> Result<u32, StoreError> {
     let path = path.as_ref();
+    check_not_open(path)?;
     let mut removed = 0;
     for suffix in ["", "-wal", "-shm", "-journal"] {
         let file = PathBuf::from(format!("{}{suffix}", path.display()));

@@ -22,8 +22,15 @@ pub(crate) fn from_millis(millis: i64) -> SystemTime {
     }
 }
 
+/// `instant` in UTC, held to chrono's range (about 262,000 years either
+/// side), so a hostile timestamp formats as a far date instead of panicking.
 pub fn to_utc(instant: SystemTime) -> DateTime<Utc> {
-    DateTime::<Utc>::from(instant)
+    let millis = to_millis(instant);
+    DateTime::from_timestamp_millis(millis).unwrap_or(if millis < 0 {
+        DateTime::<Utc>::MIN_UTC
+    } else {
+        DateTime::<Utc>::MAX_UTC
+    })
 }
 
 /// An IANA zone name such as `Europe/Paris`, if this build knows it.
@@ -111,6 +118,12 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn any_instant_formats_without_panicking(millis: i64) {
+            let _ = rfc3339::format(from_millis(millis));
+            let _ = local_minute(from_millis(millis), chrono_tz::Pacific::Kiritimati);
+        }
+
         #[test]
         fn millis_round_trip(millis in -10_000_000_000_000i64..10_000_000_000_000) {
             prop_assert_eq!(to_millis(from_millis(millis)), millis);

@@ -144,3 +144,49 @@ fn an_empty_new_store_is_restored_over_without_asking() {
         Err(BackupError::WeakPassphrase { min: 8 })
     ));
 }
+
+#[test]
+fn a_profile_holding_anything_is_not_restored_over_without_asking() {
+    let dir = tempfile::tempdir().unwrap();
+    let backup = populated(&dir.path().join("waymark.db")).backup_with(PASSPHRASE, TEST_COST).unwrap();
+    type Fill = fn(&Store);
+    let fills: [(&str, Fill); 4] = [
+        ("a pairing", |s| drop(s.pair(&Pairing::new("https://relay.example.org").unwrap().code()).unwrap())),
+        ("a clinician's channel", |s| drop(s.invite("https://relay.example.org", "A.B.").unwrap())),
+        ("a safety plan", |s| drop(s.add_safety_plan_item(SafetyPlanStep::CopingStrategies, "A walk").unwrap())),
+        ("a region", |s| drop(s.set_region(Some("FR")).unwrap())),
+    ];
+    for (what, fill) in fills {
+        let target_dir = tempfile::tempdir().unwrap();
+        let target = target_dir.path().join("waymark.db");
+        fill(&Store::open(&target, &OTHER_KEY).unwrap());
+        let before = files(target_dir.path());
+        let refused = restore(&backup, PASSPHRASE, &target, &OTHER_KEY, false);
+        assert!(matches!(refused, Err(BackupError::TargetNotEmpty)), "{what}: {refused:?}");
+        assert_eq!(files(target_dir.path()), before, "{what}");
+    }
+}
+
+#[test]
+fn an_open_profile_is_never_restored_over_or_erased_and_a_closed_one_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let backup = populated(&dir.path().join("waymark.db")).backup_with(PASSPHRASE, TEST_COST).unwrap();
+    let target_dir = tempfile::tempdir().unwrap();
+    let target = target_dir.path().join("waymark.db");
+    let open = Store::open(&target, &OTHER_KEY).unwrap();
+    let written = open.add_checkin(&CheckInDraft::new(1, "UTC")).unwrap();
+    let by_another_name = target_dir.path().join(".").join("waymark.db");
+    let refused = restore(&backup, PASSPHRASE, &by_another_name, &OTHER_KEY, true);
+    assert!(matches!(refused, Err(BackupError::Store(waymark_core::StoreError::InUse { .. }))), "{refused:?}");
+    assert!(matches!(waymark_core::store::erase(&target), Err(waymark_core::StoreError::InUse { .. })));
+    assert_eq!(open.checkin(&written.id).unwrap().id, written.id, "the acknowledged write is still there");
+
+    open.close();
+    assert!(matches!(
+        open.checkin(&written.id),
+        Err(waymark_core::JournalError::Store(waymark_core::StoreError::Closed))
+    ));
+    open.close();
+    assert_eq!(restore(&backup, PASSPHRASE, &target, &OTHER_KEY, true).unwrap().checkins, 2);
+    assert!(waymark_core::store::erase(&target).unwrap() >= 1);
+}

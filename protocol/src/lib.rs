@@ -52,6 +52,17 @@ pub fn channel_path(channel: &ChannelId) -> String {
     format!("/v1/channels/{channel}")
 }
 
+/// The channel a relay token belongs to: the first 16 bytes of SHA-256 over
+/// a label and the token. Both ends derive the token from the channel's
+/// secret, then the id from the token, so the relay can check that whoever
+/// registers a channel holds its token, and a made-up id with a made-up token
+/// is refused, without the relay ever learning the secret.
+pub fn channel_for_token(token: &str) -> ChannelId {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new().chain_update(b"waymark channel id v1\0").chain_update(token.as_bytes()).finalize();
+    ChannelId(digest[..16].try_into().expect("16 of 32 bytes"))
+}
+
 /// Base64 as the API carries envelopes.
 pub fn encode_base64(bytes: &[u8]) -> String {
     use base64::Engine;
@@ -61,4 +72,17 @@ pub fn encode_base64(bytes: &[u8]) -> String {
 pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.decode(text).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_channel_id_follows_from_its_token_and_from_no_other() {
+        let id = channel_for_token("token-a");
+        assert_eq!(id, channel_for_token("token-a"));
+        assert_ne!(id, channel_for_token("token-b"));
+        assert_ne!(id, channel_for_token("token-a "));
+    }
 }

@@ -1,11 +1,12 @@
 //! A bounded load client for the relay, run from its own process on loopback:
-//! N clients, each on its own channel, upload 1 KiB envelopes back to back for
-//! a fixed time. Prints uploads per second and p50/p99 latency.
+//! N clients, each on its own channel (whose id follows from its token, as the
+//! relay requires), upload 1 KiB envelopes back to back for a fixed time.
+//! Prints uploads per second and p50/p99 latency.
 //! `cargo run --release -p waymark-relay --example load -- URL [CLIENTS] [SECONDS]`
 
 use std::time::{Duration, Instant};
 
-use waymark_protocol::{message_path, ChannelId, Direction, Header};
+use waymark_protocol::{channel_for_token, message_path, Direction, Header};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -42,11 +43,9 @@ fn main() {
 
 fn upload_until(url: &str, run: u64, client: u64, deadline: Instant) -> (Vec<Duration>, u64) {
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let mut id = [0u8; 16];
-    id[..8].copy_from_slice(&run.to_be_bytes());
-    id[8..].copy_from_slice(&client.to_be_bytes());
-    let channel = ChannelId(id);
-    let token = format!("Bearer load-{channel}");
+    let token = format!("load-{run}-{client}");
+    let channel = channel_for_token(&token);
+    let token = format!("Bearer {token}");
     let (mut latencies, mut failed, mut n) = (Vec::new(), 0, 0u64);
     while Instant::now() < deadline {
         n += 1;

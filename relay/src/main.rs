@@ -1,20 +1,25 @@
 //! `waymark-relay --listen 127.0.0.1:8787 --db sqlite:relay.db`
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use waymark_relay::{connect, router, sweep, Limiter, Limits};
+use waymark_relay::{connect, router_with, serve, sweep, Limits};
 
 /// Waymark's sync relay: it stores and forwards envelopes it cannot read.
+///
+/// Rate limits are kept in each relay process: several relays over one
+/// PostgreSQL database each allow the full rate. The storage quota and the
+/// idempotent upload are decided in the database, so they hold across relays.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
     /// Address to listen on; port 0 picks a free one (printed on start).
     #[arg(long, default_value = "127.0.0.1:8787")]
     listen: SocketAddr,
-    /// `sqlite:PATH` (the default, no setup) or `postgres://USER@HOST/DB`.
+    /// `sqlite:PATH` (the default, no setup) or `postgres://USER@HOST/DB`;
+    /// `?sslmode=require` (or verify-full) connects over TLS, verified against
+    /// the system's root certificates or `&sslrootcert=PATH`.
     #[arg(long, default_value = "sqlite:relay.db")]
     db: String,
     /// Days a message is kept after it arrives.
@@ -26,9 +31,49 @@ struct Args {
     /// Requests a channel may make at once.
     #[arg(long, default_value_t = Limits::default().burst)]
     burst: u32,
+    /// Requests per minute each peer address (IPv6: each /64) may make; 0 turns
+    /// this off, as behind a proxy, where every request comes from the proxy.
+    #[arg(long, default_value_t = Limits::default().peer_per_minute)]
+    ip_rate_per_minute: u32,
+    /// Requests a peer address may make at once.
+    #[arg(long, default_value_t = Limits::default().peer_burst)]
+    ip_burst: u32,
+    /// MiB of envelopes one channel may store; beyond it uploads get 507
+    /// until the retention frees space.
+    #[arg(long, default_value_t = Limits::default().quota_bytes >> 20)]
+    quota_mib: u64,
+    /// MiB of envelopes one page of messages may carry (always one message at least).
+    #[arg(long, default_value_t = Limits::default().page_bytes >> 20)]
+    page_mib: u64,
+    /// Connections served at once; more wait to be accepted.
+    #[arg(long, default_value_t = Limits::default().max_connections)]
+    max_connections: usize,
+    /// Seconds a client may take to send a request's head, or stay idle.
+    #[arg(long, default_value_t = Limits::default().header_timeout.as_secs())]
+    header_timeout_secs: u64,
+    /// Seconds a request may take once its head is in, body included.
+    #[arg(long, default_value_t = Limits::default().request_timeout.as_secs())]
+    request_timeout_secs: u64,
     /// Seconds between sweeps of expired messages.
     #[arg(long, default_value_t = 300)]
     sweep_every: u64,
+}
+
+impl Args {
+    fn limits(&self) -> Limits {
+        Limits {
+            per_minute: self.rate_per_minute,
+            burst: self.burst,
+            peer_per_minute: self.ip_rate_per_minute,
+            peer_burst: self.ip_burst,
+            quota_bytes: self.quota_mib.saturating_mul(1 << 20),
+            page_bytes: self.page_mib.max(1).saturating_mul(1 << 20),
+            header_timeout: Duration::from_secs(self.header_timeout_secs.max(1)),
+            request_timeout: Duration::from_secs(self.request_timeout_secs.max(1)),
+            max_connections: self.max_connections.max(1),
+            retention: Duration::from_secs(self.retention_days.saturating_mul(24 * 3_600)),
+        }
+    }
 }
 
 #[tokio::main]
@@ -49,8 +94,8 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(args: Args) -> Result<(), String> {
+    let limits = args.limits();
     let backend = connect(&args.db).await.map_err(|e| e.to_string())?;
-    let limiter = Arc::new(Limiter::new(args.rate_per_minute, args.burst));
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
@@ -59,13 +104,12 @@ async fn run(args: Args) -> Result<(), String> {
     tracing::info!(address = %address, backend = backend_kind, "listening");
     println!("listening on http://{address}");
 
-    let retention = Duration::from_secs(args.retention_days * 24 * 3_600);
-    let (sweeper_backend, sweeper_limiter) = (backend.clone(), limiter.clone());
+    let sweeper = backend.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(args.sweep_every.max(1)));
         loop {
             every.tick().await;
-            match sweep(sweeper_backend.as_ref(), &sweeper_limiter, retention).await {
+            match sweep(sweeper.as_ref(), limits.retention).await {
                 Ok(0) => {}
                 Ok(deleted) => tracing::info!(deleted, "swept expired messages"),
                 Err(error) => tracing::error!(error = %error, "sweep failed"),
@@ -73,10 +117,7 @@ async fn run(args: Args) -> Result<(), String> {
         }
     });
 
-    axum::serve(listener, router(backend, limiter))
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| e.to_string())?;
+    serve(listener, router_with(backend, &limits), &limits, shutdown()).await.map_err(|e| e.to_string())?;
     tracing::info!("stopped after finishing in-flight requests");
     Ok(())
 }

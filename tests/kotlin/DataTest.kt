@@ -4,6 +4,8 @@ import app.waymark.core.model.BackupException
 import app.waymark.core.model.CheckInDraft
 import app.waymark.core.model.ExportFormat
 import app.waymark.core.model.ImportException
+import app.waymark.core.model.JournalException
+import app.waymark.core.model.StoreException
 import app.waymark.core.model.MoodMapping
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
@@ -29,6 +31,19 @@ class DataTest {
         val folder = File(path).parentFile
         assertFalse(folder.listFiles()!!.any { it.name.startsWith(File(path).name) })
         assertEquals(0u, eraseProfile(path))
+    }
+
+    @Test
+    fun anOpenProfileIsNeitherErasedNorRestoredOverAndAClosedOneSaysSo() {
+        val path = newDbPath()
+        Waymark.open(path, ByteArray(32) { 32 }).use { waymark ->
+            val written = waymark.addCheckin(CheckInDraft(valence = 1, zone = "UTC"))
+            assertThrows<StoreException.InUse> { eraseProfile(path) }
+            assertEquals(written.id, waymark.checkin(written.id).id)
+            waymark.closeProfile()
+            assertThrows<JournalException.Store> { waymark.checkin(written.id) }
+            assertTrue(eraseProfile(path) >= 1u)
+        }
     }
 
     @Test

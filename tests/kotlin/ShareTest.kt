@@ -86,7 +86,8 @@ class ShareTest {
                 assertEquals(1u, clinician.sync(Instant.now(), transport, false).received)
                 val received = clinician.receivedSummaries().single()
                 assertEquals(listOf(ShareScope.NOTES), received.scopes)
-                val forms = clinician.receivedSummary(received.id)
+                val forms = clinician.receivedSummary(received.channel, received.id)
+                assertThrows<SyncException.UnknownSummary> { clinician.receivedSummary("0".repeat(32), received.id) }
                 assertTrue(forms.json.contains(shared.summaryId) && forms.json.contains("Shared from Kotlin"))
                 assertTrue(forms.html.contains("Shared from Kotlin") && !forms.html.contains("<script"))
                 assertTrue(forms.fhir.contains("\"resourceType\": \"Bundle\""))
@@ -103,10 +104,13 @@ class ShareTest {
                 assertEquals("What helped most this week?", assigned.text)
                 assertTrue(patient.exportCalendar().contains("SUMMARY:Check-in visit"))
 
+                assertTrue(patient.syncStatus().channels[0].held.isEmpty())
+                assertThrows<SyncException.UnknownMessage> { patient.retryMessage("not-a-message") }
+
                 patient.unpair()
                 assertThrows<ShareException.Sync> { patient.share(thatDay) }
-                patient.sync(Instant.now(), transport, true)
-                clinician.sync(Instant.now(), transport, true)
+                assertEquals("the Revoke", 1u, patient.sync(Instant.now(), transport, true).uploaded)
+                assertEquals(1u, clinician.sync(Instant.now(), transport, true).received)
                 assertTrue(clinician.syncStatus().channels[0].channel.revokedAt != null)
                 assertFalse(clinician.revokeChannel(invite.channel.id).revokedAt == null)
             }

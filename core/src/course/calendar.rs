@@ -31,9 +31,20 @@ use crate::time;
 const PAST_DAYS: i64 = 90;
 const FUTURE_DAYS: i64 = 366;
 /// The most occurrences one recurring event may produce in that window.
-const MAX_OCCURRENCES: u16 = 500;
+const MAX_OCCURRENCES: usize = 500;
+/// The most occurrences walked to reach the window: a weekly series from
+/// 1900 is about 6,600, a daily one from 1990 about 13,000. This bounds the
+/// time a rule may take, since rrule walks every occurrence from DTSTART.
+const MAX_WALKED: usize = 50_000;
+/// The deepest nesting of blocks a calendar needs: VCALENDAR, VEVENT, then
+/// VALARM (RFC 5545), or PARTICIPANT and VLOCATION inside an event (RFC 9073).
+/// The parser recurses once per block, so deeper files are refused before it
+/// sees them: a few thousand nested blocks overflow the stack and abort.
+const MAX_DEPTH: usize = 4;
 /// The most sessions one file may hold.
 const MAX_SESSIONS: usize = 5_000;
+/// The most one update from the clinic may hold: a year of daily sessions.
+pub(crate) const MAX_SESSIONS_FROM_CLINIC: usize = 400;
 const DEFAULT_MINUTES: u32 = 60;
 const KIND_PROPERTY: &str = "X-WAYMARK-KIND";
 /// Waymark's own exports name each session `<id>@waymark`.
@@ -125,6 +136,12 @@ fn event_lines(lines: &[(u32, String)]) -> Result<Vec<EventLines>, CourseError> 
                 events.push(EventLines { begin: *number, properties: Vec::new() });
             }
             stack.push(name.to_string());
+            if stack.len() > MAX_DEPTH {
+                return Err(invalid(
+                    *number,
+                    format!("blocks are nested more than {MAX_DEPTH} deep; no calendar needs that"),
+                ));
+            }
         } else if let Some(name) = upper.strip_prefix("END:") {
             if stack.pop().as_deref() != Some(name) {
                 return Err(invalid(*number, format!("END:{name} does not close the block that is open")));
@@ -325,8 +342,8 @@ fn incoming(
         storable(local_start, lines.line_of("DTSTART"))?;
         return Ok((vec![Incoming { key: occurrence_key(&uid, original), version: (sequence, true), ..base }], None));
     }
+    storable(local_start, lines.line_of("DTSTART"))?;
     let Some(rule) = property(event, "RRULE") else {
-        storable(local_start, lines.line_of("DTSTART"))?;
         return Ok((vec![base], None));
     };
     let mut exdates = HashSet::new();
@@ -356,19 +373,38 @@ fn expand(first: SystemTime, zone: Tz, rule: &str, now: SystemTime) -> Result<Ve
     if !rule.is_ascii() {
         return Err("this RRULE holds characters no rule has".into());
     }
+    let frequency =
+        rule.split(';').find_map(|part| part.trim().to_ascii_uppercase().strip_prefix("FREQ=").map(str::to_string));
+    if matches!(frequency.as_deref(), Some("SECONDLY" | "MINUTELY")) {
+        return Err("appointments cannot repeat every second or minute; ask the clinic for the sessions' dates".into());
+    }
     let rrule_zone = rrule::Tz::Tz(zone);
     let start = time::to_utc(first).with_timezone(&rrule_zone);
     let rule: rrule::RRule<rrule::Unvalidated> =
         until_in_utc(rule, zone).parse().map_err(|e| format!("this RRULE cannot be read ({e})"))?;
-    let set = rule.build(start).map_err(|e| format!("this RRULE cannot be used ({e})"))?;
+    let set = rule.build(start).map_err(|e| format!("this RRULE cannot be used ({e})"))?.limit();
     let now = time::to_utc(now);
     let window_start = (now - chrono::Duration::days(PAST_DAYS)).with_timezone(&rrule_zone);
     let window_end = (now + chrono::Duration::days(FUTURE_DAYS)).with_timezone(&rrule_zone);
-    let result = set.after(window_start).before(window_end).all(MAX_OCCURRENCES);
-    if result.limited {
-        return Err(format!("this RRULE makes more than {MAX_OCCURRENCES} sessions in a year and a quarter"));
+    let mut dates = Vec::new();
+    for (walked, at) in (&set).into_iter().enumerate() {
+        if at > window_end {
+            break;
+        }
+        if walked >= MAX_WALKED {
+            return Err(format!(
+                "this RRULE repeats more than {MAX_WALKED} times before the sessions Waymark shows; \
+                 ask the clinic for a file whose series starts nearer today"
+            ));
+        }
+        if at >= window_start {
+            dates.push(at.with_timezone(&Utc).into());
+        }
+        if dates.len() > MAX_OCCURRENCES {
+            return Err(format!("this RRULE makes more than {MAX_OCCURRENCES} sessions in a year and a quarter"));
+        }
     }
-    Ok(result.dates.into_iter().map(|at| at.with_timezone(&Utc).into()).collect())
+    Ok(dates)
 }
 
 /// The rrule crate wants UNTIL in UTC; all-day and floating series give it as
@@ -551,24 +587,20 @@ fn no_events() -> CourseError {
     CourseError::UnreadableCalendar { reason: "it holds no events".into() }
 }
 
-/// Checks that `ics` is a calendar with events, without importing it.
-pub(crate) fn check_ics(ics: &str) -> Result<(), CourseError> {
-    let lines = logical_lines(ics)?;
-    if event_lines(&lines)?.is_empty() {
-        return Err(no_events());
-    }
-    let unfolded: String = lines.iter().map(|(_, line)| format!("{line}\n")).collect();
-    read_calendar(&unfolded).map(|_| ()).map_err(|reason| CourseError::UnreadableCalendar { reason })
+/// Checks `ics` as the patient's import will, without importing it, so a
+/// clinician never sends a file the patient's app would refuse.
+pub(crate) fn check_ics(ics: &str, zone: Tz, now: SystemTime) -> Result<(), CourseError> {
+    read_sessions(ics, zone, now, MAX_SESSIONS_FROM_CLINIC).map(|_| ())
 }
 
-/// Imports `ics` on `tx`: also how a clinician's appointment update is applied.
-pub(crate) fn import_in(
-    tx: &Connection,
+/// Every appointment the file stands for (the newest version of each), and
+/// each recurring series, with UTC and floating times read in `zone`.
+fn read_sessions(
     ics: &str,
-    default_zone: &str,
+    zone: Tz,
     now: SystemTime,
-) -> Result<ImportReport, CourseError> {
-    let fallback = super::zone(default_zone)?;
+    limit: usize,
+) -> Result<(Vec<Incoming>, Vec<Series>), CourseError> {
     let lines = logical_lines(ics)?;
     let positions = event_lines(&lines)?;
     if positions.is_empty() {
@@ -581,18 +613,49 @@ pub(crate) fn import_in(
     if events.len() != positions.len() {
         return Err(CourseError::UnreadableCalendar { reason: "its events could not be told apart".into() });
     }
-    let course = current_course(tx)?;
-    let zone = course.as_ref().and_then(|c| time::parse_zone(&c.zone)).unwrap_or(fallback);
     let (mut sessions, mut series) = (Vec::new(), Vec::new());
     for (event, lines) in events.iter().zip(&positions) {
         let (more, recurring) = incoming(event, lines, zone, now)?;
         sessions.extend(more);
         series.extend(recurring);
-        if sessions.len() > MAX_SESSIONS {
-            return Err(invalid(lines.begin, format!("the file holds more than {MAX_SESSIONS} sessions")));
+        if sessions.len() > limit {
+            return Err(invalid(lines.begin, format!("the file holds more than {limit} sessions")));
         }
     }
-    let sessions = newest_per_key(sessions);
+    Ok((newest_per_key(sessions), series))
+}
+
+/// Imports the patient's own `ics` on `tx`.
+pub(crate) fn import_in(
+    tx: &Connection,
+    ics: &str,
+    default_zone: &str,
+    now: SystemTime,
+) -> Result<ImportReport, CourseError> {
+    import_at_most(tx, ics, default_zone, now, MAX_SESSIONS)
+}
+
+/// Applies a clinician's appointment update on `tx`, as `check_ics` checked it when sent.
+pub(crate) fn import_update(
+    tx: &Connection,
+    ics: &str,
+    default_zone: &str,
+    now: SystemTime,
+) -> Result<ImportReport, CourseError> {
+    import_at_most(tx, ics, default_zone, now, MAX_SESSIONS_FROM_CLINIC)
+}
+
+fn import_at_most(
+    tx: &Connection,
+    ics: &str,
+    default_zone: &str,
+    now: SystemTime,
+    limit: usize,
+) -> Result<ImportReport, CourseError> {
+    let fallback = super::zone(default_zone)?;
+    let course = current_course(tx)?;
+    let zone = course.as_ref().and_then(|c| time::parse_zone(&c.zone)).unwrap_or(fallback);
+    let (sessions, series) = read_sessions(ics, zone, now, limit)?;
     let overridden: HashSet<String> = sessions.iter().filter(|s| s.version.1).map(|s| s.key.clone()).collect();
     let mut report = ImportReport::default();
     let stamp = time::to_millis(SystemTime::now());

@@ -124,6 +124,7 @@ fn write_generated_seeds() {
     let payloads = [
         ("prompt", Payload::PromptAssignment { text: "What felt different this week?".into() }),
         ("appointment", Payload::AppointmentUpdate { ics: calendar, zone: "America/New_York".into() }),
+        ("revoke", Payload::Revoke),
     ];
     let keys = fixed.keys();
     for (n, (name, payload)) in payloads.iter().enumerate() {
@@ -141,5 +142,5 @@ fn write_generated_seeds() {
     let file = store.backup_with(PASSPHRASE, Cost { memory_kib: 8, passes: 1, lanes: 1 }).unwrap();
     write("backup_file", "ok-store.wmbk", &file);
     write("backup_file", "bad-truncated.wmbk", &file[..file.len() / 2]);
-    write("backup_file", "ok-image.sqlite", &store.exclusive(crate::backup::plain_image).unwrap());
+    write("backup_file", "ok-image.sqlite", &store.exclusive(crate::backup::plain_image).unwrap().unwrap());
 }

@@ -340,6 +340,27 @@ fn find_live(conn: &Connection, id: &str) -> Result<CheckIn, JournalError> {
     }
 }
 
+/// How long a deleted entry can be brought back before it is purged.
+pub const UNDO_WINDOW: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3_600);
+
+/// Entries deleted before this (UTC milliseconds) are past the undo window at `now`.
+pub(crate) fn bin_cutoff(now: SystemTime) -> i64 {
+    time::to_millis(now.checked_sub(UNDO_WINDOW).unwrap_or(std::time::UNIX_EPOCH))
+}
+
+/// Purges entries deleted before `before` (UTC milliseconds).
+pub(crate) fn empty_bin(conn: &Connection, before: i64) -> rusqlite::Result<u32> {
+    let binned: Vec<i64> = conn
+        .prepare_cached("SELECT seq FROM checkin WHERE deleted_at IS NOT NULL AND deleted_at < ?1")?
+        .query_map([before], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for &seq in &binned {
+        search::unindex(conn, seq)?;
+        conn.prepare_cached("DELETE FROM checkin WHERE seq = ?1")?.execute([seq])?;
+    }
+    Ok(binned.len() as u32)
+}
+
 impl Store {
     /// Saves a new check-in durably and returns it as stored.
     pub fn add_checkin(&self, draft: &CheckInDraft) -> Result<CheckIn, JournalError> {
@@ -395,7 +416,14 @@ impl Store {
         })
     }
 
-    /// Moves an entry to the bin; `undelete_checkin` brings it back.
+    /// Purges what has been in the bin longer than the undo window: the
+    /// entries, their place in the search index, and so from the next backup.
+    /// Opening a store does this; returns how many were purged.
+    pub fn empty_bin_at(&self, now: SystemTime) -> Result<u32, JournalError> {
+        self.write(|tx| Ok(empty_bin(tx, bin_cutoff(now))?))
+    }
+
+    /// Moves an entry to the bin for the undo window; `undelete_checkin` brings it back.
     pub fn delete_checkin(&self, id: &str) -> Result<CheckIn, JournalError> {
         self.set_deleted(id, Some(time::to_millis(SystemTime::now())))
     }
@@ -686,6 +714,30 @@ pub(crate) mod tests {
         let error = store.edit_checkin(&saved.id, &CheckInDraft { anxiety: Some(11), ..full_draft() });
         assert!(matches!(error, Err(JournalError::InvalidAnxiety { .. })));
         assert_eq!(store.checkin(&saved.id).unwrap(), saved);
+    }
+
+    #[test]
+    fn a_deleted_entry_is_purged_with_its_index_after_the_undo_window() {
+        let (_dir, store) = open_store();
+        let kept = store.add_checkin(&draft_at(1, "2026-11-01T09:00:00Z", "binned words stay searchable")).unwrap();
+        let binned = store.add_checkin(&draft_at(1, "2026-11-02T09:00:00Z", "binned words go")).unwrap();
+        assert_eq!(store.search_journal("binned", 10).unwrap().len(), 2, "both indexed");
+        store.delete_checkin(&binned.id).unwrap();
+        let deleted_at = store.checkin(&binned.id).unwrap().deleted_at.unwrap();
+        let indexed = |store: &Store| -> i64 {
+            store
+                .read(|c| c.query_row("SELECT count(*) FROM checkin_fts", [], |r| r.get(0)).map_err(StoreError::from))
+                .unwrap()
+        };
+        assert_eq!(store.empty_bin_at(deleted_at + UNDO_WINDOW - std::time::Duration::from_secs(60)).unwrap(), 0);
+        assert_eq!(store.undelete_checkin(&binned.id).unwrap().deleted_at, None, "undo works inside the window");
+        store.delete_checkin(&binned.id).unwrap();
+        let deleted_at = store.checkin(&binned.id).unwrap().deleted_at.unwrap();
+        assert_eq!(store.empty_bin_at(deleted_at + UNDO_WINDOW + std::time::Duration::from_secs(60)).unwrap(), 1);
+        assert!(matches!(store.checkin(&binned.id), Err(JournalError::NotFound { .. })));
+        assert!(matches!(store.undelete_checkin(&binned.id), Err(JournalError::NotFound { .. })));
+        assert_eq!(indexed(&store), 1, "its words are gone from the index");
+        assert_eq!(store.checkin(&kept.id).unwrap().id, kept.id);
     }
 
     #[test]

@@ -134,4 +134,4 @@ pub fn preview(summary: &Summary, language: &str) -> SummaryForms {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -72,6 +72,59 @@ pub struct Summary {
     pub notes: Option<Vec<Note>>,
 }
 
+/// The most entries of all kinds a received summary may hold: ten years of
+/// a heavy user's check-ins, results, sessions and notes, with room to spare.
+const MAX_RECEIVED_ENTRIES: usize = 50_000;
+
+impl Summary {
+    /// Checks a summary that arrived from a patient's app, which may be buggy
+    /// or not a patient's app at all: its schema, its dates and times, how
+    /// many entries it holds, and each result's answers.
+    pub(crate) fn check_received(&self) -> Result<(), String> {
+        if self.schema != SCHEMA {
+            return Err(format!("it is a \"{}\" summary; this version reads {SCHEMA}", self.schema));
+        }
+        let day = |text: &str| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .ok()
+                .filter(|date| (1900..=2200).contains(&chrono::Datelike::year(date)))
+                .ok_or_else(|| format!("\"{text}\" is not a day between 1900 and 2200"))
+        };
+        if day(&self.from)? > day(&self.to)? {
+            return Err("its range ends before it starts".into());
+        }
+        time::parse_zone(&self.zone).ok_or_else(|| format!("\"{}\" is not a time zone", self.zone))?;
+        let mut instants = vec![self.created_at.as_str()];
+        instants.extend(self.mood.iter().flatten().map(|e| e.at.as_str()));
+        instants.extend(self.measures.iter().flatten().map(|e| e.at.as_str()));
+        instants.extend(self.vitals.iter().flatten().map(|e| e.at.as_str()));
+        instants.extend(self.safety.iter().flatten().map(|e| e.at.as_str()));
+        instants.extend(self.notes.iter().flatten().map(|e| e.at.as_str()));
+        let sessions = self.sessions.as_ref().map_or(0, |s| s.appointments.len());
+        if instants.len() + sessions > MAX_RECEIVED_ENTRIES {
+            return Err(format!("it holds more than {MAX_RECEIVED_ENTRIES} entries"));
+        }
+        for at in instants {
+            let year = chrono::DateTime::parse_from_rfc3339(at).map(|t| chrono::Datelike::year(&t)).unwrap_or(0);
+            if !(1900..=2200).contains(&year) {
+                return Err(format!("\"{at}\" is not a time between 1900 and 2200"));
+            }
+        }
+        for result in self.measures.iter().flatten() {
+            let items = match result.instrument.as_str() {
+                "phq9" => 9,
+                "gad7" => 7,
+                other => return Err(format!("\"{other}\" is not a measure Waymark knows")),
+            };
+            let answered_in_range = result.items.iter().flatten().all(|value| (0..=3).contains(value));
+            if result.items.len() != items || !answered_in_range {
+                return Err(format!("a {} result does not have {items} answers from 0 to 3", result.instrument));
+            }
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MoodEntry {
     pub at: String,

@@ -239,3 +239,8 @@ proptest::proptest! {
         proptest::prop_assert!(!html.contains("<script"));
     }
 }
+
+/// Queues one summary of November 2026's mood for the paired `store`'s therapist.
+pub(crate) fn share_everything(store: &Store) {
+    store.share(&request(&[ShareScope::Mood])).unwrap();
+}

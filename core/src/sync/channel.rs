@@ -80,11 +80,14 @@ pub(crate) struct Stored {
     pub info: ChannelInfo,
     pub pairing: Pairing,
     pub inbox_cursor: u64,
+    /// Nothing more to tell the relay.
     pub relay_deleted: bool,
+    /// The other end sent a Revoke.
+    pub revoked_by_other: bool,
 }
 
-const COLUMNS: &str =
-    "id, role, label, relay_url, secret, inbox_cursor, created_at, revoked_at, relay_deleted_at IS NOT NULL";
+const COLUMNS: &str = "id, role, label, relay_url, secret, inbox_cursor, created_at, revoked_at, \
+     relay_deleted_at IS NOT NULL, coalesce(revoked_by = 'other', 0)";
 
 fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
     let secret: Vec<u8> = row.get(4)?;
@@ -101,6 +104,7 @@ fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
         pairing: Pairing { relay_url, secret: secret.try_into().unwrap_or([0; 32]) },
         inbox_cursor: row.get::<_, i64>(5)? as u64,
         relay_deleted: row.get(8)?,
+        revoked_by_other: row.get(9)?,
     })
 }
 
@@ -139,11 +143,34 @@ fn insert(conn: &Connection, pairing: &Pairing, role: Role, label: &str, now: i6
     Ok(find(conn, &id)?.info)
 }
 
-/// Marks a channel unpaired and drops what it had not sent yet.
-fn revoke(conn: &Connection, id: &str, now: i64) -> Result<ChannelInfo, SyncError> {
-    conn.execute("UPDATE channel SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, now])?;
-    conn.execute("DELETE FROM outbox WHERE channel = ?1 AND sent_at IS NULL", [id])?;
+pub(crate) fn is_revoked(conn: &Connection, id: &str) -> Result<bool, SyncError> {
+    Ok(find(conn, id)?.info.revoked_at.is_some())
+}
+
+/// Ends sharing from this end: drops what was not sent yet, and seals a
+/// Revoke for the other end, the last message on the channel.
+fn revoke(conn: &Connection, id: &str, now: SystemTime) -> Result<ChannelInfo, SyncError> {
+    let channel = find(conn, id)?;
+    if channel.info.revoked_at.is_none() {
+        conn.execute("DELETE FROM outbox WHERE channel = ?1 AND sent_at IS NULL", [id])?;
+        super::exchange::enqueue(conn, &channel, &super::Payload::Revoke, now)?;
+        conn.execute(
+            "UPDATE channel SET revoked_at = ?2, revoked_by = 'here' WHERE id = ?1",
+            params![id, time::to_millis(now)],
+        )?;
+    }
     Ok(find(conn, id)?.info)
+}
+
+/// The other end ended sharing: nothing more is sent, and this end deletes
+/// the channel on the relay at its next turn.
+pub(crate) fn revoked_by_other(conn: &Connection, id: &str, now: i64) -> Result<(), SyncError> {
+    conn.execute(
+        "UPDATE channel SET revoked_at = ?2, revoked_by = 'other' WHERE id = ?1 AND revoked_at IS NULL",
+        params![id, now],
+    )?;
+    conn.execute("DELETE FROM outbox WHERE channel = ?1 AND sent_at IS NULL", [id])?;
+    Ok(())
 }
 
 pub(crate) fn channel_id(info: &ChannelInfo) -> ChannelId {
@@ -167,10 +194,10 @@ impl Store {
         })
     }
 
-    /// Unpairs: nothing more is sent, what was waiting is dropped, and the
-    /// relay is told to delete the channel at the next sync.
+    /// Unpairs: nothing more is shared, what was waiting is dropped, and the
+    /// therapist's app is told at the next sync.
     pub fn unpair(&self) -> Result<ChannelInfo, SyncError> {
-        let now = time::to_millis(SystemTime::now());
+        let now = SystemTime::now();
         self.write(|tx| {
             let channel = patient_channel(tx)?;
             revoke(tx, &channel.info.id, now)
@@ -189,13 +216,10 @@ impl Store {
         Ok(Invite { channel, pairing_code: pairing.code() })
     }
 
-    /// On a clinician's profile: stops sharing with one patient.
+    /// On a clinician's profile: stops sharing with one patient, whose app
+    /// is told at the next sync.
     pub fn revoke_channel(&self, id: &str) -> Result<ChannelInfo, SyncError> {
-        let now = time::to_millis(SystemTime::now());
-        self.write(|tx| {
-            find(tx, id)?;
-            revoke(tx, id, now)
-        })
+        self.write(|tx| revoke(tx, id, SystemTime::now()))
     }
 
     /// Every channel this profile has had, oldest first.

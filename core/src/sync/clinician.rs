@@ -60,40 +60,37 @@ impl Store {
         })
     }
 
-    /// One received summary, whole.
-    pub fn received_summary(&self, id: &str) -> Result<Summary, SyncError> {
+    /// One received summary, whole, found by its channel and message id
+    /// together: an id alone could be made to open another patient's summary.
+    pub fn received_summary(&self, channel: &str, id: &str) -> Result<Summary, SyncError> {
         let json: String = self.read(|conn| {
-            conn.prepare_cached("SELECT summary FROM received_summary WHERE id = ?1 ORDER BY received_at LIMIT 1")?
-                .query_row([id], |row| row.get(0))
+            conn.prepare_cached("SELECT summary FROM received_summary WHERE channel = ?1 AND id = ?2")?
+                .query_row([channel, id], |row| row.get(0))
                 .optional()?
-                .ok_or_else(|| SyncError::UnknownSummary { id: id.to_string() })
+                .ok_or_else(|| SyncError::UnknownSummary { channel: channel.to_string(), id: id.to_string() })
         })?;
         serde_json::from_str(&json).map_err(|_| SyncError::UnknownPayload)
     }
 
     /// A received summary in all three forms, for the clinician's screen.
-    pub fn received_summary_forms(&self, id: &str) -> Result<crate::share::SummaryForms, SyncError> {
-        Ok(crate::share::preview(&self.received_summary(id)?, &self.content_language()?))
+    pub fn received_summary_forms(&self, channel: &str, id: &str) -> Result<crate::share::SummaryForms, SyncError> {
+        Ok(crate::share::preview(&self.received_summary(channel, id)?, &self.content_language()?))
     }
 
     /// Queues an iCalendar file for the patient on `channel`; events without
     /// a zone are read in `zone`. The patient's next sync applies it.
     pub fn send_appointment(&self, channel: &str, ics: &str, zone: &str) -> Result<String, SyncError> {
-        if time::parse_zone(zone).is_none() {
+        let Some(tz) = time::parse_zone(zone) else {
             return Err(SyncError::UnusableAppointment { reason: format!("\"{zone}\" is not a time zone") });
-        }
-        crate::course::calendar::check_ics(ics)
+        };
+        crate::course::calendar::check_ics(ics, tz, SystemTime::now())
             .map_err(|e| SyncError::UnusableAppointment { reason: e.to_string() })?;
         self.send(channel, &Payload::AppointmentUpdate { ics: ics.to_string(), zone: zone.to_string() })
     }
 
     /// Queues a prompt for the patient on `channel` to answer in their journal.
     pub fn send_prompt(&self, channel: &str, text: &str) -> Result<String, SyncError> {
-        let text = text.trim();
-        let chars = text.chars().count();
-        if chars == 0 || chars > MAX_PROMPT_CHARS {
-            return Err(SyncError::InvalidPrompt { max: MAX_PROMPT_CHARS as u32 });
-        }
+        let text = checked_prompt(text)?;
         self.send(channel, &Payload::PromptAssignment { text: text.to_string() })
     }
 
@@ -105,6 +102,16 @@ impl Store {
             }
             enqueue(tx, &stored, payload, SystemTime::now())
         })
+    }
+}
+
+/// A prompt's text, trimmed, if it is 1 to `MAX_PROMPT_CHARS` characters:
+/// checked when sent and again when received.
+pub(crate) fn checked_prompt(text: &str) -> Result<&str, SyncError> {
+    let text = text.trim();
+    match text.chars().count() {
+        1..=MAX_PROMPT_CHARS => Ok(text),
+        _ => Err(SyncError::InvalidPrompt { max: MAX_PROMPT_CHARS as u32 }),
     }
 }
 

@@ -2,6 +2,12 @@
 //! transaction that made it; `sync` uploads what is due (a message counts as
 //! sent only on a 2xx, and failures back off exponentially with jitter), then
 //! pulls the inbox by cursor and applies each message once.
+//!
+//! Whatever arrives is hostile until opened and checked. One message never
+//! wedges a channel: a message that fails to apply again and again is set
+//! aside after a few tries, one that holds what Waymark refuses or cannot
+//! read yet is kept with its reason, and the cursor moves past both. What is
+//! set aside is shown in the sync status and tried again after an upgrade.
 
 use std::time::{Duration, SystemTime};
 
@@ -10,7 +16,7 @@ use chacha20poly1305::aead::OsRng;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use waymark_protocol::{decode_base64, MessagePage, MAX_PAGE};
+use waymark_protocol::{decode_base64, ListedMessage, MessagePage, MAX_PAGE};
 
 use super::channel::{self, Role, Stored};
 use super::transport::{HttpRequest, HttpResponse, HttpTransport};
@@ -22,6 +28,14 @@ use crate::time::{self, rfc3339};
 const FIRST_RETRY: Duration = Duration::from_secs(5);
 const LONGEST_RETRY: Duration = Duration::from_secs(3_600);
 const PAGE: u32 = 100;
+/// Pages pulled per channel in one sync; the rest waits for the next.
+const MAX_PAGES: u32 = 20;
+/// Tries at applying one message before it is set aside.
+const MAX_APPLY_ATTEMPTS: u32 = 3;
+/// Messages kept aside per channel; past this a refused message is dropped, and said so.
+const MAX_HELD: u32 = 500;
+/// The version that sets a message aside; another version tries it again.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Seals `payload` for the patient's therapist into the outbox.
 pub(crate) fn enqueue_to_clinician(conn: &Connection, payload: &Payload, now: SystemTime) -> Result<String, SyncError> {
@@ -63,6 +77,8 @@ pub struct SyncReport {
     pub received: u32,
     /// Messages refused: tampered, for another channel, or a replay with other bytes.
     pub rejected: u32,
+    /// Messages set aside this time, kept to try again after an upgrade (see the sync status).
+    pub held: u32,
     /// Still waiting in the outbox.
     pub pending: u32,
     /// Problems met on the way, as sentences for the patient.
@@ -81,8 +97,10 @@ pub struct SyncStatus {
 pub struct ChannelStatus {
     pub channel: channel::ChannelInfo,
     pub pending: u32,
-    /// Messages the relay refused for good.
+    /// Messages the relay refused for good; `retry_message` sends one again.
     pub failed: Vec<FailedMessage>,
+    /// Messages from the other end that are set aside, with why.
+    pub held: Vec<HeldMessage>,
     #[serde(with = "rfc3339::option")]
     pub next_attempt_at: Option<SystemTime>,
     #[serde(with = "rfc3339::option")]
@@ -96,6 +114,77 @@ pub struct FailedMessage {
     pub id: String,
     pub kind: String,
     pub error: String,
+}
+
+/// A message from the other end that was kept but not applied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct HeldMessage {
+    pub id: String,
+    pub state: HeldState,
+    pub reason: String,
+    #[serde(with = "rfc3339")]
+    pub held_at: SystemTime,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum HeldState {
+    /// Applying it failed again and again.
+    Quarantined,
+    /// It holds what Waymark refuses (a prompt too long, an unusable appointment).
+    Refused,
+    /// This version cannot read it; an update may.
+    Unreadable,
+}
+
+impl HeldState {
+    fn as_str(self) -> &'static str {
+        match self {
+            HeldState::Quarantined => "quarantined",
+            HeldState::Refused => "refused",
+            HeldState::Unreadable => "unreadable",
+        }
+    }
+
+    fn parse(text: &str) -> HeldState {
+        match text {
+            "refused" => HeldState::Refused,
+            "unreadable" => HeldState::Unreadable,
+            _ => HeldState::Quarantined,
+        }
+    }
+}
+
+/// What became of one message from the relay.
+enum Verdict {
+    Applied,
+    /// Applied before: nothing changed.
+    Again,
+    /// Not authentic or not for us: reported and dropped.
+    Rejected(SyncError),
+    /// Authentic but refused or unreadable: kept aside.
+    Held(HeldState, SyncError),
+    /// Our side failed (storage, or a panic while applying): tried again later.
+    Failed(SyncError),
+}
+
+impl Verdict {
+    fn of(outcome: Result<bool, SyncError>) -> Verdict {
+        match outcome {
+            Ok(true) => Verdict::Applied,
+            Ok(false) => Verdict::Again,
+            Err(error @ (SyncError::Store(_) | SyncError::ApplyFailed { .. })) => Verdict::Failed(error),
+            Err(error @ (SyncError::UnknownPayload | SyncError::UnknownEnvelopeVersion { .. })) => {
+                Verdict::Held(HeldState::Unreadable, error)
+            }
+            Err(error @ (SyncError::UnusableAppointment { .. } | SyncError::UnusableMessage { .. })) => {
+                Verdict::Held(HeldState::Refused, error)
+            }
+            Err(error) => Verdict::Rejected(error),
+        }
+    }
 }
 
 /// The wait before retry number `attempts`: exponential, capped, with jitter
@@ -139,11 +228,10 @@ impl Store {
         let mut report = SyncReport::default();
         for channel in self.read(|conn| Ok::<_, SyncError>(channel::all(conn)?))? {
             if channel.info.revoked_at.is_some() {
-                if !channel.relay_deleted {
-                    self.delete_on_relay(transport, &channel, &mut report)?;
-                }
+                self.close_on_relay(transport, &channel, now, &mut report)?;
                 continue;
             }
+            self.retry_held(&channel, now, &mut report)?;
             // A message the relay will not take now must not hold up what comes in.
             let uploaded = self.upload(transport, &channel, now, retry_now, &mut report)?;
             let pulled = match uploaded {
@@ -169,6 +257,11 @@ impl Store {
                 )?;
                 Ok::<_, SyncError>(())
             })?;
+            // A Revoke from the other end arrived: tell the relay now.
+            let closed = self.read(|conn| channel::find(conn, &channel.info.id))?;
+            if closed.info.revoked_at.is_some() {
+                self.close_on_relay(transport, &closed, now, &mut report)?;
+            }
         }
         report.pending = self.read(|conn| {
             Ok::<_, SyncError>(conn.query_row(
@@ -180,6 +273,23 @@ impl Store {
         Ok(report)
     }
 
+    /// Sends a message the relay refused for good once more, at the next sync.
+    pub fn retry_message(&self, id: &str) -> Result<(), SyncError> {
+        let now = time::to_millis(SystemTime::now());
+        self.write(|tx| {
+            let changed = tx.execute(
+                "UPDATE outbox SET failed_at = NULL, attempts = 0, next_attempt_at = ?2, last_error = NULL \
+                 WHERE id = ?1 AND failed_at IS NOT NULL \
+                 AND channel IN (SELECT id FROM channel WHERE revoked_at IS NULL)",
+                params![id, now],
+            )?;
+            match changed {
+                0 => Err(SyncError::UnknownMessage { id: id.to_string() }),
+                _ => Ok(()),
+            }
+        })
+    }
+
     fn upload(
         &self,
         transport: &dyn HttpTransport,
@@ -189,13 +299,17 @@ impl Store {
         report: &mut SyncReport,
     ) -> Result<Turn, SyncError> {
         let due_by = if retry_now { i64::MAX } else { time::to_millis(now) };
+        // A retry set further ahead than the longest wait was set before the clock moved back.
+        let set_before_a_clock_jump = time::to_millis(now + LONGEST_RETRY);
         let due: Vec<(String, Vec<u8>, u32)> = self.read(|conn| {
             let mut statement = conn.prepare_cached(
                 "SELECT id, envelope, attempts FROM outbox WHERE channel = ?1 AND sent_at IS NULL \
-                 AND failed_at IS NULL AND (attempts = 0 OR next_attempt_at <= ?2) ORDER BY created_at, id",
+                 AND failed_at IS NULL AND (attempts = 0 OR next_attempt_at <= ?2 OR next_attempt_at > ?3) \
+                 ORDER BY created_at, id",
             )?;
-            let rows = statement
-                .query_map(params![channel.info.id, due_by], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+            let rows = statement.query_map(params![channel.info.id, due_by, set_before_a_clock_jump], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })?;
             Ok::<_, SyncError>(rows.collect::<rusqlite::Result<_>>()?)
         })?;
         let keys = channel.pairing.keys();
@@ -238,17 +352,17 @@ impl Store {
                     })?;
                 }
                 Ok(response) if matches!(response.status, 401 | 403 | 410) => {
-                    return self.refused(channel, &response, now_ms);
+                    return Ok(refused(&response));
                 }
                 failed => {
-                    let (wait, problem) = match &failed {
+                    let (asked, problem) = match &failed {
                         Ok(response) => (
                             response.retry_after_seconds.map(|s| Duration::from_secs(u64::from(s))),
                             format!("the relay answered {}", response.status),
                         ),
                         Err(error) => (None, error.to_string()),
                     };
-                    let wait = wait.unwrap_or_else(|| backoff(attempts + 1)).max(backoff(attempts + 1));
+                    let wait = retry_wait(asked, attempts + 1);
                     let next = time::to_millis(now + wait);
                     self.write(|tx| {
                         tx.execute(
@@ -264,22 +378,6 @@ impl Store {
         Ok(Turn::Continue)
     }
 
-    /// A 401, 403 or 410: the relay will not take this channel (any more).
-    fn refused(&self, channel: &Stored, response: &HttpResponse, now_ms: i64) -> Result<Turn, SyncError> {
-        if response.status == 410 {
-            self.write(|tx| {
-                tx.execute(
-                    "UPDATE channel SET revoked_at = ?2, relay_deleted_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
-                    params![channel.info.id, now_ms],
-                )?;
-                tx.execute("DELETE FROM outbox WHERE channel = ?1 AND sent_at IS NULL", [&channel.info.id])?;
-                Ok::<_, SyncError>(())
-            })?;
-            return Ok(Turn::Refused("the other side ended sharing on this channel; pair again to share".into()));
-        }
-        Ok(Turn::Refused(format!("the relay refused this channel ({}); pair again", response.status)))
-    }
-
     fn pull(
         &self,
         transport: &dyn HttpTransport,
@@ -292,7 +390,8 @@ impl Store {
         let incoming = channel.info.role.incoming();
         let mut cursor = channel.inbox_cursor;
         let mut registered = false;
-        loop {
+        let mut pages = 0;
+        while pages < MAX_PAGES {
             let request = HttpRequest {
                 method: "GET".into(),
                 url: url(channel, &waymark_protocol::page_path(&id, incoming, cursor, PAGE.min(MAX_PAGE))),
@@ -320,48 +419,180 @@ impl Store {
                         Err(error) => return Ok(Turn::Stop(format!("{error}; will try again later"))),
                     }
                 }
-                401 | 403 | 410 => return self.refused(channel, &response, time::to_millis(now)),
+                401 | 403 | 410 => return Ok(refused(&response)),
                 status => return Ok(Turn::Stop(format!("the relay answered {status}; will try again later"))),
             }
+            pages += 1;
             let Ok(page) = serde_json::from_slice::<MessagePage>(&response.body) else {
-                return Ok(Turn::Stop("the relay sent a page Waymark cannot read".into()));
+                return Ok(Turn::Stop("the relay sent a page Waymark cannot read; will try again later".into()));
             };
-            for listed in &page.messages {
-                let applied = self.write(|tx| {
-                    // A refused message leaves nothing behind, but the cursor moves past it.
-                    tx.execute_batch("SAVEPOINT apply")?;
-                    let outcome = match decode_base64(&listed.envelope) {
-                        Some(envelope) => apply(tx, channel, &keys, &listed.id, &envelope, now),
-                        None => Err(SyncError::NotAnEnvelope),
-                    };
-                    // Our own storage failed: undo everything, the cursor too, and try again later.
-                    if let Err(SyncError::Store(error)) = outcome {
-                        return Err(SyncError::Store(error));
-                    }
-                    if outcome.is_err() {
-                        tx.execute_batch("ROLLBACK TO apply")?;
-                    }
-                    tx.execute_batch("RELEASE apply")?;
-                    tx.execute(
-                        "UPDATE channel SET inbox_cursor = max(inbox_cursor, ?2) WHERE id = ?1",
-                        params![channel.info.id, listed.cursor as i64],
-                    )?;
-                    Ok::<_, SyncError>(outcome)
-                })?;
-                match applied {
-                    Ok(true) => report.received += 1,
-                    Ok(false) => {}
-                    Err(refused) => {
-                        report.rejected += 1;
-                        report.problems.push(refused.to_string());
-                    }
+            let fresh: Vec<&ListedMessage> = page.messages.iter().filter(|m| m.cursor > cursor).collect();
+            let before = cursor;
+            for listed in fresh {
+                let verdict = self.take(channel, &keys, listed, now)?;
+                if let Some(problem) = tally(verdict, report) {
+                    return Ok(Turn::Stop(problem));
                 }
                 cursor = cursor.max(listed.cursor);
             }
-            if !page.more || page.messages.is_empty() {
+            if !page.more || self.read(|conn| channel::is_revoked(conn, &channel.info.id))? {
                 return Ok(Turn::Continue);
             }
+            if cursor == before {
+                return Ok(Turn::Stop("the relay keeps sending the same messages; will try again later".into()));
+            }
         }
+        Ok(Turn::Continue)
+    }
+
+    /// Counts one more try at a message, in a transaction of its own before
+    /// the try, so a message that stops the app is counted all the same.
+    fn count_attempt(&self, channel: &Stored, id: &str) -> Result<(u32, Option<String>), SyncError> {
+        self.write(|tx| {
+            Ok(tx
+                .prepare_cached(
+                    "INSERT INTO inbox_attempt (channel, id, attempts) VALUES (?1, ?2, 1) \
+                     ON CONFLICT (channel, id) DO UPDATE SET attempts = attempts + 1 RETURNING attempts, last_error",
+                )?
+                .query_row(params![channel.info.id, id], |row| Ok((row.get(0)?, row.get(1)?)))?)
+        })
+    }
+
+    /// Applies one listed message, or sets it aside, and moves the cursor past
+    /// it; a failure on our side leaves the cursor for the next sync.
+    fn take(
+        &self,
+        channel: &Stored,
+        keys: &super::ChannelKeys,
+        listed: &ListedMessage,
+        now: SystemTime,
+    ) -> Result<Verdict, SyncError> {
+        let envelope = decode_base64(&listed.envelope);
+        let (attempts, last_error) = self.count_attempt(channel, &listed.id)?;
+        let verdict = self.write(|tx| {
+            let verdict = match &envelope {
+                None => Verdict::Rejected(SyncError::NotAnEnvelope),
+                Some(_) if attempts > MAX_APPLY_ATTEMPTS => {
+                    let reason = last_error.clone().unwrap_or_else(|| "applying it stopped Waymark".into());
+                    Verdict::Held(HeldState::Quarantined, SyncError::ApplyFailed { reason })
+                }
+                Some(envelope) => apply_safely(tx, channel, keys, &listed.id, envelope, now)?,
+            };
+            if let Verdict::Failed(_) = verdict {
+                return Ok(verdict);
+            }
+            let verdict = match (verdict, &envelope) {
+                (Verdict::Held(state, error), Some(envelope)) => {
+                    hold(tx, channel, &listed.id, envelope, state, error, now)?
+                }
+                (verdict, _) => verdict,
+            };
+            tx.execute(
+                "DELETE FROM inbox_attempt WHERE channel = ?1 AND id = ?2",
+                params![channel.info.id, listed.id],
+            )?;
+            tx.execute(
+                "UPDATE channel SET inbox_cursor = max(inbox_cursor, ?2) WHERE id = ?1",
+                params![channel.info.id, listed.cursor as i64],
+            )?;
+            Ok::<_, SyncError>(verdict)
+        })?;
+        if let Verdict::Failed(error) = &verdict {
+            self.write(|tx| {
+                tx.execute(
+                    "UPDATE inbox_attempt SET last_error = ?3 WHERE channel = ?1 AND id = ?2",
+                    params![channel.info.id, listed.id, error.to_string()],
+                )?;
+                Ok::<_, SyncError>(())
+            })?;
+        }
+        Ok(verdict)
+    }
+
+    /// Tries again, once per version of Waymark, what an older version set aside.
+    fn retry_held(&self, channel: &Stored, now: SystemTime, report: &mut SyncReport) -> Result<(), SyncError> {
+        let held: Vec<(String, Vec<u8>)> = self.read(|conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT id, envelope FROM inbox_held WHERE channel = ?1 AND held_by_version <> ?2 ORDER BY held_at, id",
+            )?;
+            let rows = statement.query_map(params![channel.info.id, VERSION], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            Ok::<_, SyncError>(rows.collect::<rusqlite::Result<_>>()?)
+        })?;
+        let keys = channel.pairing.keys();
+        for (id, envelope) in held {
+            self.write(|tx| {
+                let verdict = apply_safely(tx, channel, &keys, &id, &envelope, now)?;
+                match verdict {
+                    Verdict::Applied | Verdict::Again => {
+                        tx.execute("DELETE FROM inbox_held WHERE channel = ?1 AND id = ?2", params![channel.info.id, id])?;
+                        report.received += u32::from(matches!(verdict, Verdict::Applied));
+                    }
+                    Verdict::Held(state, error) => {
+                        tx.execute(
+                            "UPDATE inbox_held SET state = ?3, reason = ?4, held_by_version = ?5 WHERE channel = ?1 AND id = ?2",
+                            params![channel.info.id, id, state.as_str(), error.to_string(), VERSION],
+                        )?;
+                    }
+                    Verdict::Failed(error) | Verdict::Rejected(error) => {
+                        tx.execute(
+                            "UPDATE inbox_held SET reason = ?3, held_by_version = ?4 WHERE channel = ?1 AND id = ?2",
+                            params![channel.info.id, id, error.to_string(), VERSION],
+                        )?;
+                    }
+                }
+                Ok::<_, SyncError>(())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// A closed channel's last word to the relay: the end that closed it
+    /// sends its Revoke and leaves the channel for the other end to read; the
+    /// end that read a Revoke deletes the channel on the relay.
+    fn close_on_relay(
+        &self,
+        transport: &dyn HttpTransport,
+        channel: &Stored,
+        now: SystemTime,
+        report: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        if channel.relay_deleted {
+            return Ok(());
+        }
+        if channel.revoked_by_other {
+            return self.delete_on_relay(transport, channel, report);
+        }
+        let turn = self.upload(transport, channel, now, true, report)?;
+        let pending: u32 = self.read(|conn| {
+            Ok::<_, SyncError>(conn.query_row(
+                "SELECT count(*) FROM outbox WHERE channel = ?1 AND sent_at IS NULL AND failed_at IS NULL",
+                [&channel.info.id],
+                |row| row.get(0),
+            )?)
+        })?;
+        match turn {
+            Turn::Continue if pending == 0 => self.mark_closed_on_relay(channel),
+            Turn::Continue => Ok(()),
+            Turn::Stop(problem) => {
+                report.problems.push(format!("{problem}; unpairing will be sent later"));
+                Ok(())
+            }
+            // The relay will never carry it: there is nothing more to send.
+            Turn::Refused(problem) => {
+                report.problems.push(format!("{problem}; the other end was not told of the unpairing"));
+                self.mark_closed_on_relay(channel)
+            }
+        }
+    }
+
+    fn mark_closed_on_relay(&self, channel: &Stored) -> Result<(), SyncError> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE channel SET relay_deleted_at = ?2 WHERE id = ?1",
+                params![channel.info.id, time::to_millis(SystemTime::now())],
+            )?;
+            Ok::<_, SyncError>(())
+        })
     }
 
     fn delete_on_relay(
@@ -379,13 +610,7 @@ impl Store {
         };
         match transport.send(request) {
             Ok(response) if (200..300).contains(&response.status) || matches!(response.status, 404 | 410) => {
-                self.write(|tx| {
-                    tx.execute(
-                        "UPDATE channel SET relay_deleted_at = ?2 WHERE id = ?1",
-                        params![channel.info.id, time::to_millis(SystemTime::now())],
-                    )?;
-                    Ok::<_, SyncError>(())
-                })?;
+                self.mark_closed_on_relay(channel)?;
             }
             Ok(response) => report.problems.push(format!("the relay answered {} to unpairing", response.status)),
             Err(error) => report.problems.push(format!("{error}; unpairing will be sent later")),
@@ -405,6 +630,104 @@ impl Store {
     }
 }
 
+/// Adds a verdict to the report; `Some` when the pull must stop and try later.
+fn tally(verdict: Verdict, report: &mut SyncReport) -> Option<String> {
+    match verdict {
+        Verdict::Applied => report.received += 1,
+        Verdict::Again => {}
+        Verdict::Rejected(error) => {
+            report.rejected += 1;
+            report.problems.push(error.to_string());
+        }
+        Verdict::Held(_, error) => {
+            report.held += 1;
+            report.problems.push(format!("a message was set aside: {error}"));
+        }
+        Verdict::Failed(error) => return Some(format!("{error}; will try again later")),
+    }
+    None
+}
+
+/// A 401, 403 or 410: the relay will not take this channel now. Only an
+/// authenticated Revoke from the other end unpairs, never the relay's word.
+fn refused(response: &HttpResponse) -> Turn {
+    Turn::Refused(match response.status {
+        410 => "the relay says this channel was closed; nothing was deleted here. \
+                If sharing has ended, unpair; otherwise ask your therapist"
+            .into(),
+        status => format!("the relay refused this channel ({status}); nothing was deleted here"),
+    })
+}
+
+/// The wait before retry number `attempts`: what the relay asked, but never
+/// more than the longest wait (a relay or a clock cannot park a message for
+/// days), and never less than the backoff.
+fn retry_wait(asked: Option<Duration>, attempts: u32) -> Duration {
+    let backoff = backoff(attempts);
+    asked.map_or(backoff, |asked| asked.min(LONGEST_RETRY).max(backoff))
+}
+
+/// `apply` in a savepoint that a refusal or a panic rolls back; a panic is
+/// our failure, like a storage error, and is tried again later.
+fn apply_safely(
+    tx: &Connection,
+    channel: &Stored,
+    keys: &super::ChannelKeys,
+    listed_id: &str,
+    envelope: &[u8],
+    now: SystemTime,
+) -> Result<Verdict, SyncError> {
+    tx.execute_batch("SAVEPOINT apply")?;
+    let outcome =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| apply(tx, channel, keys, listed_id, envelope, now)))
+            .unwrap_or_else(|panic| {
+                let reason = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "Waymark stopped while applying it".into());
+                Err(SyncError::ApplyFailed { reason })
+            });
+    let verdict = Verdict::of(outcome);
+    if !matches!(verdict, Verdict::Applied | Verdict::Again) {
+        tx.execute_batch("ROLLBACK TO apply")?;
+    }
+    tx.execute_batch("RELEASE apply")?;
+    Ok(verdict)
+}
+
+/// Keeps a message aside with why, unless the channel already keeps too many.
+fn hold(
+    tx: &Connection,
+    channel: &Stored,
+    id: &str,
+    envelope: &[u8],
+    state: HeldState,
+    error: SyncError,
+    now: SystemTime,
+) -> Result<Verdict, SyncError> {
+    let kept: u32 =
+        tx.query_row("SELECT count(*) FROM inbox_held WHERE channel = ?1", [&channel.info.id], |r| r.get(0))?;
+    if kept >= MAX_HELD {
+        return Ok(Verdict::Rejected(SyncError::TooManyHeld { max: MAX_HELD, reason: error.to_string() }));
+    }
+    tx.prepare_cached(
+        "INSERT INTO inbox_held (channel, id, envelope, state, reason, held_by_version, held_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+         ON CONFLICT (channel, id) DO UPDATE SET state = ?4, reason = ?5, held_by_version = ?6",
+    )?
+    .execute(params![
+        channel.info.id,
+        id,
+        envelope,
+        state.as_str(),
+        error.to_string(),
+        VERSION,
+        time::to_millis(now)
+    ])?;
+    Ok(Verdict::Held(state, error))
+}
+
 fn status_of(conn: &Connection, channel: Stored) -> Result<ChannelStatus, SyncError> {
     let (pending, next): (u32, Option<i64>) = conn.query_row(
         "SELECT count(*), min(next_attempt_at) FROM outbox WHERE channel = ?1 AND sent_at IS NULL AND failed_at IS NULL",
@@ -419,6 +742,18 @@ fn status_of(conn: &Connection, channel: Stored) -> Result<ChannelStatus, SyncEr
             Ok(FailedMessage { id: row.get(0)?, kind: row.get(1)?, error: row.get(2)? })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let mut statement = conn
+        .prepare_cached("SELECT id, state, reason, held_at FROM inbox_held WHERE channel = ?1 ORDER BY held_at, id")?;
+    let held = statement
+        .query_map([&channel.info.id], |row| {
+            Ok(HeldMessage {
+                id: row.get(0)?,
+                state: HeldState::parse(&row.get::<_, String>(1)?),
+                reason: row.get(2)?,
+                held_at: time::from_millis(row.get(3)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
     let (last_success, last_error): (Option<i64>, Option<String>) =
         conn.query_row("SELECT last_success_at, last_error FROM channel WHERE id = ?1", [&channel.info.id], |row| {
             Ok((row.get(0)?, row.get(1)?))
@@ -427,13 +762,17 @@ fn status_of(conn: &Connection, channel: Stored) -> Result<ChannelStatus, SyncEr
         channel: channel.info,
         pending,
         failed,
+        held,
         next_attempt_at: next.map(time::from_millis),
         last_success_at: last_success.map(time::from_millis),
         last_error,
     })
 }
 
-/// Opens and applies one message; `Ok(false)` when it was applied before.
+/// The latest a message may say it was written: a little after now, for clocks that run fast.
+const CLOCK_SLACK: Duration = Duration::from_secs(24 * 3_600);
+
+/// Opens, checks and applies one message; `Ok(false)` when it was applied before.
 pub(crate) fn apply(
     tx: &Connection,
     channel: &Stored,
@@ -459,12 +798,15 @@ pub(crate) fn apply(
     }
     let payload: Payload = serde_json::from_slice(&plaintext).map_err(|_| SyncError::UnknownPayload)?;
     let now_ms = time::to_millis(now);
+    // The sender's clock is only a claim: kept between the epoch and a day from now.
+    let sent_at = header.created_at_millis.clamp(0, time::to_millis(now + CLOCK_SLACK));
     tx.prepare_cached(
         "INSERT INTO inbox (id, channel, kind, digest, created_at, applied_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![id, channel.info.id, payload.kind(), digest, header.created_at_millis, now_ms])?;
+    .execute(params![id, channel.info.id, payload.kind(), digest, sent_at, now_ms])?;
     match (channel.info.role, payload) {
         (Role::Clinician, Payload::Summary(summary)) => {
+            summary.check_received().map_err(|reason| SyncError::UnusableMessage { reason })?;
             let json = serde_json::to_string(&summary).expect("a summary serialises");
             tx.execute(
                 "INSERT INTO received_summary (id, channel, summary, received_at) VALUES (?1, ?2, ?3, ?4)",
@@ -472,92 +814,25 @@ pub(crate) fn apply(
             )?;
         }
         (Role::Patient, Payload::AppointmentUpdate { ics, zone }) => {
-            crate::course::calendar::import_in(tx, &ics, &zone, now).map_err(|error| match error {
+            crate::course::calendar::import_update(tx, &ics, &zone, now).map_err(|error| match error {
                 crate::course::CourseError::Store(store) => SyncError::Store(store),
                 other => SyncError::UnusableAppointment { reason: other.to_string() },
             })?;
         }
         (Role::Patient, Payload::PromptAssignment { text }) => {
+            let text = super::clinician::checked_prompt(&text)
+                .map_err(|error| SyncError::UnusableMessage { reason: error.to_string() })?;
+            // When it arrived, on this phone's clock: the sender's may be wrong or hostile.
             tx.execute(
                 "INSERT INTO assigned_prompt (id, channel, text, assigned_at) VALUES (?1, ?2, ?3, ?4)",
-                params![id, channel.info.id, text, header.created_at_millis],
+                params![id, channel.info.id, text, now_ms],
             )?;
         }
+        (_, Payload::Revoke) => channel::revoked_by_other(tx, &channel.info.id, now_ms)?,
         _ => return Err(SyncError::WrongDirection),
     }
     Ok(true)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::journal::tests::open_store;
-    use waymark_protocol::Direction;
-
-    fn summary() -> Payload {
-        let summary = serde_json::json!({
-            "schema": "waymark.summary/1", "id": "s-1", "created_at": "2026-11-20T09:00:00.000Z",
-            "from": "2026-11-01", "to": "2026-11-20", "zone": "UTC", "scopes": ["mood"],
-            "mood": [], "measures": null, "vitals": null, "sessions": null, "safety": null, "notes": null
-        });
-        Payload::Summary(Box::new(serde_json::from_value(summary).unwrap()))
-    }
-
-    #[test]
-    fn a_message_applies_once_and_a_different_copy_under_its_id_is_refused() {
-        let (_dir, clinician) = open_store();
-        clinician.invite("http://127.0.0.1:9", "A.B.").unwrap();
-        let channel = clinician.read(|conn| Ok::<_, SyncError>(channel::all(conn)?)).unwrap().remove(0);
-        let keys = channel.pairing.keys();
-        let id = uuid::Uuid::now_v7();
-        let plaintext = serde_json::to_vec(&summary()).unwrap();
-        let envelope = seal::seal(&keys, Direction::ToClinician, id, 0, &plaintext);
-        let listed = id.to_string();
-        let apply_now = |bytes: &[u8], listed: &str| {
-            clinician.write(|tx| Ok::<_, SyncError>(apply(tx, &channel, &keys, listed, bytes, SystemTime::now())))
-        };
-        assert!(matches!(apply_now(&envelope, &listed), Ok(Ok(true))));
-        assert!(matches!(apply_now(&envelope, &listed), Ok(Ok(false))), "the same bytes again change nothing");
-        let resealed = seal::seal(&keys, Direction::ToClinician, id, 0, &plaintext);
-        assert!(matches!(apply_now(&resealed, &listed), Ok(Err(SyncError::Replayed { .. }))));
-        let other = seal::seal(&keys, Direction::ToClinician, uuid::Uuid::now_v7(), 0, &plaintext);
-        assert!(matches!(apply_now(&other, &listed), Ok(Err(SyncError::Tampered))), "listed under another id");
-        let backwards = seal::seal(&keys, Direction::ToPatient, uuid::Uuid::now_v7(), 0, &plaintext);
-        assert!(matches!(apply_now(&backwards, &listed), Ok(Err(SyncError::WrongDirection))));
-        assert_eq!(clinician.received_summaries().unwrap().len(), 1);
-    }
-
-    /// A relay that takes every upload and has nothing to hand out.
-    struct Accepting;
-
-    impl HttpTransport for Accepting {
-        fn send(&self, request: HttpRequest) -> Result<HttpResponse, crate::sync::TransportError> {
-            let (status, body) = match request.method.as_str() {
-                "PUT" => (201, Vec::new()),
-                _ => (200, br#"{"messages": [], "more": false}"#.to_vec()),
-            };
-            Ok(HttpResponse { status, body, retry_after_seconds: None })
-        }
-    }
-
-    #[test]
-    fn a_message_never_tried_goes_at_the_next_sync_whatever_its_now() {
-        let (_dir, clinician) = open_store();
-        let channel = clinician.invite("http://127.0.0.1:9", "A.B.").unwrap().channel;
-        clinician.send_prompt(&channel.id, "What helped?").unwrap();
-        let an_hour_ago = SystemTime::now() - Duration::from_secs(3_600);
-        let report = clinician.sync_at(&Accepting, an_hour_ago, false).unwrap();
-        assert_eq!((report.uploaded, report.pending), (1, 0), "only a retry waits for its turn: {report:?}");
-    }
-
-    #[test]
-    fn retries_back_off_exponentially_with_jitter_up_to_an_hour() {
-        for attempts in 1..30 {
-            let wait = backoff(attempts);
-            let full = FIRST_RETRY.saturating_mul(1 << (attempts - 1).min(20)).min(LONGEST_RETRY);
-            assert!(wait >= full / 2 && wait <= full, "attempt {attempts}: {wait:?} of {full:?}");
-        }
-        let spread: std::collections::HashSet<Duration> = (0..20).map(|_| backoff(10)).collect();
-        assert!(spread.len() > 1, "jitter spreads retries");
-    }
-}
+mod tests;

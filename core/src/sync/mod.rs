@@ -12,7 +12,7 @@ pub mod transport;
 pub use channel::{ChannelInfo, Invite, Role};
 pub use clinician::{AssignedPrompt, ReceivedSummary};
 pub(crate) use exchange::enqueue_to_clinician;
-pub use exchange::{ChannelStatus, FailedMessage, SyncReport, SyncStatus};
+pub use exchange::{ChannelStatus, FailedMessage, HeldMessage, HeldState, SyncReport, SyncStatus};
 pub use pairing::{ChannelKeys, Pairing};
 pub use transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
 pub use waymark_protocol::Direction;
@@ -32,6 +32,9 @@ pub enum Payload {
     AppointmentUpdate { ics: String, zone: String },
     /// Clinician to patient: a prompt to answer in the journal.
     PromptAssignment { text: String },
+    /// Either way: the sender ended sharing on this channel. Only this,
+    /// sealed with the channel's key, unpairs the other end; a relay cannot.
+    Revoke,
 }
 
 impl Payload {
@@ -40,6 +43,7 @@ impl Payload {
             Payload::Summary(_) => "summary",
             Payload::AppointmentUpdate { .. } => "appointment_update",
             Payload::PromptAssignment { .. } => "prompt_assignment",
+            Payload::Revoke => "revoke",
         }
     }
 }
@@ -89,8 +93,16 @@ pub enum SyncError {
     InvalidLabel { max: u32 },
     #[error("a prompt is 1 to {max} characters")]
     InvalidPrompt { max: u32 },
-    #[error("there is no received summary \"{id}\"; list them and pick one")]
-    UnknownSummary { id: String },
+    #[error("there is no received summary \"{id}\" on channel {channel}; list them and pick one")]
+    UnknownSummary { channel: String, id: String },
+    #[error("there is no message \"{id}\" that failed to send; look at the sync status for its id")]
+    UnknownMessage { id: String },
+    #[error("a message from the other end could not be used: {reason}")]
+    UnusableMessage { reason: String },
+    #[error("applying a message failed again and again ({reason}); it was set aside")]
+    ApplyFailed { reason: String },
+    #[error("a message could not be used ({reason}), and {max} messages are already set aside, so it was dropped")]
+    TooManyHeld { max: u32, reason: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }

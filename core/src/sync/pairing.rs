@@ -4,8 +4,9 @@
 //! base64url, four base64url characters of SHA-256 over the secret and the
 //! URL (so a mistyped code is caught at once), then the relay's URL. About 90
 //! characters, which fit a QR code. HKDF-SHA256 turns the secret into the
-//! channel id, the relay token and one key per direction; the relay learns
-//! only the id and a hash of the token.
+//! relay token and one key per direction, and the channel id is a hash of the
+//! token, so the relay can check that whoever registers a channel holds its
+//! token; it learns only the id and a hash of the token.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -40,25 +41,52 @@ fn check(secret: &[u8; 32], relay_url: &str) -> String {
 }
 
 /// `https://` anywhere; plain `http://` only to this computer, so the relay
-/// token never crosses a network unencrypted.
+/// token never crosses a network unencrypted. No user part (`a@b`), since
+/// `http://127.0.0.1@attacker.example` goes to attacker.example.
 fn check_relay_url(url: &str) -> Result<(), SyncError> {
-    let authority = |rest: &str| rest.split('/').next().unwrap_or("").to_string();
-    let host = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
-        (Some(rest), _) => authority(rest),
-        (None, Some(rest)) => {
-            let authority = authority(rest);
-            let name = authority.rsplit_once(':').map_or(authority.as_str(), |(name, _)| name);
-            let loopback = matches!(name, "localhost" | "[::1]") || name.starts_with("127.");
-            if loopback {
-                authority
-            } else {
-                String::new()
-            }
-        }
-        (None, None) => String::new(),
+    let refused = || SyncError::InvalidRelayUrl { url: url.to_string() };
+    if !url.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(refused());
+    }
+    let (rest, plain) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
+        (Some(rest), _) => (rest, false),
+        (None, Some(rest)) => (rest, true),
+        (None, None) => return Err(refused()),
     };
-    let ok = !host.is_empty() && url.chars().all(|c| c.is_ascii_graphic());
-    ok.then_some(()).ok_or_else(|| SyncError::InvalidRelayUrl { url: url.to_string() })
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host_of(authority).ok_or_else(refused)?;
+    if plain && !is_loopback(host) {
+        return Err(refused());
+    }
+    Ok(())
+}
+
+/// The host of `host[:port]` or `[v6][:port]`, when that is all there is.
+fn host_of(authority: &str) -> Option<&str> {
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let (host, after) = v6.split_once(']')?;
+            host.parse::<std::net::Ipv6Addr>().ok()?;
+            let port = match after {
+                "" => None,
+                after => Some(after.strip_prefix(':')?),
+            };
+            (host, port)
+        }
+        None => match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    };
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    let host_ok = !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.:".contains(&b));
+    (port_ok && host_ok).then_some(host)
+}
+
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+        || host.parse::<std::net::Ipv6Addr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 impl Pairing {
@@ -104,17 +132,16 @@ impl Pairing {
     pub fn keys(&self) -> ChannelKeys {
         let hkdf = Hkdf::<Sha256>::new(Some(SALT), &self.secret);
         let expand = |info: &str, out: &mut [u8]| hkdf.expand(info.as_bytes(), out).expect("a valid HKDF length");
-        let mut channel = [0; 16];
         let mut token = [0; 32];
         let mut to_clinician = [0; 32];
         let mut to_patient = [0; 32];
-        expand("channel id", &mut channel);
         expand("relay token", &mut token);
         expand("key patient to clinician", &mut to_clinician);
         expand("key clinician to patient", &mut to_patient);
+        let relay_token = URL_SAFE_NO_PAD.encode(token);
         let keys = ChannelKeys {
-            channel: ChannelId(channel),
-            relay_token: URL_SAFE_NO_PAD.encode(token),
+            channel: waymark_protocol::channel_for_token(&relay_token),
+            relay_token,
             to_clinician,
             to_patient,
         };
@@ -190,8 +217,21 @@ mod tests {
         assert!(matches!(Pairing::new("https://"), Err(SyncError::InvalidRelayUrl { .. })));
         assert!(matches!(Pairing::new("https://has space"), Err(SyncError::InvalidRelayUrl { .. })));
         assert!(matches!(Pairing::new("http://relay.example.org"), Err(SyncError::InvalidRelayUrl { .. })));
-        for local in ["http://127.0.0.1:8787", "http://localhost:8787", "http://[::1]:8787"] {
+        for local in ["http://127.0.0.1:8787", "http://localhost:8787", "http://[::1]:8787", "http://127.0.0.2/relay"] {
             assert!(Pairing::new(local).is_ok(), "{local}");
+        }
+        for elsewhere in [
+            "http://127.0.0.1:8787@attacker.example",
+            "http://127.0.0.1.nip.io",
+            "http://127.0.0.1:8787.attacker.example",
+            "http://localhost.attacker.example",
+            "http://[::1]@attacker.example",
+            "http://[::1]x",
+            "https://user:pass@relay.example.org",
+            "https://relay.example.org:80:80",
+            "http://127.0.0.1:",
+        ] {
+            assert!(matches!(Pairing::new(elsewhere), Err(SyncError::InvalidRelayUrl { .. })), "{elsewhere}");
         }
     }
 

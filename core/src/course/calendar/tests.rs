@@ -157,7 +157,7 @@ fn a_calendar_without_events_is_refused_as_the_sending_side_refuses_it() {
     let empty = "BEGIN:VCALENDAR\nVERSION:2.0\nEND:VCALENDAR\n";
     let refused = store.import_calendar(empty, "UTC", now());
     assert!(matches!(&refused, Err(CourseError::UnreadableCalendar { reason }) if reason.contains("no events")));
-    assert!(super::check_ics(empty).is_err());
+    assert!(super::check_ics(empty, chrono_tz::UTC, now()).is_err());
 }
 
 #[test]
@@ -216,9 +216,9 @@ fn starts(store: &Store) -> Vec<(String, AppointmentStatus)> {
 }
 
 #[test]
-fn an_old_recurring_event_brings_its_coming_occurrences_and_an_old_single_one_is_refused() {
+fn an_old_recurring_event_brings_its_coming_occurrences_and_one_before_1900_is_refused() {
     let (_dir, store) = open_store();
-    let birthday = event("birthday", "DTSTART;VALUE=DATE:16040315\nRRULE:FREQ=YEARLY\nSUMMARY:Birthday\n");
+    let birthday = event("birthday", "DTSTART;VALUE=DATE:19640315\nRRULE:FREQ=YEARLY\nSUMMARY:Birthday\n");
     let weekly = event("weekly", "DTSTART;TZID=Europe/Paris:20150105T180000\nDTEND;TZID=Europe/Paris:20150105T190000\nRRULE:FREQ=WEEKLY\nSUMMARY:Group\n");
     store.import_calendar(&calendar(&(birthday + &weekly)), "Europe/Paris", now()).unwrap();
     let all = store.appointments().unwrap();
@@ -229,6 +229,11 @@ fn an_old_recurring_event_brings_its_coming_occurrences_and_an_old_single_one_is
     assert!(group.len() > 60 && group.len() < 70, "90 days back and a year ahead: {}", group.len());
     let ancient = calendar(&event("old", "DTSTART:18500101T090000Z\nSUMMARY:Old\n"));
     assert!(matches!(store.import_calendar(&ancient, "UTC", now()), Err(CourseError::InvalidCalendar { line: 6, .. })));
+    let ancient_series = calendar(&event("old", "DTSTART;VALUE=DATE:16040315\nRRULE:FREQ=YEARLY\n"));
+    assert!(matches!(
+        store.import_calendar(&ancient_series, "UTC", now()),
+        Err(CourseError::InvalidCalendar { line: 6, .. })
+    ));
     let too_many = calendar(&event("hourly", "DTSTART:20261201T090000Z\nRRULE:FREQ=HOURLY\n"));
     assert!(matches!(
         store.import_calendar(&too_many, "UTC", now()),
@@ -325,4 +330,43 @@ fn odd_values_are_errors_or_read_literally_never_panics() {
     let escaped = calendar(&event("esc", "DTSTART:20261201T090000Z\nSUMMARY:C:\\\\new folder\\, room 2\n"));
     store.import_calendar(&escaped, "UTC", now()).unwrap();
     assert_eq!(store.appointments().unwrap()[0].title, "C:\\new folder, room 2");
+}
+
+/// Each of these once took the app down: minutes inside the write
+/// transaction, or a stack overflow that no unwinding catches.
+#[test]
+fn hostile_rules_and_nesting_are_refused_in_well_under_a_second() {
+    let (_dir, store) = open_store();
+    let every_second = calendar(&event("s", "DTSTART:19000101T000000Z\nRRULE:FREQ=SECONDLY\n"));
+    let every_minute = calendar(&event("m", "DTSTART:20260101T000000Z\nRRULE:FREQ=minutely;INTERVAL=1\n"));
+    let hourly_since_1900 = calendar(&event("h", "DTSTART:19000101T000000Z\nRRULE:FREQ=HOURLY;INTERVAL=2\n"));
+    let every_second_of_the_day = calendar(&event(
+        "d",
+        "DTSTART:19000101T000000Z\nRRULE:FREQ=DAILY;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23;BYMINUTE=0,10,20,30,40,50\n",
+    ));
+    let nested = format!("BEGIN:VCALENDAR\n{}{}END:VCALENDAR\n", "BEGIN:X\n".repeat(3_000), "END:X\n".repeat(3_000));
+    let a_little_too_deep = calendar("BEGIN:VEVENT\nUID:x\nDTSTART:20261201T090000Z\nBEGIN:VALARM\nBEGIN:X\nBEGIN:Y\nEND:Y\nEND:X\nEND:VALARM\nEND:VEVENT\n");
+    for (name, ics, line) in [
+        ("secondly", every_second, 7),
+        ("minutely", every_minute, 7),
+        ("hourly since 1900", hourly_since_1900, 7),
+        ("every ten minutes, daily since 1900", every_second_of_the_day, 7),
+        ("3,000 nested blocks", nested, 5),
+        ("five deep", a_little_too_deep, 9),
+    ] {
+        let started = std::time::Instant::now();
+        let imported = store.import_calendar(&ics, "UTC", now());
+        let checked = check_ics(&ics, chrono_tz::UTC, now());
+        assert!(started.elapsed() < std::time::Duration::from_millis(900), "{name} took {:?}", started.elapsed());
+        match (imported, checked) {
+            (Err(CourseError::InvalidCalendar { line: at, reason }), Err(_)) => {
+                assert_eq!(at, line, "{name}: {reason}")
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+    assert!(store.appointments().unwrap().is_empty());
+    let alarm =
+        calendar(&event("ok", "DTSTART:20261201T090000Z\nBEGIN:VALARM\nACTION:DISPLAY\nTRIGGER:-PT1H\nEND:VALARM\n"));
+    assert_eq!(store.import_calendar(&alarm, "UTC", now()).unwrap().added, 1, "an alarm is as deep as a file goes");
 }
