@@ -16,7 +16,7 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let mut file = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
     file.write_all(bytes).and_then(|()| file.as_file().sync_all()).map_err(failed)?;
     file.persist(path).map_err(|e| failed(e.error))?;
-    Ok(())
+    std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(failed)
 }
 
 /// Overwrites a regular file with zeros, durably, then deletes it; a

@@ -19,7 +19,7 @@ fn date_in_paris(now: std::time::SystemTime) -> String {
 }
 
 fn pairing_code(invite_output: &str) -> String {
-    invite_output.lines().find(|line| line.starts_with("wm1.")).expect("a pairing code").to_string()
+    invite_output.lines().find(|line| line.starts_with("wm2.")).expect("a pairing code").to_string()
 }
 
 fn channel_id(invite_output: &str) -> String {
@@ -149,7 +149,7 @@ fn a_share_made_offline_reaches_the_clinician_and_an_appointment_comes_back() {
 #[test]
 fn pairing_and_sharing_refuse_bad_input_and_unpair_stops_sharing() {
     let patient = Profile::new();
-    let bad = patient.run(&["pair", "wm1.not-a-code"]);
+    let bad = patient.run(&["pair", "wm2.not-a-code"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(!patient.path.exists(), "a bad code creates nothing");
     patient.ok(&["checkin", "--valence", "0"]);

@@ -11,6 +11,9 @@ CREATE TABLE inbox_held (
     reason          TEXT    NOT NULL,
     held_by_version TEXT    NOT NULL,
     held_at         INTEGER NOT NULL,
+    -- 0 when it could not be opened (a newer envelope version): anyone on
+    -- the way could have made it, so fewer such are kept.
+    authenticated   INTEGER NOT NULL CHECK (authenticated IN (0, 1)),
     PRIMARY KEY (channel, id)
 );
 
@@ -26,9 +29,10 @@ CREATE TABLE inbox_attempt (
 
 -- Who ended sharing: 'here' sends the other end a Revoke and leaves the relay
 -- alone until it is read; 'other' (a Revoke arrived) deletes the channel on
--- the relay.
+-- the relay. Unpairings from before Revoke existed finish as they began, by
+-- deleting the channel on the relay, so they count as 'other'.
 ALTER TABLE channel ADD COLUMN revoked_by TEXT CHECK (revoked_by IN ('here', 'other'));
-UPDATE channel SET revoked_by = 'here' WHERE revoked_at IS NOT NULL;
+UPDATE channel SET revoked_by = 'other' WHERE revoked_at IS NOT NULL;
 
 -- Deleted check-ins wait in the bin for the undo window, then are purged.
 CREATE INDEX checkin_bin ON checkin (deleted_at) WHERE deleted_at IS NOT NULL;

@@ -20,7 +20,7 @@ use crate::sync::{channel, exchange, seal, Pairing, Payload};
 use crate::{backup, course, prompts, safety, share};
 
 /// The scratch stores' pairing code. Seed envelopes are sealed for it.
-pub const PAIRING_CODE: &str = "wm1.AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8.Yr2i.https://relay.example.org";
+pub const PAIRING_CODE: &str = "wm2.AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8.Yr2i.https://relay.example.org";
 /// The passphrase of the seed backups.
 pub const PASSPHRASE: &str = "fuzzing the restore";
 const KEY: [u8; 32] = [7; 32];
@@ -88,11 +88,11 @@ pub fn envelope(data: &[u8]) -> bool {
     let listed = rolled_back(patient, |tx| {
         let channel = channel::patient_channel(tx).expect("the scratch store is paired");
         let id = Header::parse(data).map(|(header, _)| header.message_id_text()).unwrap_or_default();
-        exchange::apply(tx, &channel, &channel.pairing.keys(), &id, data, now()).is_ok()
+        exchange::apply(tx, &channel, &channel.keys(), &id, data, now()).is_ok()
     });
     let sealed = rolled_back(patient, |tx| {
         let channel = channel::patient_channel(tx).expect("the scratch store is paired");
-        let keys = channel.pairing.keys();
+        let keys = channel.keys();
         let id = uuid::Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0001);
         let envelope = seal::seal(&keys, Direction::ToPatient, id, 0, data);
         exchange::apply(tx, &channel, &keys, &id.to_string(), &envelope, now()).is_ok()

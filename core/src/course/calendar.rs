@@ -32,19 +32,28 @@ const PAST_DAYS: i64 = 90;
 const FUTURE_DAYS: i64 = 366;
 /// The most occurrences one recurring event may produce in that window.
 const MAX_OCCURRENCES: usize = 500;
-/// The most occurrences walked to reach the window: a weekly series from
-/// 1900 is about 6,600, a daily one from 1990 about 13,000. This bounds the
-/// time a rule may take, since rrule walks every occurrence from DTSTART.
-const MAX_WALKED: usize = 50_000;
 /// The deepest nesting of blocks a calendar needs: VCALENDAR, VEVENT, then
 /// VALARM (RFC 5545), or PARTICIPANT and VLOCATION inside an event (RFC 9073).
 /// The parser recurses once per block, so deeper files are refused before it
 /// sees them: a few thousand nested blocks overflow the stack and abort.
 const MAX_DEPTH: usize = 4;
-/// The most sessions one file may hold.
-const MAX_SESSIONS: usize = 5_000;
-/// The most one update from the clinic may hold: a year of daily sessions.
-pub(crate) const MAX_SESSIONS_FROM_CLINIC: usize = 400;
+/// How much one file may ask of the import. rrule walks every occurrence
+/// from DTSTART, and spins up to 100,000 times looking for one a rule never
+/// makes (FEBRUARY 30), so the occurrences walked and the recurring events
+/// are counted across the whole file, bounding the time a file may take.
+#[derive(Clone, Copy)]
+struct Bounds {
+    sessions: usize,
+    series: usize,
+    walked: usize,
+}
+
+/// The patient's own file: a personal calendar's worth.
+const FROM_A_FILE: Bounds = Bounds { sessions: 5_000, series: 100, walked: 200_000 };
+/// An update from the clinic: a year of daily sessions, a dozen series, and
+/// a weekly series from 1900 (about 6,600 walked) or a daily one from 1990
+/// (about 13,000) several times over.
+const FROM_THE_CLINIC: Bounds = Bounds { sessions: 400, series: 12, walked: 50_000 };
 const DEFAULT_MINUTES: u32 = 60;
 const KIND_PROPERTY: &str = "X-WAYMARK-KIND";
 /// Waymark's own exports name each session `<id>@waymark`.
@@ -278,6 +287,7 @@ fn incoming(
     lines: &EventLines,
     default_zone: Tz,
     now: SystemTime,
+    budget: &mut Bounds,
 ) -> Result<(Vec<Incoming>, Option<Series>), CourseError> {
     let text = |name: &str| -> Result<Option<String>, CourseError> {
         // The parser has already undone RFC 5545 text escapes.
@@ -354,7 +364,12 @@ fn incoming(
         }
     }
     let rule_line = lines.line_of("RRULE");
-    let occurrences = expand(start_instant, zone, rule.val.as_str(), now).map_err(|r| invalid(rule_line, r))?;
+    if budget.series == 0 {
+        return Err(invalid(rule_line, "the file holds more recurring events than a clinic's calendar needs"));
+    }
+    budget.series -= 1;
+    let occurrences =
+        expand(start_instant, zone, rule.val.as_str(), now, &mut budget.walked).map_err(|r| invalid(rule_line, r))?;
     let sessions: Vec<Incoming> = occurrences
         .into_iter()
         .filter(|instant| !exdates.contains(instant))
@@ -368,7 +383,14 @@ fn incoming(
 }
 
 /// The start of each occurrence from 90 days ago to a year ahead.
-fn expand(first: SystemTime, zone: Tz, rule: &str, now: SystemTime) -> Result<Vec<SystemTime>, String> {
+/// Each occurrence walked, in the window or not, spends one of `walk_left`.
+fn expand(
+    first: SystemTime,
+    zone: Tz,
+    rule: &str,
+    now: SystemTime,
+    walk_left: &mut usize,
+) -> Result<Vec<SystemTime>, String> {
     // RRULE is ASCII; the rrule crate (0.14) panics on a weekday that is not (found by fuzzing).
     if !rule.is_ascii() {
         return Err("this RRULE holds characters no rule has".into());
@@ -387,16 +409,16 @@ fn expand(first: SystemTime, zone: Tz, rule: &str, now: SystemTime) -> Result<Ve
     let window_start = (now - chrono::Duration::days(PAST_DAYS)).with_timezone(&rrule_zone);
     let window_end = (now + chrono::Duration::days(FUTURE_DAYS)).with_timezone(&rrule_zone);
     let mut dates = Vec::new();
-    for (walked, at) in (&set).into_iter().enumerate() {
+    for at in &set {
         if at > window_end {
             break;
         }
-        if walked >= MAX_WALKED {
-            return Err(format!(
-                "this RRULE repeats more than {MAX_WALKED} times before the sessions Waymark shows; \
-                 ask the clinic for a file whose series starts nearer today"
-            ));
+        if *walk_left == 0 {
+            return Err("this file's series repeat too many times before the sessions Waymark shows; \
+                 ask the clinic for a file whose series start nearer today"
+                .into());
         }
+        *walk_left -= 1;
         if at >= window_start {
             dates.push(at.with_timezone(&Utc).into());
         }
@@ -590,7 +612,7 @@ fn no_events() -> CourseError {
 /// Checks `ics` as the patient's import will, without importing it, so a
 /// clinician never sends a file the patient's app would refuse.
 pub(crate) fn check_ics(ics: &str, zone: Tz, now: SystemTime) -> Result<(), CourseError> {
-    read_sessions(ics, zone, now, MAX_SESSIONS_FROM_CLINIC).map(|_| ())
+    read_sessions(ics, zone, now, FROM_THE_CLINIC).map(|_| ())
 }
 
 /// Every appointment the file stands for (the newest version of each), and
@@ -599,7 +621,7 @@ fn read_sessions(
     ics: &str,
     zone: Tz,
     now: SystemTime,
-    limit: usize,
+    bounds: Bounds,
 ) -> Result<(Vec<Incoming>, Vec<Series>), CourseError> {
     let lines = logical_lines(ics)?;
     let positions = event_lines(&lines)?;
@@ -613,13 +635,13 @@ fn read_sessions(
     if events.len() != positions.len() {
         return Err(CourseError::UnreadableCalendar { reason: "its events could not be told apart".into() });
     }
-    let (mut sessions, mut series) = (Vec::new(), Vec::new());
+    let (mut sessions, mut series, mut budget) = (Vec::new(), Vec::new(), bounds);
     for (event, lines) in events.iter().zip(&positions) {
-        let (more, recurring) = incoming(event, lines, zone, now)?;
+        let (more, recurring) = incoming(event, lines, zone, now, &mut budget)?;
         sessions.extend(more);
         series.extend(recurring);
-        if sessions.len() > limit {
-            return Err(invalid(lines.begin, format!("the file holds more than {limit} sessions")));
+        if sessions.len() > bounds.sessions {
+            return Err(invalid(lines.begin, format!("the file holds more than {} sessions", bounds.sessions)));
         }
     }
     Ok((newest_per_key(sessions), series))
@@ -632,7 +654,7 @@ pub(crate) fn import_in(
     default_zone: &str,
     now: SystemTime,
 ) -> Result<ImportReport, CourseError> {
-    import_at_most(tx, ics, default_zone, now, MAX_SESSIONS)
+    import_at_most(tx, ics, default_zone, now, FROM_A_FILE)
 }
 
 /// Applies a clinician's appointment update on `tx`, as `check_ics` checked it when sent.
@@ -642,7 +664,7 @@ pub(crate) fn import_update(
     default_zone: &str,
     now: SystemTime,
 ) -> Result<ImportReport, CourseError> {
-    import_at_most(tx, ics, default_zone, now, MAX_SESSIONS_FROM_CLINIC)
+    import_at_most(tx, ics, default_zone, now, FROM_THE_CLINIC)
 }
 
 fn import_at_most(
@@ -650,12 +672,12 @@ fn import_at_most(
     ics: &str,
     default_zone: &str,
     now: SystemTime,
-    limit: usize,
+    bounds: Bounds,
 ) -> Result<ImportReport, CourseError> {
     let fallback = super::zone(default_zone)?;
     let course = current_course(tx)?;
     let zone = course.as_ref().and_then(|c| time::parse_zone(&c.zone)).unwrap_or(fallback);
-    let (sessions, series) = read_sessions(ics, zone, now, limit)?;
+    let (sessions, series) = read_sessions(ics, zone, now, bounds)?;
     let overridden: HashSet<String> = sessions.iter().filter(|s| s.version.1).map(|s| s.key.clone()).collect();
     let mut report = ImportReport::default();
     let stamp = time::to_millis(SystemTime::now());

@@ -103,7 +103,8 @@ fn write_generated_seeds() {
     write("pairing_code", "ok-loopback-scanned.txt", format!("  {}\n", local.code()).as_bytes());
     write("pairing_code", "bad-plain-http.txt", remote_http.code().as_bytes());
     write("pairing_code", "bad-mistyped.txt", PAIRING_CODE.replacen("AAEC", "AAFC", 1).as_bytes());
-    write("pairing_code", "bad-newer-version.txt", PAIRING_CODE.replacen("wm1", "wm2", 1).as_bytes());
+    write("pairing_code", "bad-newer-version.txt", PAIRING_CODE.replacen("wm2", "wm3", 1).as_bytes());
+    write("pairing_code", "bad-older-version.txt", PAIRING_CODE.replacen("wm2", "wm1", 1).as_bytes());
 
     let dir = tempfile::tempdir().unwrap();
     let store = populated(dir.path());

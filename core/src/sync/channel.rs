@@ -86,6 +86,16 @@ pub(crate) struct Stored {
     pub revoked_by_other: bool,
 }
 
+impl Stored {
+    /// The channel's keys, under the id it was stored with: a channel paired
+    /// with a version 1 code keeps the id both ends and the relay know it by.
+    pub(crate) fn keys(&self) -> super::ChannelKeys {
+        let mut keys = self.pairing.keys();
+        keys.channel = channel_id(&self.info);
+        keys
+    }
+}
+
 const COLUMNS: &str = "id, role, label, relay_url, secret, inbox_cursor, created_at, revoked_at, \
      relay_deleted_at IS NOT NULL, coalesce(revoked_by = 'other', 0)";
 

@@ -34,6 +34,9 @@ const MAX_PAGES: u32 = 20;
 const MAX_APPLY_ATTEMPTS: u32 = 3;
 /// Messages kept aside per channel; past this a refused message is dropped, and said so.
 const MAX_HELD: u32 = 500;
+/// Of those, messages that could not be opened (a newer envelope version),
+/// which a relay could have made up.
+const MAX_HELD_UNOPENED: u32 = 20;
 /// The version that sets a message aside; another version tries it again.
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -54,7 +57,7 @@ pub(crate) fn enqueue(
     }
     let id = uuid::Uuid::now_v7();
     let plaintext = serde_json::to_vec(payload).expect("payloads serialise");
-    let keys = channel.pairing.keys();
+    let keys = channel.keys();
     let envelope = seal::seal(&keys, channel.info.role.outgoing(), id, time::to_millis(now), &plaintext);
     if envelope.len() > waymark_protocol::MAX_ENVELOPE_BYTES {
         return Err(SyncError::EnvelopeTooLarge {
@@ -227,6 +230,11 @@ impl Store {
     ) -> Result<SyncReport, SyncError> {
         let mut report = SyncReport::default();
         for channel in self.read(|conn| Ok::<_, SyncError>(channel::all(conn)?))? {
+            // Checked again: an address an older version let through never gets the token.
+            if let Err(refused) = super::pairing::check_relay_url(&channel.pairing.relay_url) {
+                report.problems.push(format!("{refused}; pair again with a new code"));
+                continue;
+            }
             if channel.info.revoked_at.is_some() {
                 self.close_on_relay(transport, &channel, now, &mut report)?;
                 continue;
@@ -273,17 +281,22 @@ impl Store {
         Ok(report)
     }
 
-    /// Sends a message the relay refused for good once more, at the next sync.
+    /// At the next sync: sends once more a message the relay refused for
+    /// good, or tries once more to apply one that was set aside.
     pub fn retry_message(&self, id: &str) -> Result<(), SyncError> {
         let now = time::to_millis(SystemTime::now());
         self.write(|tx| {
-            let changed = tx.execute(
-                "UPDATE outbox SET failed_at = NULL, attempts = 0, next_attempt_at = ?2, last_error = NULL \
-                 WHERE id = ?1 AND failed_at IS NOT NULL \
-                 AND channel IN (SELECT id FROM channel WHERE revoked_at IS NULL)",
+            let live = "channel IN (SELECT id FROM channel WHERE revoked_at IS NULL)";
+            let resent = tx.execute(
+                &format!(
+                    "UPDATE outbox SET failed_at = NULL, attempts = 0, next_attempt_at = ?2, last_error = NULL \
+                     WHERE id = ?1 AND failed_at IS NOT NULL AND {live}"
+                ),
                 params![id, now],
             )?;
-            match changed {
+            let reapplied =
+                tx.execute(&format!("UPDATE inbox_held SET held_by_version = '' WHERE id = ?1 AND {live}"), [id])?;
+            match resent + reapplied {
                 0 => Err(SyncError::UnknownMessage { id: id.to_string() }),
                 _ => Ok(()),
             }
@@ -312,7 +325,7 @@ impl Store {
             })?;
             Ok::<_, SyncError>(rows.collect::<rusqlite::Result<_>>()?)
         })?;
-        let keys = channel.pairing.keys();
+        let keys = channel.keys();
         let id = channel::channel_id(&channel.info);
         for (message, envelope, attempts) in due {
             let request = HttpRequest {
@@ -385,7 +398,7 @@ impl Store {
         now: SystemTime,
         report: &mut SyncReport,
     ) -> Result<Turn, SyncError> {
-        let keys = channel.pairing.keys();
+        let keys = channel.keys();
         let id = channel::channel_id(&channel.info);
         let incoming = channel.info.role.incoming();
         let mut cursor = channel.inbox_cursor;
@@ -426,16 +439,24 @@ impl Store {
             let Ok(page) = serde_json::from_slice::<MessagePage>(&response.body) else {
                 return Ok(Turn::Stop("the relay sent a page Waymark cannot read; will try again later".into()));
             };
-            let fresh: Vec<&ListedMessage> = page.messages.iter().filter(|m| m.cursor > cursor).collect();
+            // In cursor order, whatever order the relay listed them in, so the
+            // cursor never passes a message that was not handled.
+            let mut fresh: Vec<&ListedMessage> = page.messages.iter().filter(|m| m.cursor > cursor).collect();
+            fresh.sort_by_key(|m| m.cursor);
             let before = cursor;
             for listed in fresh {
                 let verdict = self.take(channel, &keys, listed, now)?;
+                let applied = matches!(verdict, Verdict::Applied);
                 if let Some(problem) = tally(verdict, report) {
                     return Ok(Turn::Stop(problem));
                 }
                 cursor = cursor.max(listed.cursor);
+                // Nothing after a Revoke is applied.
+                if applied && self.read(|conn| channel::is_revoked(conn, &channel.info.id))? {
+                    return Ok(Turn::Continue);
+                }
             }
-            if !page.more || self.read(|conn| channel::is_revoked(conn, &channel.info.id))? {
+            if !page.more {
                 return Ok(Turn::Continue);
             }
             if cursor == before {
@@ -518,8 +539,16 @@ impl Store {
             let rows = statement.query_map(params![channel.info.id, VERSION], |row| Ok((row.get(0)?, row.get(1)?)))?;
             Ok::<_, SyncError>(rows.collect::<rusqlite::Result<_>>()?)
         })?;
-        let keys = channel.pairing.keys();
+        let keys = channel.keys();
         for (id, envelope) in held {
+            // Marked tried first, in a transaction of its own: one that stops the app is not tried again.
+            self.write(|tx| {
+                tx.execute(
+                    "UPDATE inbox_held SET held_by_version = ?3 WHERE channel = ?1 AND id = ?2",
+                    params![channel.info.id, id, VERSION],
+                )?;
+                Ok::<_, SyncError>(())
+            })?;
             self.write(|tx| {
                 let verdict = apply_safely(tx, channel, &keys, &id, &envelope, now)?;
                 match verdict {
@@ -601,7 +630,7 @@ impl Store {
         channel: &Stored,
         report: &mut SyncReport,
     ) -> Result<(), SyncError> {
-        let keys = channel.pairing.keys();
+        let keys = channel.keys();
         let request = HttpRequest {
             method: "DELETE".into(),
             url: url(channel, &waymark_protocol::channel_path(&channel::channel_id(&channel.info))),
@@ -696,7 +725,8 @@ fn apply_safely(
     Ok(verdict)
 }
 
-/// Keeps a message aside with why, unless the channel already keeps too many.
+/// Keeps a message aside with why, unless the channel already keeps too
+/// many. One that could not be opened never replaces one that could.
 fn hold(
     tx: &Connection,
     channel: &Stored,
@@ -706,15 +736,21 @@ fn hold(
     error: SyncError,
     now: SystemTime,
 ) -> Result<Verdict, SyncError> {
-    let kept: u32 =
-        tx.query_row("SELECT count(*) FROM inbox_held WHERE channel = ?1", [&channel.info.id], |r| r.get(0))?;
-    if kept >= MAX_HELD {
-        return Ok(Verdict::Rejected(SyncError::TooManyHeld { max: MAX_HELD, reason: error.to_string() }));
+    let opened = !matches!(error, SyncError::UnknownEnvelopeVersion { .. });
+    let (kept, unopened): (u32, u32) = tx.query_row(
+        "SELECT count(*), count(*) FILTER (WHERE authenticated = 0) FROM inbox_held WHERE channel = ?1",
+        [&channel.info.id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if kept >= MAX_HELD || (!opened && unopened >= MAX_HELD_UNOPENED) {
+        let max = if opened { MAX_HELD } else { MAX_HELD_UNOPENED };
+        return Ok(Verdict::Rejected(SyncError::TooManyHeld { max, reason: error.to_string() }));
     }
     tx.prepare_cached(
-        "INSERT INTO inbox_held (channel, id, envelope, state, reason, held_by_version, held_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
-         ON CONFLICT (channel, id) DO UPDATE SET state = ?4, reason = ?5, held_by_version = ?6",
+        "INSERT INTO inbox_held (channel, id, envelope, state, reason, held_by_version, held_at, authenticated) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+         ON CONFLICT (channel, id) DO UPDATE SET envelope = ?3, state = ?4, reason = ?5, held_by_version = ?6, \
+         authenticated = ?8 WHERE ?8 OR NOT inbox_held.authenticated",
     )?
     .execute(params![
         channel.info.id,
@@ -723,7 +759,8 @@ fn hold(
         state.as_str(),
         error.to_string(),
         VERSION,
-        time::to_millis(now)
+        time::to_millis(now),
+        opened
     ])?;
     Ok(Verdict::Held(state, error))
 }

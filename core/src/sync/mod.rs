@@ -59,6 +59,8 @@ pub enum SyncError {
     PairingCodeMistyped,
     #[error("this pairing code is version {version}, which this build cannot read; update Waymark")]
     UnknownPairingVersion { version: u32 },
+    #[error("this pairing code (version {version}) was made by an older Waymark; ask your therapist for a new one")]
+    PairingCodeTooOld { version: u32 },
     #[error("\"{url}\" is not a relay address; use https://, or http:// only for a relay on this computer")]
     InvalidRelayUrl { url: String },
     #[error("a message was cut off ({len} bytes); it will be fetched again")]

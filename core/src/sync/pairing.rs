@@ -1,12 +1,14 @@
 //! The pairing code and what is derived from it.
 //!
-//! A code is `wm1.<secret>.<check>.<relay url>`: the 256-bit channel secret in
+//! A code is `wm2.<secret>.<check>.<relay url>`: the 256-bit channel secret in
 //! base64url, four base64url characters of SHA-256 over the secret and the
 //! URL (so a mistyped code is caught at once), then the relay's URL. About 90
 //! characters, which fit a QR code. HKDF-SHA256 turns the secret into the
 //! relay token and one key per direction, and the channel id is a hash of the
 //! token, so the relay can check that whoever registers a channel holds its
-//! token; it learns only the id and a hash of the token.
+//! token; it learns only the id and a hash of the token. (Version 1 codes
+//! derived the id from the secret directly; a relay cannot check those, so
+//! they are refused, and channels paired with them keep their stored ids.)
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -19,7 +21,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::SyncError;
 
-const PREFIX: &str = "wm1";
+const PREFIX: &str = "wm2";
 const SALT: &[u8] = b"waymark pairing v1";
 
 /// What a pairing code holds.
@@ -43,7 +45,7 @@ fn check(secret: &[u8; 32], relay_url: &str) -> String {
 /// `https://` anywhere; plain `http://` only to this computer, so the relay
 /// token never crosses a network unencrypted. No user part (`a@b`), since
 /// `http://127.0.0.1@attacker.example` goes to attacker.example.
-fn check_relay_url(url: &str) -> Result<(), SyncError> {
+pub(crate) fn check_relay_url(url: &str) -> Result<(), SyncError> {
     let refused = || SyncError::InvalidRelayUrl { url: url.to_string() };
     if !url.chars().all(|c| c.is_ascii_graphic()) {
         return Err(refused());
@@ -115,6 +117,7 @@ impl Pairing {
         };
         if prefix != PREFIX {
             return match prefix.strip_prefix("wm").and_then(|v| v.parse::<u32>().ok()) {
+                Some(version @ 0..=1) => Err(SyncError::PairingCodeTooOld { version }),
                 Some(version) => Err(SyncError::UnknownPairingVersion { version }),
                 None => Err(SyncError::MalformedPairingCode),
             };
@@ -181,7 +184,7 @@ mod tests {
     fn a_code_round_trips_and_fits_a_qr_code() {
         let pairing = Pairing::new("https://relay.example.org/").unwrap();
         let code = pairing.code();
-        assert!(code.starts_with("wm1.") && code.ends_with(".https://relay.example.org"), "{code}");
+        assert!(code.starts_with("wm2.") && code.ends_with(".https://relay.example.org"), "{code}");
         assert!(code.len() < 120, "{} characters", code.len());
         assert_eq!(Pairing::parse(&format!("  {code}\n")).unwrap(), pairing);
         assert_ne!(Pairing::new("https://relay.example.org").unwrap().secret, pairing.secret, "fresh secrets");
@@ -207,10 +210,14 @@ mod tests {
         flipped[10] = if flipped[10] == b'A' { b'B' } else { b'A' };
         assert!(matches!(Pairing::parse(std::str::from_utf8(&flipped).unwrap()), Err(SyncError::PairingCodeMistyped)));
         assert!(matches!(
-            Pairing::parse(&code.replacen("wm1", "wm2", 1)),
-            Err(SyncError::UnknownPairingVersion { version: 2 })
+            Pairing::parse(&code.replacen("wm2", "wm3", 1)),
+            Err(SyncError::UnknownPairingVersion { version: 3 })
         ));
-        for bad in ["", "wm1", "hello", "wm1.abc.def.https://x", "wm1.!!!.abcd.https://x"] {
+        assert!(matches!(
+            Pairing::parse(&code.replacen("wm2", "wm1", 1)),
+            Err(SyncError::PairingCodeTooOld { version: 1 })
+        ));
+        for bad in ["", "wm2", "hello", "wm2.abc.def.https://x", "wm2.!!!.abcd.https://x"] {
             assert!(matches!(Pairing::parse(bad), Err(SyncError::MalformedPairingCode)), "{bad}");
         }
         assert!(matches!(Pairing::new("ftp://relay"), Err(SyncError::InvalidRelayUrl { .. })));

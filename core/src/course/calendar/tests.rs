@@ -370,3 +370,28 @@ fn hostile_rules_and_nesting_are_refused_in_well_under_a_second() {
         calendar(&event("ok", "DTSTART:20261201T090000Z\nBEGIN:VALARM\nACTION:DISPLAY\nTRIGGER:-PT1H\nEND:VALARM\n"));
     assert_eq!(store.import_calendar(&alarm, "UTC", now()).unwrap().added, 1, "an alarm is as deep as a file goes");
 }
+
+/// Found in review: each series alone was within bounds, but a file of many
+/// took minutes. What the import may walk is counted across the file.
+#[test]
+fn many_series_that_each_walk_a_little_cannot_add_up_to_a_freeze() {
+    let zone = chrono_tz::UTC;
+    let walks = (0..20)
+        .map(|n| event(&format!("w{n}"), "DTSTART:19900101T000000Z\nRRULE:FREQ=HOURLY;COUNT=49999\n"))
+        .collect::<String>();
+    let never = (0..13)
+        .map(|n| event(&format!("n{n}"), "DTSTART:20260101T000000Z\nRRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30\n"))
+        .collect::<String>();
+    for (name, ics) in [("twenty long walks", calendar(&walks)), ("thirteen rules that never match", calendar(&never))]
+    {
+        let started = std::time::Instant::now();
+        let checked = check_ics(&ics, zone, now());
+        assert!(matches!(checked, Err(CourseError::InvalidCalendar { .. })), "{name}: {checked:?}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(3), "{name} took {:?}", started.elapsed());
+    }
+    let (_dir, store) = open_store();
+    let twelve = (0..12)
+        .map(|n| event(&format!("d{n}"), "DTSTART:20261201T090000Z\nRRULE:FREQ=WEEKLY;COUNT=4\n"))
+        .collect::<String>();
+    assert_eq!(store.import_calendar(&calendar(&twelve), "UTC", now()).unwrap().added, 48, "a dozen series is fine");
+}

@@ -419,3 +419,80 @@ fn a_received_summary_is_checked_before_it_is_kept() {
     let Payload::Summary(fine) = summary() else { unreachable!() };
     assert_eq!(fine.check_received(), Ok(()));
 }
+
+#[test]
+fn a_channel_paired_before_ids_followed_from_tokens_keeps_its_id() {
+    let (_dir, patient, keys) = paired_patient();
+    let legacy = "0123456789abcdef0123456789abcdef";
+    patient.exclusive(|c| c.execute("UPDATE channel SET id = ?1", [legacy])).unwrap().unwrap();
+    crate::share::tests::share_everything(&patient);
+    let relay = Scripted::new(Vec::new());
+    assert_eq!(patient.sync_at(&relay, now(), true).unwrap().uploaded, 1);
+    assert!(relay.requests()[0].contains(&format!("/v1/channels/{legacy}/messages/")), "{:?}", relay.requests());
+    let sent: Vec<u8> = patient
+        .read(|c| c.query_row("SELECT envelope FROM outbox", [], |r| r.get(0)).map_err(SyncError::from))
+        .unwrap();
+    let (header, _) = waymark_protocol::Header::parse(&sent).unwrap();
+    assert_eq!(header.channel.to_string(), legacy, "the header names the id the relay knows");
+    assert_ne!(keys.channel.to_string(), legacy);
+}
+
+#[test]
+fn a_page_listed_out_of_order_is_applied_in_cursor_order_and_nothing_follows_a_revoke() {
+    let (_dir, patient, keys) = paired_patient();
+    let relay = Scripted::new(vec![
+        from_clinic(&keys, 3, prompt("Third"), 0),
+        from_clinic(&keys, 1, prompt("First"), 0),
+        from_clinic(&keys, 2, serde_json::json!({ "type": "revoke" }), 0),
+    ]);
+    let report = patient.sync_at(&relay, now(), true).unwrap();
+    assert_eq!(report.received, 2, "{report:?}");
+    let texts: Vec<String> = assigned(&patient).into_iter().map(|p| p.text).collect();
+    assert_eq!(texts, ["First"], "the prompt after the Revoke is not applied");
+}
+
+#[test]
+fn made_up_envelopes_of_a_newer_version_are_kept_only_a_few() {
+    let (_dir, patient, keys) = paired_patient();
+    let newer = |cursor: u64| {
+        let mut listed = from_clinic(&keys, cursor, prompt("x"), 0);
+        let mut bytes = waymark_protocol::decode_base64(&listed.envelope).unwrap();
+        bytes[4] = 9;
+        listed.envelope = waymark_protocol::encode_base64(&bytes);
+        listed
+    };
+    let relay = Scripted::new((1..=MAX_HELD_UNOPENED as u64 + 5).map(newer).collect());
+    let report = patient.sync_at(&relay, now(), true).unwrap();
+    assert_eq!((report.held, report.rejected), (MAX_HELD_UNOPENED, 5), "{report:?}");
+    assert!(held(&patient).iter().all(|h| h.state == HeldState::Unreadable));
+}
+
+#[test]
+fn a_message_set_aside_can_be_tried_again_by_hand() {
+    let (_dir, patient, keys) = paired_patient();
+    let relay = Scripted::new(vec![from_clinic(&keys, 1, prompt("Once the disk has room"), 0)]);
+    let fail = "CREATE TEMP TRIGGER fail BEFORE INSERT ON assigned_prompt BEGIN SELECT RAISE(ABORT, 'disk full'); END;";
+    patient.exclusive(|conn| conn.execute_batch(fail)).unwrap().unwrap();
+    for _ in 0..=MAX_APPLY_ATTEMPTS {
+        patient.sync_at(&relay, now(), true).unwrap();
+    }
+    let id = held(&patient)[0].id.clone();
+    patient.exclusive(|conn| conn.execute_batch("DROP TRIGGER fail")).unwrap().unwrap();
+    assert_eq!(patient.sync_at(&relay, now(), true).unwrap().received, 0, "set aside until asked");
+    patient.retry_message(&id).unwrap();
+    assert_eq!(patient.sync_at(&relay, now(), true).unwrap().received, 1);
+    assert!(held(&patient).is_empty());
+}
+
+#[test]
+fn a_relay_address_an_older_version_let_through_never_gets_the_token() {
+    let (_dir, patient, _) = paired_patient();
+    patient
+        .exclusive(|c| c.execute("UPDATE channel SET relay_url = 'http://127.0.0.1:9@attacker.example'", []))
+        .unwrap()
+        .unwrap();
+    let relay = Scripted::new(Vec::new());
+    let report = patient.sync_at(&relay, now(), true).unwrap();
+    assert!(relay.requests().is_empty(), "{:?}", relay.requests());
+    assert!(report.problems[0].contains("not a relay address"), "{report:?}");
+}
