@@ -16,7 +16,7 @@ use waymark_protocol::{Direction, Header, HEADER_LEN};
 use crate::import::{self, MoodMapping};
 use crate::safety::help;
 use crate::store::{self, DatabaseKey, Store};
-use crate::sync::{channel, exchange, seal, Pairing, Payload};
+use crate::sync::{channel, inbox, seal, Pairing, Payload};
 use crate::{backup, course, prompts, safety, share};
 
 /// The scratch stores' pairing code. Seed envelopes are sealed for it.
@@ -88,14 +88,14 @@ pub fn envelope(data: &[u8]) -> bool {
     let listed = rolled_back(patient, |tx| {
         let channel = channel::patient_channel(tx).expect("the scratch store is paired");
         let id = Header::parse(data).map(|(header, _)| header.message_id_text()).unwrap_or_default();
-        exchange::apply(tx, &channel, &channel.keys(), &id, data, now()).is_ok()
+        inbox::apply(tx, &channel, &channel.keys(), &id, data, now()).is_ok()
     });
     let sealed = rolled_back(patient, |tx| {
         let channel = channel::patient_channel(tx).expect("the scratch store is paired");
         let keys = channel.keys();
         let id = uuid::Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0001);
         let envelope = seal::seal(&keys, Direction::ToPatient, id, 0, data);
-        exchange::apply(tx, &channel, &keys, &id.to_string(), &envelope, now()).is_ok()
+        inbox::apply(tx, &channel, &keys, &id.to_string(), &envelope, now()).is_ok()
     });
     let rendered = match serde_json::from_slice::<Payload>(data) {
         Ok(Payload::Summary(summary)) => !share::preview(&summary, "en").html.is_empty(),

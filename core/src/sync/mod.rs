@@ -5,6 +5,7 @@
 pub mod channel;
 pub mod clinician;
 pub mod exchange;
+pub(crate) mod inbox;
 pub mod pairing;
 pub mod seal;
 pub mod transport;
@@ -12,7 +13,8 @@ pub mod transport;
 pub use channel::{ChannelInfo, Invite, Role};
 pub use clinician::{AssignedPrompt, ReceivedSummary};
 pub(crate) use exchange::enqueue_to_clinician;
-pub use exchange::{ChannelStatus, FailedMessage, HeldMessage, HeldState, SyncReport, SyncStatus};
+pub use exchange::{ChannelStatus, FailedMessage, SyncReport, SyncStatus};
+pub use inbox::{HeldMessage, HeldState};
 pub use pairing::{ChannelKeys, Pairing};
 pub use transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
 pub use waymark_protocol::Direction;
@@ -114,3 +116,6 @@ impl From<rusqlite::Error> for SyncError {
         SyncError::Store(error.into())
     }
 }
+
+#[cfg(test)]
+mod tests;

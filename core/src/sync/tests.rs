@@ -1,5 +1,16 @@
+//! Sync end to end against a scripted relay: the outbox, and what a buggy or
+//! hostile clinician's app, or a relay, can send a patient.
+
+use std::time::{Duration, SystemTime};
+
+use waymark_protocol::{ListedMessage, MessagePage};
+
+use super::exchange::*;
+use super::inbox::*;
 use super::*;
 use crate::journal::tests::open_store;
+use crate::store::Store;
+use crate::time;
 use waymark_protocol::Direction;
 
 fn summary() -> Payload {
@@ -161,7 +172,7 @@ impl HttpTransport for Scripted {
     }
 }
 
-fn assigned(patient: &Store) -> Vec<super::super::AssignedPrompt> {
+fn assigned(patient: &Store) -> Vec<AssignedPrompt> {
     patient.read(|conn| Ok::<_, SyncError>(crate::sync::clinician::assigned_prompts(conn)?)).unwrap()
 }
 
