@@ -51,10 +51,18 @@ pub fn restore_backup(
     waymark_core::backup::restore(&backup, &passphrase, db_path, &key, replace)
 }
 
+/// The crisis lines for `region` (the device's ISO 3166 code) in `locale`,
+/// with no profile open: for first launch, the unlock screen, a lost key or
+/// a damaged store. The open profile's `help_now` uses the patient's settings.
+#[uniffi::export]
+pub fn help_now(region: Option<String>, locale: String) -> Result<HelpNow, SafetyError> {
+    Ok(waymark_core::safety::help::help_now(region.as_deref(), &locale))
+}
+
 /// Every safety page in `locale` (falling back to English), available before any profile is open.
 #[uniffi::export]
-pub fn safety_pages(locale: String) -> Vec<SafetyPage> {
-    waymark_core::safety::safety_pages(&locale)
+pub fn safety_pages(locale: String) -> Result<Vec<SafetyPage>, SafetyError> {
+    Ok(waymark_core::safety::safety_pages(&locale))
 }
 
 #[uniffi::export]
@@ -64,15 +72,15 @@ pub fn safety_page(id: String, locale: String) -> Result<SafetyPage, SafetyError
 
 /// Offline search over the safety pages' titles, tags and text, best first.
 #[uniffi::export]
-pub fn search_safety(query: String, locale: String) -> Vec<SafetySearchHit> {
-    waymark_core::safety::search_safety(&query, &locale)
+pub fn search_safety(query: String, locale: String) -> Result<Vec<SafetySearchHit>, SafetyError> {
+    Ok(waymark_core::safety::search_safety(&query, &locale))
 }
 
 /// A questionnaire's wording, options and codes in `locale`'s language where
 /// Waymark has an official translation, available before any profile is open.
 #[uniffi::export]
-pub fn measure_form(instrument: Instrument, locale: String) -> Form {
-    measures::form(instrument, &locale)
+pub fn measure_form(instrument: Instrument, locale: String) -> Result<Form, MeasureError> {
+    Ok(measures::form(instrument, &locale))
 }
 
 /// A patient's open, encrypted Waymark database.

@@ -39,6 +39,17 @@ class SafetyTest {
     }
 
     @Test
+    fun helpNowNeedsNoProfile() {
+        val gb = helpNow("GB", "en-GB")
+        assertEquals(HelpLineKind.EMERGENCY, gb.lines[0].kind)
+        assertTrue(gb.lines.any { it.phone == "116 123" })
+        assertEquals(gb.lines, helpNow("gb", "en").lines)
+        val nowhere = helpNow(null, "es")
+        assertTrue(nowhere.lines.isEmpty())
+        assertNotNull(nowhere.fallback)
+    }
+
+    @Test
     fun theSafetyLibraryReadsAndSearchesOfflineInEnglishAndSpanish() {
         val pages = safetyPages("en")
         assertEquals(14, pages.size)

@@ -28,12 +28,9 @@ impl Role {
         }
     }
 
-    fn parse(text: &str) -> Role {
-        if text == "clinician" {
-            Role::Clinician
-        } else {
-            Role::Patient
-        }
+    /// The role a stored name stands for; unknown text is an error, never a guess.
+    fn parse(text: &str) -> Option<Role> {
+        [Role::Patient, Role::Clinician].into_iter().find(|role| role.as_str() == text)
     }
 
     /// The direction this end sends in.
@@ -105,7 +102,16 @@ fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
     Ok(Stored {
         info: ChannelInfo {
             id: row.get(0)?,
-            role: Role::parse(&row.get::<_, String>(1)?),
+            role: {
+                let stored: String = row.get(1)?;
+                Role::parse(&stored).ok_or_else(|| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        1,
+                        rusqlite::types::Type::Text,
+                        format!("role {stored:?}").into(),
+                    )
+                })?
+            },
             label: row.get(2)?,
             relay_url: relay_url.clone(),
             created_at: time::from_millis(row.get(6)?),
