@@ -26,11 +26,12 @@ pub(crate) fn from_millis(millis: i64) -> SystemTime {
 /// side), so a hostile timestamp formats as a far date instead of panicking.
 pub fn to_utc(instant: SystemTime) -> DateTime<Utc> {
     let millis = to_millis(instant);
-    DateTime::from_timestamp_millis(millis).unwrap_or(if millis < 0 {
-        DateTime::<Utc>::MIN_UTC
-    } else {
-        DateTime::<Utc>::MAX_UTC
-    })
+    match DateTime::from_timestamp_millis(millis) {
+        // In range to the millisecond, so in range to the nanosecond, which it keeps.
+        Some(_) => DateTime::from(instant),
+        None if millis < 0 => DateTime::<Utc>::MIN_UTC,
+        None => DateTime::<Utc>::MAX_UTC,
+    }
 }
 
 /// An IANA zone name such as `Europe/Paris`, if this build knows it.

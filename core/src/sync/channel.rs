@@ -28,11 +28,6 @@ impl Role {
         }
     }
 
-    /// The role a stored name stands for; unknown text is an error, never a guess.
-    fn parse(text: &str) -> Option<Role> {
-        [Role::Patient, Role::Clinician].into_iter().find(|role| role.as_str() == text)
-    }
-
     /// The direction this end sends in.
     pub(crate) fn outgoing(self) -> Direction {
         match self {
@@ -46,6 +41,13 @@ impl Role {
             Role::Patient => Direction::ToPatient,
             Role::Clinician => Direction::ToClinician,
         }
+    }
+}
+
+/// A stored role that is neither is a damaged row, never a guess.
+impl rusqlite::types::FromSql for Role {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        super::stored_name(value, [Role::Patient, Role::Clinician], Role::as_str)
     }
 }
 
@@ -102,16 +104,7 @@ fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
     Ok(Stored {
         info: ChannelInfo {
             id: row.get(0)?,
-            role: {
-                let stored: String = row.get(1)?;
-                Role::parse(&stored).ok_or_else(|| {
-                    rusqlite::Error::FromSqlConversionFailure(
-                        1,
-                        rusqlite::types::Type::Text,
-                        format!("role {stored:?}").into(),
-                    )
-                })?
-            },
+            role: row.get(1)?,
             label: row.get(2)?,
             relay_url: relay_url.clone(),
             created_at: time::from_millis(row.get(6)?),
@@ -168,7 +161,7 @@ pub(crate) fn is_revoked(conn: &Connection, id: &str) -> Result<bool, SyncError>
 fn revoke(conn: &Connection, id: &str, now: SystemTime) -> Result<ChannelInfo, SyncError> {
     let channel = find(conn, id)?;
     if channel.info.revoked_at.is_none() {
-        conn.execute("DELETE FROM outbox WHERE channel = ?1 AND sent_at IS NULL", [id])?;
+        drop_unsent(conn, id)?;
         super::exchange::enqueue(conn, &channel, &super::Payload::Revoke, now)?;
         conn.execute(
             "UPDATE channel SET revoked_at = ?2, revoked_by = 'here' WHERE id = ?1",
@@ -185,6 +178,11 @@ pub(crate) fn revoked_by_other(conn: &Connection, id: &str, now: i64) -> Result<
         "UPDATE channel SET revoked_at = ?2, revoked_by = 'other' WHERE id = ?1 AND revoked_at IS NULL",
         params![id, now],
     )?;
+    drop_unsent(conn, id)
+}
+
+/// Nothing waiting goes out on a channel that has ended.
+fn drop_unsent(conn: &Connection, id: &str) -> Result<(), SyncError> {
     conn.execute("DELETE FROM outbox WHERE channel = ?1 AND sent_at IS NULL", [id])?;
     Ok(())
 }

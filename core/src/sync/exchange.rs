@@ -11,7 +11,7 @@ use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use super::channel::{self, Stored};
-use super::inbox::{HeldMessage, HeldState};
+use super::inbox::HeldMessage;
 use super::transport::{HttpRequest, HttpResponse, HttpTransport};
 use super::{seal, Payload, SyncError};
 use crate::store::Store;
@@ -419,7 +419,7 @@ fn status_of(conn: &Connection, channel: Stored) -> Result<ChannelStatus, SyncEr
         .query_map([&channel.info.id], |row| {
             Ok(HeldMessage {
                 id: row.get(0)?,
-                state: HeldState::parse(&row.get::<_, String>(1)?),
+                state: row.get(1)?,
                 reason: row.get(2)?,
                 held_at: time::from_millis(row.get(3)?),
             })

@@ -65,13 +65,15 @@ impl HeldState {
             HeldState::Unreadable => "unreadable",
         }
     }
+}
 
-    pub(super) fn parse(text: &str) -> HeldState {
-        match text {
-            "refused" => HeldState::Refused,
-            "unreadable" => HeldState::Unreadable,
-            _ => HeldState::Quarantined,
-        }
+impl rusqlite::types::FromSql for HeldState {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        super::stored_name(
+            value,
+            [HeldState::Quarantined, HeldState::Refused, HeldState::Unreadable],
+            HeldState::as_str,
+        )
     }
 }
 
