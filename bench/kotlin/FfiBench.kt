@@ -1,17 +1,17 @@
 package app.waymark.bench
 
-import app.waymark.core.Waymark
-import app.waymark.core.model.CheckInDraft
-import app.waymark.core.model.CourseDraft
-import app.waymark.core.model.CourseTemplate
-import app.waymark.core.model.JournalQuery
-import app.waymark.core.model.ProgressQuery
+import app.waymark.Waymark
+import app.waymark.core.CheckInDraft
+import app.waymark.core.CourseDraft
+import app.waymark.core.CourseTemplate
+import app.waymark.core.JournalQuery
+import app.waymark.core.ProgressQuery
 import java.io.File
 import java.nio.file.Files
 import java.time.Duration
 import java.time.Instant
 
-/** Call costs of the home, journal, progress and course screens and the reminder plan, seen from Kotlin through JNA. */
+/** Call costs of home(), today(), the journal, journal, progress and course screens and the reminder plan, seen from Kotlin through JNA. */
 fun main(args: Array<String>) {
     val fixture = File(args[0])
     val dir = Files.createTempDirectory("waymark-ffi-bench").toFile()
@@ -19,7 +19,7 @@ fun main(args: Array<String>) {
     fixture.copyTo(db)
     val key = ByteArray(32) { 0x42 }
     val zone = "Europe/Berlin"
-    Waymark.open(db.path, key).use { waymark ->
+    Waymark.open(db.path, key, null).use { waymark ->
         // The workload's "now", as in core/benches/fixture: noon on the day of its last check-in.
         val now = Instant.ofEpochSecond(1_795_000_000 + 3_600)
         // A typical week on top of ten years: a check-in on each of the last six days, three today.
@@ -39,6 +39,7 @@ fun main(args: Array<String>) {
         val firstSession = java.time.LocalDate.ofInstant(now, java.time.ZoneId.of(zone)).plusDays(7)
         waymark.startCourse(CourseDraft(CourseTemplate.ESKETAMINE, "${firstSession}T09:00", zone))
         measure("courseOverview()") { waymark.courseOverview(now, zone) }
+        measure("home(), one call for the home screen") { waymark.home(now, zone) }
         measure("planNotifications(max 60)") { waymark.planNotifications(now, zone, 60u) }
     }
     dir.deleteRecursively()

@@ -9,8 +9,8 @@ use waymark_core::measures::{
 };
 use waymark_core::time::{parse_zone, rfc3339};
 use waymark_core::{
-    AppointmentView, Assessment, CareItem, CheckIn, CourseOverview, DueMeasure, HelpNow, PlannedNotification, Progress,
-    SearchHit, TodayView, VitalsReading,
+    AppointmentView, Assessment, CareItem, CheckIn, CourseOverview, DueMeasure, HelpNow, JournalRow,
+    PlannedNotification, Progress, SearchHit, TodayView, VitalsReading,
 };
 
 fn json<T: Serialize + ?Sized>(value: &T) {
@@ -25,7 +25,7 @@ fn local_time(instant: SystemTime, zone: &str) -> String {
     }
 }
 
-fn summary(entry: &CheckIn) -> String {
+fn summary(entry: &JournalRow) -> String {
     let mut line = format!("{}  {:+}", local_time(entry.occurred_at, &entry.zone), entry.valence);
     let tags: Vec<String> =
         entry.labels.iter().map(ToString::to_string).chain(entry.areas.iter().map(ToString::to_string)).collect();
@@ -47,7 +47,7 @@ fn first_line(text: &str, max_chars: usize) -> String {
     short
 }
 
-pub fn entries(entries: &[CheckIn], as_json: bool) {
+pub fn entries(entries: &[JournalRow], as_json: bool) {
     if as_json {
         return json(entries);
     }
@@ -56,8 +56,8 @@ pub fn entries(entries: &[CheckIn], as_json: bool) {
     }
     for entry in entries {
         println!("{}  {}", summary(entry), entry.id);
-        if !entry.text.is_empty() {
-            println!("    {}", first_line(&entry.text, 72));
+        if !entry.preview.is_empty() {
+            println!("    {}", first_line(&entry.preview, 72));
         }
     }
 }
@@ -66,7 +66,7 @@ pub fn entry(entry: &CheckIn, as_json: bool) {
     if as_json {
         return json(entry);
     }
-    println!("{}", summary(entry));
+    println!("{}", summary(&JournalRow::from(entry.clone())));
     println!("id:      {}", entry.id);
     println!("zone:    {}", entry.zone);
     for (name, value) in [("energy", entry.energy), ("anxiety", entry.anxiety)] {
@@ -123,8 +123,8 @@ pub fn today(view: &TodayView, as_json: bool) {
     }
     for entry in &view.entries {
         println!("  {}", summary(entry));
-        if !entry.text.is_empty() {
-            println!("      {}", first_line(&entry.text, 70));
+        if !entry.preview.is_empty() {
+            println!("      {}", first_line(&entry.preview, 70));
         }
     }
 }

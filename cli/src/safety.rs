@@ -262,7 +262,9 @@ pub fn safety_plan(command: SafetyPlanCommand, data_dir: &Path) -> Result<(), Fa
         }
         SafetyPlanCommand::Remove { step: name, number } => {
             let step = step(&name)?;
-            profile::open_existing(data_dir)?.remove_safety_plan_item(step, number)?
+            let store = profile::open_existing(data_dir)?;
+            let id = store.safety_plan()?.item_at(step, number)?.id.clone();
+            store.remove_safety_plan_item(&id)?
         }
         SafetyPlanCommand::Reason { text, clear } => {
             profile::open(data_dir)?.set_plan_reason(if clear { None } else { text.as_deref() })?

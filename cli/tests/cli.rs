@@ -127,7 +127,7 @@ fn bad_input_exits_2_with_one_line_and_changes_nothing() {
         assert!(output.stdout.is_empty(), "{args:?}");
         assert_eq!(profile.files(), before, "{args:?} changed the profile");
     }
-    assert_eq!(profile.json(&["journal", "list", "--json"])[0]["text"], "the one entry");
+    assert_eq!(profile.json(&["journal", "list", "--json"])[0]["preview"], "the one entry");
 }
 
 #[test]

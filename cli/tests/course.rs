@@ -123,8 +123,10 @@ fn the_reminder_plan_is_json_with_the_fields_shells_need() {
     assert_eq!(all.as_array().unwrap().len(), 60, "12 sessions: two reminders, two fasting starts, one after");
     let plan = profile.json(&["reminders", "plan", "--now", NOW, "--max", "40", "--json"]);
     let plan = plan.as_array().unwrap();
-    assert_eq!(plan[..], all.as_array().unwrap()[..40], "the soonest 40");
-    for field in ["id", "fire_at", "kind", "title", "body", "exact"] {
+    assert_eq!(plan[..39], all.as_array().unwrap()[..39], "the soonest 40");
+    let last = plan[39]["body"].as_str().unwrap();
+    assert!(last.ends_with("Open Waymark to set up your next reminders."), "the last of a cut plan: {last}");
+    for field in ["id", "fire_at", "kind", "title", "body", "public_title", "public_body", "route", "urgent", "exact"] {
         assert!(plan.iter().all(|n| !n[field].is_null()), "{field}");
     }
     assert_eq!(

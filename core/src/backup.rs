@@ -291,6 +291,8 @@ fn key_bytes(key: &DatabaseKey) -> Zeroizing<Vec<u8>> {
 pub(crate) fn build_store(image: &[u8], path: &Path, key: &DatabaseKey) -> Result<RestoreReport, BackupError> {
     build(image, path, key)?;
     let store = Store::open(path, key_bytes(key).as_slice())?;
+    // The notifications the old phone held are not on this one.
+    store.forget_applied_notifications()?;
     counts(&store)
 }
 
@@ -386,5 +388,19 @@ mod tests {
             let report = build_store(&image, &dir.path().join("restored.db"), &key).unwrap();
             assert_eq!(report.checkins, 1, "from version {version}");
         }
+    }
+
+    #[test]
+    fn a_restored_profile_forgets_the_notifications_the_old_phone_held() {
+        let mut old = Connection::open_in_memory().unwrap();
+        create_at(&old, SCHEMA_VERSION).unwrap();
+        old.execute("INSERT INTO notification_applied (id) VALUES ('appointment:a:1:0')", []).unwrap();
+        let image = old.serialize("main").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("restored.db");
+        build_store(&image, &path, &DatabaseKey::new(&KEY).unwrap()).unwrap();
+        let store = Store::open(&path, &KEY).unwrap();
+        let now = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000);
+        assert!(store.reconcile_notifications(now, "UTC", None).unwrap().cancel.is_empty());
     }
 }

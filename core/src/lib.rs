@@ -9,9 +9,11 @@ uniffi::setup_scaffolding!("waymark_core");
 
 pub mod backup;
 pub mod course;
+pub mod error;
 pub mod export;
 #[cfg(any(fuzzing, test))]
 pub mod fuzz;
+pub mod home;
 pub mod import;
 pub mod journal;
 pub mod measures;
@@ -30,16 +32,18 @@ pub use course::{
     Appointment, AppointmentDraft, AppointmentKind, AppointmentStatus, AppointmentView, CareItem, CareItemKind, Course,
     CourseDraft, CourseError, CourseOverview, CourseTemplate, ImportReport,
 };
+pub use error::{StorageFailure, WaymarkError};
+pub use home::{Home, Settings};
 pub use journal::{
-    CheckIn, CheckInDraft, DayValence, EmotionLabel, JournalError, JournalPage, JournalQuery, LifeArea, SearchHit,
-    SnippetPart, TodayView,
+    CheckIn, CheckInDraft, DayValence, EmotionLabel, JournalError, JournalPage, JournalQuery, JournalRow, LifeArea,
+    SearchHit, SnippetPart, TodayView,
 };
 pub use measures::{
     Answer, Assessment, AssessmentDraft, AssessmentFilter, DueMeasure, Form, Instrument, MeasureError, MeasureSchedule,
     Progress, ProgressQuery, Severity, VitalsDraft, VitalsReading,
 };
 pub use prompts::{DuePrompt, PromptError, PromptPhase};
-pub use reminders::{NotificationKind, PlannedNotification, Reconciliation, ReminderError, ReminderSettings};
+pub use reminders::{NotificationKind, PlannedNotification, Reconciliation, ReminderError, ReminderSettings, Route};
 pub use safety::{
     HelpLine, HelpLineKind, HelpNow, SafetyAlert, SafetyAlertKind, SafetyError, SafetyEvent, SafetyPlan, SafetyPlanStep,
 };

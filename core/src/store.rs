@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_sync.sql"),
     include_str!("../migrations/0007_import.sql"),
     include_str!("../migrations/0008_hostile_input.sql"),
+    include_str!("../migrations/0009_shell_surface.sql"),
 ];
 
 /// The schema version this build writes.
@@ -178,7 +179,7 @@ impl Store {
             let tables: Vec<String> = conn
                 .prepare(
                     "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-                     AND name NOT LIKE 'checkin_fts%' AND name NOT IN ('search_pending', 'inbox_attempt')",
+                     AND name NOT LIKE 'checkin_fts%' AND name NOT IN ('search_pending', 'inbox_attempt', 'notification_applied')",
                 )?
                 .query_map([], |row| row.get(0))?
                 .collect::<rusqlite::Result<_>>()?;

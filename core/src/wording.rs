@@ -310,7 +310,7 @@ fn own_words(store: &Store) -> BTreeMap<String, String> {
     put("course/ending/message".into(), &ending.message);
     put("course/ending/clinic_note".into(), &ending.clinic_note);
     let mut planned = store.plan_notifications(at("2026-10-29T12:00:00Z"), zone, Some(1000)).unwrap();
-    planned.sort_by_key(|n| (n.fire_at, n.deep_link.clone(), format!("{:?}", n.kind)));
+    planned.sort_by_key(|n| (n.fire_at, format!("{:?}", n.route), format!("{:?}", n.kind)));
     for (n, notification) in planned.iter().take(40).enumerate() {
         put(format!("notify/{n}/title"), &notification.title);
         put(format!("notify/{n}/body"), &notification.body);

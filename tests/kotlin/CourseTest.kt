@@ -1,17 +1,17 @@
-package app.waymark.core
+package app.waymark
 
-import app.waymark.core.model.AppointmentDraft
-import app.waymark.core.model.AppointmentKind
-import app.waymark.core.model.AppointmentStatus
-import app.waymark.core.model.CareItemKind
-import app.waymark.core.model.CourseDraft
-import app.waymark.core.model.CourseException
-import app.waymark.core.model.CourseTemplate
-import app.waymark.core.model.NotificationKind
-import app.waymark.core.model.PromptException
-import app.waymark.core.model.PromptPhase
-import app.waymark.core.model.ReminderException
-import app.waymark.core.model.ReminderSettings
+import app.waymark.core.AppointmentDraft
+import app.waymark.core.AppointmentKind
+import app.waymark.core.AppointmentStatus
+import app.waymark.core.CareItemKind
+import app.waymark.core.CourseDraft
+import app.waymark.core.CourseException
+import app.waymark.core.CourseTemplate
+import app.waymark.core.NotificationKind
+import app.waymark.core.PromptException
+import app.waymark.core.PromptPhase
+import app.waymark.core.ReminderException
+import app.waymark.core.ReminderSettings
 import java.time.Instant
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNotNull
@@ -30,7 +30,7 @@ class CourseTest {
 
     @Test
     fun aCourseFromATemplateShowsItsSessionsAndCarePlans() {
-        Waymark.open(newDbPath(), key).use { waymark ->
+        Waymark.open(newDbPath(), key, null).use { waymark ->
             val course = esketamine(waymark)
             assertEquals(120u, course.noFoodBeforeMinutes)
             val overview = waymark.courseOverview(beforeCourse, "Europe/Paris")
@@ -54,7 +54,7 @@ class CourseTest {
 
     @Test
     fun afterWeek8TheEsketamineScheduleContinuesAndTheWordsFollowTheLanguage() {
-        Waymark.open(newDbPath(), key).use { waymark ->
+        Waymark.open(newDbPath(), key, null).use { waymark ->
             waymark.setLanguage("es")
             val course = esketamine(waymark)
             assertEquals("Esketamina en aerosol nasal", course.title)
@@ -66,7 +66,7 @@ class CourseTest {
             assertEquals(listOf("2027-02-02T09:00:00", "2027-02-16T09:00:00"), added.map { it.localStart })
             assertEquals("Esketamina, mantenimiento", added[0].title)
             assertNull(waymark.courseOverview(Instant.parse("2027-02-01T12:00:00Z"), clinic).ending)
-            assertThrows<CourseException.InvalidContinuation> { waymark.continueCourse(Instant.parse("2027-02-01T12:00:00Z"), 5u, 1u) }
+            assertRefused<CourseException.InvalidContinuation> { waymark.continueCourse(Instant.parse("2027-02-01T12:00:00Z"), 5u, 1u) }
             val spanishCare = waymark.courseOverview(Instant.parse("2027-02-01T12:00:00Z"), clinic).next!!.care
             assertEquals("Deje de comer", spanishCare.first { it.kind == CareItemKind.NO_FOOD }.title)
         }
@@ -74,7 +74,7 @@ class CourseTest {
 
     @Test
     fun sessionsMoveCancelFinishAndDelete() {
-        Waymark.open(newDbPath(), key).use { waymark ->
+        Waymark.open(newDbPath(), key, null).use { waymark ->
             esketamine(waymark)
             val sessions = waymark.courseOverview(beforeCourse, clinic).upcoming.map { it.appointment }
             val moved = waymark.moveAppointment(sessions[0].id, "2026-12-01T13:30", null)
@@ -91,14 +91,14 @@ class CourseTest {
             val overview = waymark.courseOverview(Instant.parse("2026-12-02T00:00:00Z"), clinic)
             assertEquals(1u, overview.done)
             assertEquals(12, overview.upcoming.size + overview.past.size)
-            assertThrows<CourseException.NotChangeable> { waymark.moveAppointment(done.id, "2026-12-05T09:00", null) }
-            assertThrows<CourseException.InvalidLocalTime> { waymark.moveAppointment(sessions[4].id, "tomorrow", null) }
+            assertRefused<CourseException.NotChangeable> { waymark.moveAppointment(done.id, "2026-12-05T09:00", null) }
+            assertRefused<CourseException.InvalidLocalTime> { waymark.moveAppointment(sessions[4].id, "tomorrow", null) }
         }
     }
 
     @Test
     fun theReminderPlanAndReconcileReachKotlin() {
-        Waymark.open(newDbPath(), key).use { waymark ->
+        Waymark.open(newDbPath(), key, null).use { waymark ->
             esketamine(waymark)
             waymark.setReminderSettings(ReminderSettings(listOf(1440u, 120u), 22u * 60u, 8u * 60u, 60u, true))
             assertEquals(listOf(1440u, 120u), waymark.reminderSettings().appointmentOffsetsMinutes)
@@ -113,8 +113,8 @@ class CourseTest {
             val diff = waymark.reconcileNotifications(beforeCourse, clinic, listOf(plan[0].id, "stale"))
             assertEquals(listOf("stale"), diff.cancel)
             assertTrue(diff.add.none { it.id == plan[0].id })
-            assertThrows<ReminderException.InvalidMaxPending> { waymark.planNotifications(beforeCourse, clinic, 0u) }
-            assertThrows<ReminderException.InvalidQuietHours> {
+            assertRefused<ReminderException.InvalidMaxPending> { waymark.planNotifications(beforeCourse, clinic, 0u) }
+            assertRefused<ReminderException.InvalidQuietHours> {
                 waymark.setReminderSettings(ReminderSettings(listOf(60u), 1440u, 0u, 60u, true))
             }
         }
@@ -122,12 +122,12 @@ class CourseTest {
 
     @Test
     fun calendarFilesGoOutAndComeBackIn() {
-        val exported = Waymark.open(newDbPath(), key).use { waymark ->
+        val exported = Waymark.open(newDbPath(), key, null).use { waymark ->
             esketamine(waymark)
             waymark.exportCalendar()
         }
         assertTrue(exported.contains("BEGIN:VALARM"))
-        Waymark.open(newDbPath(), key).use { waymark ->
+        Waymark.open(newDbPath(), key, null).use { waymark ->
             val report = waymark.importCalendar(beforeCourse, exported, clinic)
             assertEquals(12u, report.added)
             val sessions = waymark.courseOverview(beforeCourse, clinic).upcoming
@@ -135,7 +135,7 @@ class CourseTest {
             assertEquals(AppointmentKind.DOSING, sessions[0].appointment.kind)
             assertNotNull(sessions[0].appointment.calendarUid)
             val broken = exported.replaceFirst("DTEND:", "DTEND ")
-            val error = assertThrows<CourseException.InvalidCalendar> { waymark.importCalendar(beforeCourse, broken, clinic) }
+            val error = assertRefused<CourseException.InvalidCalendar> { waymark.importCalendar(beforeCourse, broken, clinic) }
             assertTrue(error.message!!.contains("line"))
             assertEquals(12, waymark.courseOverview(beforeCourse, clinic).upcoming.size)
         }
@@ -143,7 +143,7 @@ class CourseTest {
 
     @Test
     fun integrationPromptsAreDueAfterASessionAndAnswersGoToTheJournal() {
-        Waymark.open(newDbPath(), key).use { waymark ->
+        Waymark.open(newDbPath(), key, null).use { waymark ->
             waymark.startCourse(CourseDraft(CourseTemplate.IV_INDUCTION, "2026-11-02T10:00", "UTC"))
             val twoDaysOn = Instant.parse("2026-11-04T12:00:00Z")
             val due = waymark.promptsDue(twoDaysOn)
@@ -155,10 +155,10 @@ class CourseTest {
             assertEquals(entry, waymark.checkin(entry.id))
             assertEquals(twoDaysOn, entry.occurredAt)
             assertTrue(waymark.promptsDue(twoDaysOn).none { it.id == dayOne.id })
-            assertThrows<PromptException.NotOpen> { waymark.answerPrompt(twoDaysOn, dayOne.id, "again", 1, "UTC", false) }
+            assertRefused<PromptException.NotOpen> { waymark.answerPrompt(twoDaysOn, dayOne.id, "again", 1, "UTC", false) }
             val sameDay = due.first { it.phase == PromptPhase.SAME_DAY }
             val aWeekLater = sameDay.dueAt.plus(java.time.Duration.ofDays(7))
-            val stale = assertThrows<PromptException.NotOpen> {
+            val stale = assertRefused<PromptException.NotOpen> {
                 waymark.answerPrompt(aWeekLater, sameDay.id, "late", 0, "UTC", false)
             }
             assertTrue(stale.message!!, stale.message!!.contains("not a prompt that is open now"))

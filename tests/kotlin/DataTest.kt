@@ -1,24 +1,25 @@
-package app.waymark.core
+package app.waymark
 
-import app.waymark.core.model.BackupException
-import app.waymark.core.model.CheckInDraft
-import app.waymark.core.model.ExportFormat
-import app.waymark.core.model.ImportException
-import app.waymark.core.model.JournalException
-import app.waymark.core.model.StoreException
-import app.waymark.core.model.MoodMapping
+import app.waymark.core.BackupException
+import app.waymark.core.CheckInDraft
+import app.waymark.core.ExportFormat
+import app.waymark.core.ImportException
+import app.waymark.core.JournalException
+import app.waymark.core.StorageFailure
+import app.waymark.core.MoodMapping
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertTrue
 import org.junit.Test
 import java.io.File
+import java.time.Instant
 
 /** Export and erase, as a shell's "your data" screen calls them. */
 class DataTest {
     @Test
     fun exportGivesFilesAndEraseLeavesNothing() {
         val path = newDbPath()
-        Waymark.open(path, ByteArray(32) { 31 }).use { waymark ->
+        Waymark.open(path, ByteArray(32) { 31 }, null).use { waymark ->
             waymark.addCheckin(CheckInDraft(valence = 1, zone = "Europe/Paris", text = "ERASE-SENTINEL from Kotlin"))
             val json = waymark.export(ExportFormat.JSON).single()
             assertEquals("waymark-export.json", json.name)
@@ -36,12 +37,14 @@ class DataTest {
     @Test
     fun anOpenProfileIsNeitherErasedNorRestoredOverAndAClosedOneSaysSo() {
         val path = newDbPath()
-        Waymark.open(path, ByteArray(32) { 32 }).use { waymark ->
+        Waymark.open(path, ByteArray(32) { 32 }, null).use { waymark ->
             val written = waymark.addCheckin(CheckInDraft(valence = 1, zone = "UTC"))
-            assertThrows<StoreException.InUse> { eraseProfile(path) }
+            assertStorageFailure(StorageFailure.IN_USE) { eraseProfile(path) }
             assertEquals(written.id, waymark.checkin(written.id).id)
             waymark.closeProfile()
-            assertThrows<JournalException.Store> { waymark.checkin(written.id) }
+            assertStorageFailure(StorageFailure.CLOSED) { waymark.checkin(written.id) }
+            assertStorageFailure(StorageFailure.CLOSED) { waymark.planNotifications(Instant.EPOCH, "UTC", null) }
+            assertStorageFailure(StorageFailure.CLOSED) { waymark.syncStatus() }
             assertTrue(eraseProfile(path) >= 1u)
         }
     }
@@ -49,20 +52,20 @@ class DataTest {
     @Test
     fun aBackupRestoresOnAnotherDevice() {
         val source = newDbPath()
-        val backup = Waymark.open(source, ByteArray(32) { 41 }).use { waymark ->
+        val backup = Waymark.open(source, ByteArray(32) { 41 }, null).use { waymark ->
             waymark.addCheckin(CheckInDraft(valence = 2, zone = "Europe/Paris", text = "Backed up from Kotlin"))
-            assertThrows<BackupException.WeakPassphrase> { waymark.backup("short") }
+            assertRefused<BackupException.WeakPassphrase> { waymark.backup("short") }
             waymark.backup("a long passphrase")
         }
         val target = newDbPath()
         val newKey = ByteArray(32) { 42 }
-        assertThrows<BackupException.WrongPassphrase> { restoreBackup(backup, "another passphrase", target, newKey, false) }
+        assertRefused<BackupException.WrongPassphrase> { restoreBackup(backup, "another passphrase", target, newKey, false) }
         assertFalse(File(target).exists())
-        assertThrows<BackupException.Tampered> {
+        assertRefused<BackupException.Tampered> {
             restoreBackup(backup.copyOf().also { it[it.size / 2] = (it[it.size / 2] + 1).toByte() }, "a long passphrase", target, newKey, false)
         }
         assertEquals(1u, restoreBackup(backup, "a long passphrase", target, newKey, false).checkins)
-        Waymark.open(target, newKey).use { waymark ->
+        Waymark.open(target, newKey, null).use { waymark ->
             assertTrue(waymark.export(ExportFormat.JSON).single().content.contains("Backed up from Kotlin"))
         }
     }
@@ -72,10 +75,10 @@ class DataTest {
         val csv = "full_date,date,weekday,time,mood,activities,note\n" +
             "2022-06-02,June 2,Thursday,8:30 PM,ok but sleepy,\"\",\"Long day\"\n" +
             "2022-06-01,June 1,Wednesday,9:00,rad,\"family\",\"\""
-        Waymark.open(newDbPath(), ByteArray(32) { 51 }).use { waymark ->
+        Waymark.open(newDbPath(), ByteArray(32) { 51 }, null).use { waymark ->
             val preview = waymark.previewDaylio(csv, emptyList(), "Europe/Paris")
             assertEquals(listOf("ok but sleepy"), preview.unmapped)
-            assertThrows<ImportException.UnmappedMoods> { waymark.importDaylio(csv, emptyList(), "Europe/Paris") }
+            assertRefused<ImportException.UnmappedMoods> { waymark.importDaylio(csv, emptyList(), "Europe/Paris") }
             val mapped = listOf(MoodMapping("ok but sleepy", -1))
             assertEquals(2u, waymark.importDaylio(csv, mapped, "Europe/Paris").added)
             assertEquals(2u, waymark.importDaylio(csv, mapped, "Europe/Paris").skipped)

@@ -1,18 +1,18 @@
-package app.waymark.core
+package app.waymark
 
-import app.waymark.core.model.Answer
-import app.waymark.core.model.AssessmentDraft
-import app.waymark.core.model.AssessmentFilter
-import app.waymark.core.model.BaselineRule
-import app.waymark.core.model.CheckInDraft
-import app.waymark.core.model.Instrument
-import app.waymark.core.model.MeasureException
-import app.waymark.core.model.MeasureSchedule
-import app.waymark.core.model.OutcomeStatus
-import app.waymark.core.model.ProgressQuery
-import app.waymark.core.model.SafetyAlertKind
-import app.waymark.core.model.Severity
-import app.waymark.core.model.VitalsDraft
+import app.waymark.core.Answer
+import app.waymark.core.AssessmentDraft
+import app.waymark.core.AssessmentFilter
+import app.waymark.core.BaselineRule
+import app.waymark.core.CheckInDraft
+import app.waymark.core.Instrument
+import app.waymark.core.MeasureException
+import app.waymark.core.MeasureSchedule
+import app.waymark.core.OutcomeStatus
+import app.waymark.core.ProgressQuery
+import app.waymark.core.SafetyAlertKind
+import app.waymark.core.Severity
+import app.waymark.core.VitalsDraft
 import java.time.Instant
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNotNull
@@ -63,7 +63,7 @@ class MeasuresTest {
 
     @Test
     fun anItem9AnswerAboveZeroReachesKotlinAsASafetyAlertAndAnEvent() {
-        Waymark.open(newDbPath(), key).use { waymark ->
+        Waymark.open(newDbPath(), key, null).use { waymark ->
             val result = waymark.addAssessment(phq9(0, 0, 0, 0, 0, 0, 0, 0, 1, at = Instant.parse("2026-11-19T09:00:00Z")))
             assertEquals(1u, result.total)
             assertEquals(Severity.MINIMAL, result.severity)
@@ -85,7 +85,7 @@ class MeasuresTest {
 
     @Test
     fun preferNotToAnswerIsAllowedOnItem9Only() {
-        Waymark.open(newDbPath(), key).use { waymark ->
+        Waymark.open(newDbPath(), key, null).use { waymark ->
             val declined = scores(1, 1, 1, 1, 1, 1, 1, 1) + Answer.PreferNotToAnswer
             val saved = waymark.addAssessment(AssessmentDraft(Instrument.PHQ9, declined, Instant.parse("2026-11-19T09:00:00Z"), zone))
             assertEquals(8u, saved.total)
@@ -100,9 +100,9 @@ class MeasuresTest {
             assertEquals(Answer.PreferNotToAnswer, point.item9Answer)
             assertTrue(!point.complete)
             assertNull("an incomplete result is no baseline", waymark.progress(now, ProgressQuery(zone = zone)).phq9.baseline)
-            assertThrows<MeasureException.IncompleteBaseline> { waymark.pickBaseline(saved.id) }
+            assertRefused<MeasureException.IncompleteBaseline> { waymark.pickBaseline(saved.id) }
             val early = listOf(Answer.PreferNotToAnswer) + scores(1, 1, 1, 1, 1, 1, 1, 1)
-            assertThrows<MeasureException.CannotDecline> {
+            assertRefused<MeasureException.CannotDecline> {
                 waymark.addAssessment(AssessmentDraft(Instrument.PHQ9, early, zone = zone))
             }
         }
@@ -110,16 +110,16 @@ class MeasuresTest {
 
     @Test
     fun badFormsAreTypedExceptionsAndNothingIsStored() {
-        Waymark.open(newDbPath(), key).use { waymark ->
-            val missing = assertThrows<MeasureException.MissingAnswer> { waymark.addAssessment(phq9(1, 1, 1, 1, 1, 1, 1, 1)) }
+        Waymark.open(newDbPath(), key, null).use { waymark ->
+            val missing = assertRefused<MeasureException.MissingAnswer> { waymark.addAssessment(phq9(1, 1, 1, 1, 1, 1, 1, 1)) }
             assertTrue(missing.message!!.contains("item 9"))
-            assertThrows<MeasureException.TooManyAnswers> { waymark.addAssessment(phq9(1, 1, 1, 1, 1, 1, 1, 1, 1, 1)) }
-            assertThrows<MeasureException.AnswerOutOfRange> { waymark.addAssessment(phq9(4, 1, 1, 1, 1, 1, 1, 1, 1)) }
-            assertThrows<MeasureException.AnswerOutOfRange> { waymark.addAssessment(phq9(-1, 1, 1, 1, 1, 1, 1, 1, 1)) }
-            assertThrows<MeasureException.SystolicOutOfRange> {
+            assertRefused<MeasureException.TooManyAnswers> { waymark.addAssessment(phq9(1, 1, 1, 1, 1, 1, 1, 1, 1, 1)) }
+            assertRefused<MeasureException.AnswerOutOfRange> { waymark.addAssessment(phq9(4, 1, 1, 1, 1, 1, 1, 1, 1)) }
+            assertRefused<MeasureException.AnswerOutOfRange> { waymark.addAssessment(phq9(-1, 1, 1, 1, 1, 1, 1, 1, 1)) }
+            assertRefused<MeasureException.SystolicOutOfRange> {
                 waymark.addVitals(VitalsDraft(systolic = 300, diastolic = 20, zone = zone))
             }
-            assertThrows<MeasureException.DiastolicNotBelowSystolic> {
+            assertRefused<MeasureException.DiastolicNotBelowSystolic> {
                 waymark.addVitals(VitalsDraft(systolic = 80, diastolic = 120, zone = zone))
             }
             assertTrue(waymark.assessments(AssessmentFilter()).isEmpty())
@@ -129,7 +129,7 @@ class MeasuresTest {
 
     @Test
     fun theProgressScreenComesInOneCall() {
-        Waymark.open(newDbPath(), key).use { waymark ->
+        Waymark.open(newDbPath(), key, null).use { waymark ->
             val baseline = waymark.addAssessment(phq9(3, 3, 3, 3, 3, 3, 2, 0, 0, at = Instant.parse("2026-10-01T09:00:00Z")))
             waymark.addAssessment(phq9(2, 2, 2, 1, 1, 1, 0, 0, 0, at = Instant.parse("2026-10-29T09:00:00Z")))
             waymark.addAssessment(
@@ -165,7 +165,7 @@ class MeasuresTest {
 
     @Test
     fun measuresFallDueOnTheirSchedule() {
-        Waymark.open(newDbPath(), key).use { waymark ->
+        Waymark.open(newDbPath(), key, null).use { waymark ->
             assertTrue(waymark.dueMeasures(now, zone).all { it.dueNow && it.dueAt == null })
             waymark.addAssessment(phq9(1, 1, 1, 1, 1, 1, 1, 1, 0, at = now))
             val phq9 = waymark.dueMeasures(now, zone).first { it.instrument == Instrument.PHQ9 }
@@ -176,7 +176,7 @@ class MeasuresTest {
             waymark.setMeasureSchedule(MeasureSchedule(Instrument.GAD7, 14u, false))
             assertEquals(listOf(Instrument.PHQ9), waymark.dueMeasures(now, zone).map { it.instrument })
             assertEquals(14u, waymark.measureSchedules().first { it.instrument == Instrument.GAD7 }.everyDays)
-            assertThrows<MeasureException.InvalidInterval> {
+            assertRefused<MeasureException.InvalidInterval> {
                 waymark.setMeasureSchedule(MeasureSchedule(Instrument.PHQ9, 0u, true))
             }
         }

@@ -1,13 +1,13 @@
-package app.waymark.core
+package app.waymark
 
-import app.waymark.core.model.Answer
-import app.waymark.core.model.AssessmentDraft
-import app.waymark.core.model.Confidence
-import app.waymark.core.model.HelpLineKind
-import app.waymark.core.model.Instrument
-import app.waymark.core.model.SafetyException
-import app.waymark.core.model.SafetyPlanStep
-import app.waymark.core.model.SafetySearchHitKind
+import app.waymark.core.Answer
+import app.waymark.core.AssessmentDraft
+import app.waymark.core.Confidence
+import app.waymark.core.HelpLineKind
+import app.waymark.core.Instrument
+import app.waymark.core.SafetyException
+import app.waymark.core.SafetyPlanStep
+import app.waymark.core.SafetySearchHitKind
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotNull
@@ -21,7 +21,7 @@ class SafetyTest {
 
     @Test
     fun helpNowGivesEmergencyFirstAndNeverTheRetiredUsNumber() {
-        Waymark.open(newDbPath(), key).use { waymark ->
+        Waymark.open(newDbPath(), key, null).use { waymark ->
             val us = waymark.helpNow("US", null)
             assertEquals(HelpLineKind.EMERGENCY, us.lines[0].kind)
             assertEquals("988", us.lines[1].phone)
@@ -33,7 +33,7 @@ class SafetyTest {
             assertEquals("GB", waymark.setRegion("gb"))
             assertEquals("GB", waymark.region())
             assertTrue(waymark.helpNow(null, null).lines.any { it.phone == "116 123" })
-            assertThrows<SafetyException.InvalidRegion> { waymark.setRegion("Britain") }
+            assertRefused<SafetyException.InvalidRegion> { waymark.setRegion("Britain") }
             assertNull(waymark.setRegion(null))
         }
     }
@@ -57,7 +57,7 @@ class SafetyTest {
         assertTrue(pages.all { it.sources.isNotEmpty() })
         assertEquals("Las horas después de una sesión", safetyPage("after-session", "es").title)
         assertEquals("en", safetyPage("after-session", "fr-FR").locale)
-        assertThrows<SafetyException.UnknownPage> { safetyPage("nope", "en") }
+        assertRefused<SafetyException.UnknownPage> { safetyPage("nope", "en") }
         assertEquals("after-session", searchSafety("driving", "en").first().id)
         assertEquals("after-session", searchSafety("conducir", "es").first().id)
         assertEquals(SafetySearchHitKind.HELP_NOW, searchSafety("driving", "en").last().kind)
@@ -70,7 +70,7 @@ class SafetyTest {
     }
 
     @Test
-    fun everyLineSaysWhetherItIsOpen247AndWhereItComesFrom() = Waymark.open(newDbPath(), key).use { waymark ->
+    fun everyLineSaysWhetherItIsOpen247AndWhereItComesFrom() = Waymark.open(newDbPath(), key, null).use { waymark ->
         val italy = waymark.helpNow("IT", "en")
         assertEquals(HelpLineKind.EMERGENCY, italy.lines[0].kind)
         assertEquals("Call 112", italy.lines[0].callLabel)
@@ -86,11 +86,20 @@ class SafetyTest {
 
     @Test
     fun theSafetyPlanIsEditedExportedAndCarriedByAnItem9Alert() {
-        Waymark.open(newDbPath(), key).use { waymark ->
+        Waymark.open(newDbPath(), key, null).use { waymark ->
             assertEquals(6, waymark.safetyPlan().sections.size)
             waymark.addSafetyPlanItem(SafetyPlanStep.WARNING_SIGNS, "Not sleeping")
-            waymark.addSafetyPlanItem(SafetyPlanStep.PEOPLE_TO_ASK, "My sister Ana")
-            val plan = waymark.removeSafetyPlanItem(SafetyPlanStep.WARNING_SIGNS, 1u)
+            waymark.addSafetyPlanItem(SafetyPlanStep.WARNING_SIGNS, "Skipping meals")
+            val added = waymark.addSafetyPlanItem(SafetyPlanStep.PEOPLE_TO_ASK, "My sister")
+            val ana = added.sections[3].items.single().id
+            waymark.editSafetyPlanItem(ana, "My sister Ana")
+            val signs = waymark.safetyPlan().sections[0].items
+            val moved = waymark.moveSafetyPlanItem(signs[1].id, 0u)
+            assertEquals(listOf("Skipping meals", "Not sleeping"), moved.sections[0].items.map { it.text })
+            assertRefused<SafetyException.InvalidPosition> { waymark.moveSafetyPlanItem(signs[1].id, 2u) }
+            assertRefused<SafetyException.UnknownItem> { waymark.editSafetyPlanItem("nope", "text") }
+            var plan = waymark.removeSafetyPlanItem(signs[0].id)
+            plan = waymark.removeSafetyPlanItem(signs[1].id)
             assertTrue(plan.sections[0].items.isEmpty())
             assertTrue(waymark.exportSafetyPlan().contains("4. People I can ask for help\n   - My sister Ana"))
             val withReason = waymark.setPlanReason("My daughter")
@@ -99,7 +108,7 @@ class SafetyTest {
             waymark.setRegion("GB")
             assertEquals("999", waymark.safetyPlan().sections[4].suggestedLines[0].phone)
             assertNull(waymark.setPlanReason(null).reason)
-            assertThrows<SafetyException.EmptyItem> { waymark.addSafetyPlanItem(SafetyPlanStep.DISTRACTIONS, " ") }
+            assertRefused<SafetyException.EmptyItem> { waymark.addSafetyPlanItem(SafetyPlanStep.DISTRACTIONS, " ") }
 
             waymark.setRegion("AU")
             val answers = (1..8).map { Answer.Score(0) } + Answer.Score(1)
@@ -112,13 +121,13 @@ class SafetyTest {
 
     @Test
     fun aSpanishSpeakerGetsHelpTheAlertAndThePlanInSpanish() {
-        Waymark.open(newDbPath(), key).use { waymark ->
+        Waymark.open(newDbPath(), key, null).use { waymark ->
             assertNull(waymark.language())
             assertEquals("en", waymark.contentLanguage())
             assertEquals("es", waymark.setLanguage("es-MX"))
             assertEquals("es", waymark.language())
             assertEquals("es", waymark.contentLanguage())
-            assertThrows<SafetyException.InvalidLanguage> { waymark.setLanguage("español") }
+            assertRefused<SafetyException.InvalidLanguage> { waymark.setLanguage("español") }
             waymark.setRegion("MX")
             val help = waymark.helpNow(null, null)
             assertEquals("es", help.locale)
@@ -139,7 +148,7 @@ class SafetyTest {
 
     @Test
     fun theDeviceLocaleFillsInWhatThePatientHasNotSet() {
-        Waymark.open(newDbPath(), key).use { waymark ->
+        Waymark.open(newDbPath(), key, null).use { waymark ->
             waymark.setDeviceLocale("es_AR")
             val help = waymark.helpNow(null, null)
             assertEquals("AR", help.region)

@@ -1,16 +1,16 @@
-package app.waymark.core
+package app.waymark
 
-import app.waymark.core.model.CheckInDraft
-import app.waymark.core.model.HttpRequest
-import app.waymark.core.model.HttpResponse
-import app.waymark.core.model.HttpTransport
-import app.waymark.core.model.PromptPhase
-import app.waymark.core.model.Role
-import app.waymark.core.model.ShareException
-import app.waymark.core.model.ShareRequest
-import app.waymark.core.model.ShareScope
-import app.waymark.core.model.SyncException
-import app.waymark.core.model.TransportException
+import app.waymark.core.CheckInDraft
+import app.waymark.core.HttpRequest
+import app.waymark.core.HttpResponse
+import app.waymark.core.HttpTransport
+import app.waymark.core.PromptPhase
+import app.waymark.core.Role
+import app.waymark.core.ShareException
+import app.waymark.core.ShareRequest
+import app.waymark.core.ShareScope
+import app.waymark.core.SyncException
+import app.waymark.core.TransportException
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotNull
@@ -57,12 +57,12 @@ class ShareTest {
 
     @Test
     fun aPatientSharesAndTheClinicianReadsAndAnswers() {
-        Waymark.open(newDbPath(), ByteArray(32) { 21 }).use { clinician ->
-            Waymark.open(newDbPath(), ByteArray(32) { 22 }).use { patient ->
+        Waymark.open(newDbPath(), ByteArray(32) { 21 }, null).use { clinician ->
+            Waymark.open(newDbPath(), ByteArray(32) { 22 }, null).use { patient ->
                 val invite = clinician.invite(relay, "K.L.")
                 assertEquals(Role.CLINICIAN, invite.channel.role)
                 assertEquals(listOf(invite.channel), clinician.channels())
-                assertThrows<SyncException.MalformedPairingCode> { patient.pair("hello") }
+                assertRefused<SyncException.MalformedPairingCode> { patient.pair("hello") }
                 assertEquals(Role.PATIENT, patient.pair(invite.pairingCode).role)
 
                 val written = Instant.now()
@@ -70,7 +70,7 @@ class ShareTest {
                     CheckInDraft(valence = 2, occurredAt = written, zone = "Europe/Paris", text = "Shared from Kotlin", shared = true),
                 )
                 val request = ShareRequest("2000-01-01", "2000-12-31", "Europe/Paris", listOf(ShareScope.NOTES))
-                assertThrows<ShareException.RangeTooLong> { patient.previewShare(request.copy(to = "2099-12-31")) }
+                assertRefused<ShareException.RangeTooLong> { patient.previewShare(request.copy(to = "2099-12-31")) }
                 val today = LocalDate.ofInstant(written, ZoneId.of("Europe/Paris")).toString()
                 val thatDay = request.copy(from = today, to = today)
                 assertTrue(patient.previewShare(thatDay).nobodyIsTold.startsWith("Waymark does not alert your clinic"))
@@ -78,16 +78,20 @@ class ShareTest {
                 val shared = patient.share(thatDay)
                 assertEquals(1u, patient.syncStatus().channels[0].pending)
 
-                val sent = patient.sync(Instant.now(), transport, true)
+                val stopped = patient.sync(Instant.now(), transport, true, java.time.Duration.ZERO)
+                assertTrue(stopped.outOfTime)
+                assertEquals(0u, stopped.uploaded)
+                val sent = patient.sync(Instant.now(), transport, true, java.time.Duration.ofMinutes(9))
+                assertFalse(sent.outOfTime)
                 assertEquals(1u, sent.uploaded)
                 assertEquals(0u, sent.pending)
                 assertNotNull(patient.syncStatus().channels[0].lastSuccessAt)
 
-                assertEquals(1u, clinician.sync(Instant.now(), transport, false).received)
+                assertEquals(1u, clinician.sync(Instant.now(), transport, false, null).received)
                 val received = clinician.receivedSummaries().single()
                 assertEquals(listOf(ShareScope.NOTES), received.scopes)
                 val forms = clinician.receivedSummary(received.channel, received.id)
-                assertThrows<SyncException.UnknownSummary> { clinician.receivedSummary("0".repeat(32), received.id) }
+                assertRefused<SyncException.UnknownSummary> { clinician.receivedSummary("0".repeat(32), received.id) }
                 assertTrue(forms.json.contains(shared.summaryId) && forms.json.contains("Shared from Kotlin"))
                 assertTrue(forms.html.contains("Shared from Kotlin") && !forms.html.contains("<script"))
                 assertTrue(forms.fhir.contains("\"resourceType\": \"Bundle\""))
@@ -97,20 +101,20 @@ class ShareTest {
                     "DTSTAMP:20261101T090000Z\r\nDTSTART;TZID=Europe/Paris:20261220T100000\r\n" +
                     "DTEND;TZID=Europe/Paris:20261220T110000\r\nSUMMARY:Check-in visit\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
                 clinician.sendAppointment(invite.channel.id, ics, "Europe/Paris")
-                assertThrows<SyncException.UnusableAppointment> { clinician.sendAppointment(invite.channel.id, "nope", "Europe/Paris") }
-                assertEquals(2u, clinician.sync(Instant.now(), transport, true).uploaded)
-                assertEquals(2u, patient.sync(Instant.now(), transport, true).received)
+                assertRefused<SyncException.UnusableAppointment> { clinician.sendAppointment(invite.channel.id, "nope", "Europe/Paris") }
+                assertEquals(2u, clinician.sync(Instant.now(), transport, true, null).uploaded)
+                assertEquals(2u, patient.sync(Instant.now(), transport, true, null).received)
                 val assigned = patient.promptsDue(Instant.now()).single { it.phase == PromptPhase.ASSIGNED }
                 assertEquals("What helped most this week?", assigned.text)
                 assertTrue(patient.exportCalendar().contains("SUMMARY:Check-in visit"))
 
                 assertTrue(patient.syncStatus().channels[0].held.isEmpty())
-                assertThrows<SyncException.UnknownMessage> { patient.retryMessage("not-a-message") }
+                assertRefused<SyncException.UnknownMessage> { patient.retryMessage("not-a-message") }
 
                 patient.unpair()
-                assertThrows<ShareException.Sync> { patient.share(thatDay) }
-                assertEquals("the Revoke", 1u, patient.sync(Instant.now(), transport, true).uploaded)
-                assertEquals(1u, clinician.sync(Instant.now(), transport, true).received)
+                assertRefused<SyncException.NotPaired> { patient.share(thatDay) }
+                assertEquals("the Revoke", 1u, patient.sync(Instant.now(), transport, true, null).uploaded)
+                assertEquals(1u, clinician.sync(Instant.now(), transport, true, null).received)
                 assertTrue(clinician.syncStatus().channels[0].channel.revokedAt != null)
                 assertFalse(clinician.revokeChannel(invite.channel.id).revokedAt == null)
             }

@@ -1,5 +1,7 @@
-package app.waymark.core
+package app.waymark
 
+import app.waymark.core.StorageFailure
+import app.waymark.core.WaymarkException
 import java.io.File
 import java.nio.file.Files
 import org.junit.Assert.fail
@@ -21,4 +23,34 @@ inline fun <reified E : Throwable> assertThrows(block: () -> Unit): E {
     }
     fail("expected ${E::class.simpleName}, nothing was thrown")
     throw IllegalStateException()
+}
+
+/** The typed error a [WaymarkException] carries: its module's, or the storage error. */
+fun WaymarkException.cause(): Throwable = when (this) {
+    is WaymarkException.Storage -> error
+    is WaymarkException.Journal -> error
+    is WaymarkException.Measure -> error
+    is WaymarkException.Course -> error
+    is WaymarkException.Reminder -> error
+    is WaymarkException.Prompt -> error
+    is WaymarkException.Safety -> error
+    is WaymarkException.Share -> error
+    is WaymarkException.Sync -> error
+    is WaymarkException.Backup -> error
+    is WaymarkException.Import -> error
+}
+
+/** Runs [block], which the core must refuse with a [WaymarkException] carrying an [E]; returns the [E]. */
+inline fun <reified E : Throwable> assertRefused(block: () -> Unit): E {
+    val thrown = assertThrows<WaymarkException>(block)
+    val inner = thrown.cause()
+    if (inner is E) return inner
+    throw AssertionError("expected ${E::class.simpleName} inside the WaymarkException, got $inner", thrown)
+}
+
+/** Runs [block], which must fail on storage with [failure], whatever module was called. */
+fun assertStorageFailure(failure: StorageFailure, block: () -> Unit): WaymarkException.Storage {
+    val thrown = assertThrows<WaymarkException.Storage>(block)
+    if (thrown.failure != failure) throw AssertionError("expected $failure, got ${thrown.failure}: ${thrown.error}", thrown)
+    return thrown
 }

@@ -1,11 +1,12 @@
-package app.waymark.core
+package app.waymark
 
-import app.waymark.core.model.CheckInDraft
-import app.waymark.core.model.EmotionLabel
-import app.waymark.core.model.JournalException
-import app.waymark.core.model.JournalQuery
-import app.waymark.core.model.LifeArea
-import app.waymark.core.model.StoreException
+import app.waymark.core.CheckInDraft
+import app.waymark.core.EmotionLabel
+import app.waymark.core.JournalException
+import app.waymark.core.JournalQuery
+import app.waymark.core.LifeArea
+import app.waymark.core.StorageFailure
+import app.waymark.core.StoreException
 import java.io.File
 import java.time.Instant
 import org.junit.Assert.assertEquals
@@ -24,7 +25,7 @@ class WaymarkTest {
 
     @Test
     fun aCheckInRoundTripsEveryField() {
-        Waymark.open(newDbPath(), key).use { waymark ->
+        Waymark.open(newDbPath(), key, null).use { waymark ->
             val at = Instant.parse("2026-11-20T18:30:00Z")
             val saved = waymark.addCheckin(
                 CheckInDraft(
@@ -46,7 +47,7 @@ class WaymarkTest {
 
     @Test
     fun aCheckInIsPrivateAndHappensNowByDefault() {
-        Waymark.open(newDbPath(), key).use { waymark ->
+        Waymark.open(newDbPath(), key, null).use { waymark ->
             val before = Instant.now().minusMillis(1)
             val saved = waymark.addCheckin(CheckInDraft(valence = 0, zone = zone))
             assertTrue(!saved.shared)
@@ -64,13 +65,13 @@ class WaymarkTest {
             "مرحبا بالعالم",
             "family 👨‍👩‍👧 time",
         )
-        Waymark.open(newDbPath(), key).use { waymark ->
+        Waymark.open(newDbPath(), key, null).use { waymark ->
             val ids = texts.map { waymark.addCheckin(draft(1, it)).id }
             assertEquals(texts, ids.map { waymark.checkin(it).text })
             mapOf("cafe" to 0, "🎉" to 0, "东京" to 1, "タワー" to 2, "שלום" to 3, "بالعالم" to 4, "family" to 5)
                 .forEach { (query, index) ->
                     val hits = waymark.searchJournal(query, 10u)
-                    assertEquals("query $query", listOf(texts[index]), hits.map { it.entry.text })
+                    assertEquals("query $query", listOf(texts[index]), hits.map { it.entry.preview })
                 }
             val hit = waymark.searchJournal("crème", 10u).single()
             assertEquals(listOf("crème"), hit.snippet.filter { it.highlighted }.map { it.text })
@@ -80,14 +81,14 @@ class WaymarkTest {
 
     @Test
     fun editDeleteAndUndoDelete() {
-        Waymark.open(newDbPath(), key).use { waymark ->
+        Waymark.open(newDbPath(), key, null).use { waymark ->
             val saved = waymark.addCheckin(draft(-1, "rough morning"))
             val edited = waymark.editCheckin(saved.id, draft(1, "better by noon"))
             assertEquals("better by noon", edited.text)
             assertEquals(saved.occurredAt, edited.occurredAt)
             assertNotNull(waymark.deleteCheckin(saved.id).deletedAt)
             assertTrue(waymark.journalPage(JournalQuery()).entries.isEmpty())
-            assertThrows<JournalException.Deleted> { waymark.editCheckin(saved.id, draft(0)) }
+            assertRefused<JournalException.Deleted> { waymark.editCheckin(saved.id, draft(0)) }
             assertNull(waymark.undeleteCheckin(saved.id).deletedAt)
             assertEquals(listOf(saved.id), waymark.journalPage(JournalQuery()).entries.map { it.id })
         }
@@ -95,10 +96,10 @@ class WaymarkTest {
 
     @Test
     fun pagesWalkTheJournalNewestFirstWithoutGaps() {
-        Waymark.open(newDbPath(), key).use { waymark ->
+        Waymark.open(newDbPath(), key, null).use { waymark ->
             val start = Instant.parse("2026-10-01T12:00:00Z")
             val ids = (0 until 23).map { waymark.addCheckin(draft(0, at = start.plusSeconds(3600L * (it / 2)))) }
-                .sortedWith(compareByDescending<app.waymark.core.model.CheckIn> { it.occurredAt }.thenByDescending { it.id })
+                .sortedWith(compareByDescending<app.waymark.core.CheckIn> { it.occurredAt }.thenByDescending { it.id })
                 .map { it.id }
             val seen = mutableListOf<String>()
             var cursor: String? = null
@@ -115,7 +116,7 @@ class WaymarkTest {
 
     @Test
     fun todayBuildsTheHomeScreenInOneCall() {
-        Waymark.open(newDbPath(), key).use { waymark ->
+        Waymark.open(newDbPath(), key, null).use { waymark ->
             val now = Instant.parse("2026-11-20T18:30:00Z")
             waymark.addCheckin(draft(3, "today", now.minusSeconds(3600)))
             waymark.addCheckin(draft(-1, "also today", now))
@@ -123,7 +124,7 @@ class WaymarkTest {
             val view = waymark.today(now, zone)
             assertEquals("2026-11-20", view.date)
             assertEquals(zone, view.zone)
-            assertEquals(listOf("also today", "today"), view.entries.map { it.text })
+            assertEquals(listOf("also today", "today"), view.entries.map { it.preview })
             assertEquals(2u, view.streakDays)
             assertEquals(7, view.last7Days.size)
             assertEquals(view.date, view.last7Days.last().date)
@@ -134,15 +135,15 @@ class WaymarkTest {
 
     @Test
     fun invalidInputIsATypedExceptionWithAReadableMessage() {
-        Waymark.open(newDbPath(), key).use { waymark ->
-            val error = assertThrows<JournalException.InvalidValence> { waymark.addCheckin(draft(4)) }
+        Waymark.open(newDbPath(), key, null).use { waymark ->
+            val error = assertRefused<JournalException.InvalidValence> { waymark.addCheckin(draft(4)) }
             assertTrue(error.message!!, error.message!!.contains("valence 4 is out of range"))
-            assertThrows<JournalException.InvalidAnxiety> {
+            assertRefused<JournalException.InvalidAnxiety> {
                 waymark.addCheckin(CheckInDraft(valence = 0, anxiety = 11, zone = zone))
             }
-            assertThrows<JournalException.TextTooLong> { waymark.addCheckin(draft(0, "x".repeat(100_001))) }
-            assertThrows<JournalException.UnknownZone> { waymark.today(Instant.EPOCH, "Atlantis/Capital") }
-            assertThrows<JournalException.NotFound> { waymark.checkin("no-such-id") }
+            assertRefused<JournalException.TextTooLong> { waymark.addCheckin(draft(0, "x".repeat(100_001))) }
+            assertRefused<JournalException.UnknownZone> { waymark.today(Instant.EPOCH, "Atlantis/Capital") }
+            assertRefused<JournalException.NotFound> { waymark.checkin("no-such-id") }
             assertTrue(waymark.journalPage(JournalQuery()).entries.isEmpty())
         }
     }
@@ -150,27 +151,29 @@ class WaymarkTest {
     @Test
     fun aWrongOrShortKeyIsATypedExceptionAndTheFileIsUntouched() {
         val path = newDbPath()
-        Waymark.open(path, key).use { it.addCheckin(draft(1, "kept")) }
+        Waymark.open(path, key, null).use { it.addCheckin(draft(1, "kept")) }
         val before = File(path).readBytes()
-        val wrong = assertThrows<StoreException.WrongKey> { Waymark.open(path, ByteArray(32) { 9 }) }
-        assertTrue(wrong.message!!, wrong.message!!.contains("does not open the database"))
-        assertThrows<StoreException.KeyLength> { Waymark.open(path, ByteArray(16)) }
+        val wrong = assertStorageFailure(StorageFailure.WRONG_KEY) { Waymark.open(path, ByteArray(32) { 9 }, null) }
+        assertTrue(wrong.error is StoreException.WrongKey)
+        assertTrue(wrong.error.message!!, wrong.error.message!!.contains("does not open the database"))
+        val short = assertStorageFailure(StorageFailure.WRONG_KEY) { Waymark.open(path, ByteArray(16), null) }
+        assertTrue(short.error is StoreException.KeyLength)
         assertTrue(before.contentEquals(File(path).readBytes()))
-        Waymark.open(path, key).use { assertEquals("kept", it.journalPage(JournalQuery()).entries.single().text) }
+        Waymark.open(path, key, null).use { assertEquals("kept", it.journalPage(JournalQuery()).entries.single().preview) }
     }
 
     @Test
     fun rekeyMovesTheDatabaseToANewKey() {
         val path = newDbPath()
         val newKey = ByteArray(32) { (it * 3).toByte() }
-        Waymark.open(path, key).use {
+        Waymark.open(path, key, null).use {
             it.addCheckin(draft(2, "before rekey"))
-            assertThrows<StoreException.KeyLength> { it.rekey(ByteArray(31)) }
+            assertStorageFailure(StorageFailure.WRONG_KEY) { it.rekey(ByteArray(31)) }
             it.rekey(newKey)
         }
-        assertThrows<StoreException.WrongKey> { Waymark.open(path, key) }
-        Waymark.open(path, newKey).use {
-            assertEquals("before rekey", it.journalPage(JournalQuery()).entries.single().text)
+        assertStorageFailure(StorageFailure.WRONG_KEY) { Waymark.open(path, key, null) }
+        Waymark.open(path, newKey, null).use {
+            assertEquals("before rekey", it.journalPage(JournalQuery()).entries.single().preview)
         }
     }
 }

@@ -7,10 +7,8 @@ source "$(dirname "$0")/toolchain.sh"
 ensure_tools
 gen="$ROOT/target/bindings-test"
 build_bindings debug "$gen"
-for file in WaymarkCore.swift WaymarkModel.swift WaymarkCoreFFI.h WaymarkModelFFI.h; do
-    [ -s "$gen/swift/$file" ] || { echo "Swift generation did not produce $file" >&2; exit 1; }
-done
-echo "swift: bindings generated ($(ls "$gen/swift" | tr '\n' ' '))"
+check_one_swift_module "$gen/swift"
+check_android_bindings debug "$ROOT/target/bindings-android"
 
 start_test_relay
 

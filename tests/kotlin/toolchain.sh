@@ -33,6 +33,38 @@ ensure_tools() {
 
 # build_bindings PROFILE OUT: builds libwaymark_ffi for PROFILE (debug|release) and
 # generates the Kotlin and Swift bindings under OUT/kotlin and OUT/swift.
+# The Swift sources of both crates compile as one module over one C module:
+# one module map naming both headers, and no file importing another module.
+check_one_swift_module() {
+    local swift=$1
+    local map="$swift/module.modulemap"
+    [ -s "$map" ] || { echo "Swift generation made no module.modulemap" >&2; return 1; }
+    grep -q '^module WaymarkCoreFFI' "$map" || { echo "the module map does not define WaymarkCoreFFI" >&2; return 1; }
+    local headers sources
+    headers=$(find "$swift" -name '*.h' | wc -l)
+    sources=$(find "$swift" -name '*.swift' | wc -l)
+    [ "$headers" -eq 2 ] && [ "$sources" -eq 2 ] || { echo "expected 2 headers and 2 Swift files" >&2; return 1; }
+    for header in "$swift"/*.h; do
+        grep -q "header \"$(basename "$header")\"" "$map" || { echo "the module map misses $header" >&2; return 1; }
+    done
+    if grep -h '^import ' "$swift"/*.swift | grep -v -x -e 'import Foundation' -e 'import WaymarkCoreFFI' >&2; then
+        echo "a generated Swift file imports another module" >&2
+        return 1
+    fi
+    echo "swift: one module WaymarkCore over WaymarkCoreFFI ($(ls "$swift" | tr '\n' ' '))"
+}
+
+# The Android app's Kotlin generates with bindings/uniffi-android.toml laid over the crates' own.
+check_android_bindings() {
+    local profile=$1 out=$2
+    "$ROOT/target/$profile/uniffi-bindgen" generate --library "$ROOT/target/$profile/libwaymark_ffi.so" \
+        --language kotlin --no-format --config "$ROOT/bindings/uniffi-android.toml" --out-dir "$out" >/dev/null
+    grep -q "android.system.SystemCleaner" -r "$out" || { echo "Android bindings do not use SystemCleaner" >&2; return 1; }
+    [ -s "$out/app/waymark/waymark.kt" ] && [ -s "$out/app/waymark/core/waymark_core.kt" ] ||
+        { echo "Android bindings are not in app.waymark and app.waymark.core: $(find "$out" -name '*.kt')" >&2; return 1; }
+    echo "android: bindings generated with SystemCleaner"
+}
+
 build_bindings() {
     local profile=$1 out=$2 flag=()
     [ "$profile" = release ] && flag=(--release)
@@ -40,7 +72,8 @@ build_bindings() {
     local lib="$ROOT/target/$profile/libwaymark_ffi.so"
     rm -rf "$out"
     "$ROOT/target/$profile/uniffi-bindgen" generate --library "$lib" --language kotlin --no-format --out-dir "$out/kotlin" >/dev/null
-    "$ROOT/target/$profile/uniffi-bindgen" generate --library "$lib" --language swift --out-dir "$out/swift" 2>&1 \
+    "$ROOT/target/$profile/uniffi-bindgen-swift" --swift-sources --headers --modulemap \
+        --module-name WaymarkCoreFFI --modulemap-filename module.modulemap "$lib" "$out/swift" 2>&1 \
         | grep -v "Unable to auto-format" >&2 || true
 }
 
@@ -76,7 +109,7 @@ start_test_relay() {
 # Leaves JUnit's output in $JUNIT_LOG and "N passed, M failed" in $JUNIT_SUMMARY.
 run_junit() {
     local tests status=0 passed failed=0 run
-    tests=$(cd "$ROOT/tests/kotlin" && ls ./*Test.kt | sed 's|./||; s|\.kt$||; s|^|app.waymark.core.|')
+    tests=$(cd "$ROOT/tests/kotlin" && ls ./*Test.kt | sed 's|./||; s|\.kt$||; s|^|app.waymark.|')
     JUNIT_LOG=$(mktemp)
     # shellcheck disable=SC2086 # one argument per test class
     "$@" java -Djna.library.path="$ROOT/target/debug" -cp "$ROOT/target/kotlin-test-classes:$(kotlin_runtime_classpath)" \

@@ -14,7 +14,8 @@ const Y2026: &str = "\u{feff}full_date,date,weekday,time,mood,activities,scales,
 2026-02-03,February 3,Tuesday,7:45 AM,good,\"calm\",\"Sleep Quality:\u{a0}8/10 points | Sleep Time:\u{a0}7:30\",\"\",\"\"";
 
 fn entries(store: &Store) -> Vec<crate::journal::CheckIn> {
-    store.journal_page(&JournalQuery { limit: 100, ..JournalQuery::default() }).unwrap().entries
+    let page = store.journal_page(&JournalQuery { limit: 100, ..JournalQuery::default() }).unwrap();
+    page.entries.iter().map(|row| store.checkin(&row.id).unwrap()).collect()
 }
 
 #[test]

@@ -12,7 +12,7 @@ use serde::Serialize;
 pub(crate) use search::register_functions;
 pub use search::{SearchHit, SnippetPart};
 pub use today::{DayValence, TodayView};
-pub use vocab::{EmotionLabel, LifeArea};
+pub use vocab::{vocabulary, AreaName, EmotionLabel, LabelName, LifeArea, Vocabulary};
 
 use crate::store::{Store, StoreError};
 use crate::time::{self, rfc3339};
@@ -164,11 +164,65 @@ impl Default for JournalQuery {
     }
 }
 
+/// How much of an entry's text a list shows.
+pub const PREVIEW_CHARS: usize = 200;
+
+/// A journal entry as a list shows it: everything but the text, which is cut
+/// to a one-line preview. `checkin(id)` gives the whole entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct JournalRow {
+    pub id: String,
+    pub valence: i32,
+    pub energy: Option<i32>,
+    pub anxiety: Option<i32>,
+    pub sleep_hours: Option<f64>,
+    pub labels: Vec<EmotionLabel>,
+    pub areas: Vec<LifeArea>,
+    /// The text's first characters on one line, ending in `…` when there is more.
+    pub preview: String,
+    #[serde(with = "rfc3339")]
+    pub occurred_at: SystemTime,
+    pub zone: String,
+    pub shared: bool,
+    /// Set on an answer to an integration prompt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt_id: Option<String>,
+}
+
+impl From<CheckIn> for JournalRow {
+    fn from(entry: CheckIn) -> Self {
+        JournalRow {
+            preview: preview(&entry.text),
+            id: entry.id,
+            valence: entry.valence,
+            energy: entry.energy,
+            anxiety: entry.anxiety,
+            sleep_hours: entry.sleep_hours,
+            labels: entry.labels,
+            areas: entry.areas,
+            occurred_at: entry.occurred_at,
+            zone: entry.zone,
+            shared: entry.shared,
+            prompt_id: entry.prompt_id,
+        }
+    }
+}
+
+fn preview(text: &str) -> String {
+    let mut words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some((cut, _)) = words.char_indices().nth(PREVIEW_CHARS) {
+        words.truncate(cut);
+        words = format!("{}…", words.trim_end());
+    }
+    words
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct JournalPage {
     /// Newest first.
-    pub entries: Vec<CheckIn>,
+    pub entries: Vec<JournalRow>,
     /// Pass as `after` to get the next page; `None` on the last page.
     pub next_cursor: Option<String>,
 }
@@ -480,7 +534,7 @@ impl Store {
             } else {
                 None
             };
-            Ok(JournalPage { entries, next_cursor })
+            Ok(JournalPage { entries: entries.into_iter().map(JournalRow::from).collect(), next_cursor })
         })
     }
 }
@@ -831,5 +885,20 @@ pub(crate) mod tests {
         assert!(matches!(store.journal_page(&zero), Err(JournalError::InvalidLimit { .. })));
         let forged = JournalQuery { after: Some("yesterday".into()), ..JournalQuery::default() };
         assert!(matches!(store.journal_page(&forged), Err(JournalError::InvalidCursor { .. })));
+    }
+
+    #[test]
+    fn a_list_row_carries_a_one_line_preview_and_the_entry_whole_on_open() {
+        let (_dir, store) = open_store();
+        let long = format!("First line\n\nsecond   line {}", "word ".repeat(100));
+        let saved = store.add_checkin(&CheckInDraft { text: long.clone(), ..CheckInDraft::new(1, "UTC") }).unwrap();
+        let row = store.journal_page(&JournalQuery::default()).unwrap().entries.remove(0);
+        assert!(row.preview.starts_with("First line second line word word"), "{}", row.preview);
+        assert_eq!(row.preview.chars().count(), PREVIEW_CHARS + 1);
+        assert!(row.preview.ends_with(" wo…"), "{}", row.preview);
+        assert_eq!(store.checkin(&row.id).unwrap().text, long);
+        assert_eq!(preview("  short\tone  "), "short one");
+        assert_eq!(preview(&"é".repeat(PREVIEW_CHARS)), "é".repeat(PREVIEW_CHARS), "exactly the length is not cut");
+        assert_eq!(saved.id, row.id);
     }
 }

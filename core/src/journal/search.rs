@@ -10,7 +10,7 @@
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
-use super::{read_checkin, CheckIn, JournalError, COLUMNS, MAX_PAGE};
+use super::{read_checkin, JournalError, JournalRow, COLUMNS, MAX_PAGE};
 use crate::store::Store;
 
 const SEPARATOR: char = '\u{200B}';
@@ -30,7 +30,8 @@ pub struct SnippetPart {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SearchHit {
-    pub entry: CheckIn,
+    /// As a list shows it; `checkin(id)` gives the whole entry.
+    pub entry: JournalRow,
     /// The best-matching passage, split into plain and highlighted parts.
     pub snippet: Vec<SnippetPart>,
 }
@@ -60,7 +61,7 @@ impl Store {
                 .query_map(params![fts_query, limit], |row| {
                     // The snippet comes after the entry's own columns.
                     let snippet = row.get::<_, String>(COLUMNS.split(", ").count())?;
-                    Ok(SearchHit { entry: read_checkin(row)?, snippet: split_snippet(&snippet) })
+                    Ok(SearchHit { entry: read_checkin(row)?.into(), snippet: split_snippet(&snippet) })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(hits)
@@ -176,7 +177,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn hit_texts(store: &Store, query: &str) -> Vec<String> {
-        store.search_journal(query, 50).unwrap().into_iter().map(|h| h.entry.text).collect()
+        store.search_journal(query, 50).unwrap().into_iter().map(|h| h.entry.preview).collect()
     }
 
     fn highlighted(hit: &SearchHit) -> Vec<String> {

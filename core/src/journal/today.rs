@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
-use super::{read_checkin, CheckIn, JournalError, COLUMNS};
+use super::{read_checkin, CheckIn, JournalError, JournalRow, COLUMNS};
 use crate::store::Store;
 use crate::time::{self, local_date, start_of_day};
 
@@ -34,7 +34,7 @@ pub struct TodayView {
     pub date: String,
     pub zone: String,
     /// Today's live check-ins, newest first.
-    pub entries: Vec<CheckIn>,
+    pub entries: Vec<JournalRow>,
     /// Consecutive days with a check-in, up to today. A streak that reached
     /// yesterday still counts while today has no check-in yet.
     pub streak_days: u32,
@@ -54,6 +54,7 @@ impl Store {
                 week.into_iter().partition(|entry| local_date(entry.occurred_at, tz) == today);
             let last_7_days = daily_means(week_start, &entries, &earlier, tz);
             let streak_days = streak(conn, today, tz)?;
+            let entries = entries.into_iter().map(JournalRow::from).collect();
             Ok(TodayView { date: today.to_string(), zone: zone.to_string(), entries, streak_days, last_7_days })
         })
     }
@@ -141,7 +142,7 @@ mod tests {
         let noon = add(&store, 2, "2026-11-27T11:00:00Z");
         add(&store, -3, "2026-11-20T11:00:00Z");
         let view = store.today_at(at("2026-11-27T12:00:00Z"), "Europe/London").unwrap();
-        assert_eq!(view.entries, vec![noon, morning]);
+        assert_eq!(view.entries, vec![JournalRow::from(noon), JournalRow::from(morning)]);
         let means: Vec<_> = view.last_7_days.iter().map(|d| d.mean_valence).collect();
         assert_eq!(means, vec![None, None, None, None, Some(-0.5), None, Some(2.5)]);
         assert_eq!(view.last_7_days[4].checkins, 2);
@@ -189,7 +190,7 @@ mod tests {
         assert_eq!(new_york.last_7_days[6].checkins, 0);
         assert_eq!(new_york.last_7_days[5].checkins, 1, "it was the 26th in New York");
         let tokyo = store.today_at(now, "Asia/Tokyo").unwrap();
-        assert_eq!((tokyo.date.as_str(), tokyo.entries.clone()), ("2026-11-27", vec![late]));
+        assert_eq!((tokyo.date.as_str(), tokyo.entries.clone()), ("2026-11-27", vec![JournalRow::from(late)]));
     }
 
     #[test]

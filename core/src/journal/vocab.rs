@@ -9,6 +9,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::JournalError;
+use crate::text;
 
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $name:ident, $unknown:ident { $($variant:ident = $word:literal,)+ }) => {
@@ -126,9 +127,70 @@ vocabulary! {
     }
 }
 
+/// An emotion label and its name in the patient's language.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct LabelName {
+    pub label: EmotionLabel,
+    pub name: String,
+}
+
+/// A life area and its name in the patient's language.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct AreaName {
+    pub area: LifeArea,
+    pub name: String,
+}
+
+/// What a check-in screen offers, named in one language.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Vocabulary {
+    /// The language of the names: `locale`'s where Waymark speaks it, else English.
+    pub language: String,
+    /// In HealthKit's order, which is alphabetical in English.
+    pub labels: Vec<LabelName>,
+    pub areas: Vec<AreaName>,
+}
+
+/// The labels and areas named in `locale`'s language (`es`, `es-MX`, ...).
+pub fn vocabulary(locale: &str) -> Vocabulary {
+    let language = crate::safety::library::language(locale);
+    Vocabulary {
+        language: language.to_string(),
+        labels: EmotionLabel::ALL
+            .iter()
+            .map(|&label| LabelName { label, name: text::get(language, &format!("label.{label}")).to_string() })
+            .collect(),
+        areas: LifeArea::ALL
+            .iter()
+            .map(|&area| AreaName { area, name: text::get(language, &format!("area.{area}")).to_string() })
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_label_and_area_has_a_name_in_each_language() {
+        let english = vocabulary("en-GB");
+        let spanish = vocabulary("es_MX");
+        assert_eq!((english.language.as_str(), spanish.language.as_str()), ("en", "es"));
+        assert_eq!((english.labels.len(), english.areas.len()), (38, 18));
+        let name = |v: &Vocabulary, area| v.areas.iter().find(|a| a.area == area).unwrap().name.clone();
+        assert_eq!(
+            (name(&english, LifeArea::SelfCare), name(&spanish, LifeArea::SelfCare)),
+            ("Self-care".into(), "Autocuidado".into())
+        );
+        for (en, es) in english.labels.iter().zip(&spanish.labels) {
+            assert_eq!(en.label, es.label);
+            assert_ne!(en.name, es.name, "{:?} is not translated", en.label);
+        }
+        assert_eq!(vocabulary("fr").language, "en", "a language Waymark does not speak falls back to English");
+    }
 
     #[test]
     fn the_vocabularies_match_healthkit_in_size() {

@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use crate::course::{self, care, instant_of, Appointment, AppointmentKind, AppointmentStatus, Course};
 use crate::measures::due::{self, DueMeasure};
+use crate::measures::Instrument;
 use crate::prompts::{self, DuePrompt};
 use crate::store::{Store, StoreError};
 use crate::text;
@@ -40,6 +41,8 @@ pub enum ReminderError {
     InvalidQuietHours { minutes: u32 },
     #[error("a reminder {minutes} minutes before cannot be used; give 1 to 10080 minutes (a week), at most 5 of them")]
     InvalidOffset { minutes: u32 },
+    #[error("{count} notification ids were given, more than the {max} a phone can hold; pass the reconciliation's `pending`")]
+    TooManyApplied { count: u32, max: u32 },
     #[error(transparent)]
     Course(#[from] course::CourseError),
     #[error(transparent)]
@@ -142,10 +145,27 @@ pub struct PlannedNotification {
     pub kind: NotificationKind,
     pub title: String,
     pub body: String,
-    /// Where tapping it leads, e.g. `waymark://appointment/<id>`.
-    pub deep_link: String,
+    /// What the lock screen shows in place of `title` and `body`: nothing clinical.
+    pub public_title: String,
+    pub public_body: String,
+    /// Where tapping it leads.
+    pub route: Route,
+    /// About safety (fasting, after a session): it fires in quiet hours, and
+    /// should break through focus modes (iOS time-sensitive, a high-importance
+    /// Android channel).
+    pub urgent: bool,
     /// Needs an exact alarm; otherwise a windowed one is fine.
     pub exact: bool,
+}
+
+/// The screen a notification opens, and what on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(tag = "screen", rename_all = "snake_case")]
+pub enum Route {
+    Appointment { id: String },
+    Assessment { instrument: Instrument },
+    Prompt { id: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -155,6 +175,8 @@ pub struct Reconciliation {
     pub add: Vec<PlannedNotification>,
     /// Cancel the pending notifications with these ids.
     pub cancel: Vec<String>,
+    /// The ids the phone holds once this is applied: pass them to `notifications_applied`.
+    pub pending: Vec<String>,
 }
 
 /// Everything the plan is worked out from.
@@ -181,7 +203,7 @@ struct Candidate {
     deadline: Option<SystemTime>,
     title: String,
     body: String,
-    deep_link: String,
+    route: Route,
     exact: bool,
 }
 
@@ -200,8 +222,21 @@ pub fn plan(input: &PlanInput<'_>) -> Vec<PlannedNotification> {
         candidates.into_iter().filter_map(|candidate| settle(candidate, input)).collect();
     planned.sort_by(|a, b| a.fire_at.cmp(&b.fire_at).then_with(|| a.id.cmp(&b.id)));
     planned.dedup_by(|a, b| a.id == b.id);
-    planned.truncate(input.settings.max_pending as usize);
+    let max_pending = input.settings.max_pending as usize;
+    if planned.len() > max_pending {
+        planned.truncate(max_pending);
+        if let Some(last) = planned.last_mut() {
+            ask_to_open_app(last, input.language);
+        }
+    }
     planned
+}
+
+/// The last notification the cap leaves asks the patient to open Waymark,
+/// which plans the ones that did not fit.
+fn ask_to_open_app(last: &mut PlannedNotification, language: &str) {
+    last.body = format!("{} {}", last.body, text::get(language, "notify.more"));
+    last.id = notification_id(&last.id[..last.id.len() - 8], &last.title, &last.body);
 }
 
 /// What a shell must add and cancel so the phone holds exactly `plan`.
@@ -210,11 +245,15 @@ pub fn reconcile(plan: &[PlannedNotification], os_pending_ids: &[String]) -> Rec
     let planned: HashSet<&str> = plan.iter().map(|n| n.id.as_str()).collect();
     let mut cancel: Vec<String> = pending.difference(&planned).map(|id| id.to_string()).collect();
     cancel.sort();
-    Reconciliation { add: plan.iter().filter(|n| !pending.contains(n.id.as_str())).cloned().collect(), cancel }
+    Reconciliation {
+        add: plan.iter().filter(|n| !pending.contains(n.id.as_str())).cloned().collect(),
+        cancel,
+        pending: plan.iter().map(|n| n.id.clone()).collect(),
+    }
 }
 
 fn appointment_candidates(appointment: &Appointment, input: &PlanInput<'_>) -> Vec<Candidate> {
-    let link = format!("waymark://appointment/{}", appointment.id);
+    let route = Route::Appointment { id: appointment.id.clone() };
     let start = appointment.starts_at;
     let when = time::local_minute(start, input.device_zone);
     let language = input.language;
@@ -238,7 +277,7 @@ fn appointment_candidates(appointment: &Appointment, input: &PlanInput<'_>) -> V
                     deadline: Some(start),
                     title: appointment.title.clone(),
                     body: body.clone(),
-                    deep_link: link.clone(),
+                    route: route.clone(),
                     exact: offset <= 2 * 60,
                 });
             }
@@ -256,17 +295,17 @@ fn appointment_candidates(appointment: &Appointment, input: &PlanInput<'_>) -> V
                     deadline: None,
                     title: item.title,
                     body: text::fill(language, "notify.fasting.body", &[("detail", &item.detail), ("when", &when)]),
-                    deep_link: link.clone(),
+                    route: route.clone(),
                     exact: true,
                 });
             }
             if appointment.kind == AppointmentKind::Dosing {
-                candidates.push(after_session(appointment, appointment.ends_at(), &link, language));
+                candidates.push(after_session(appointment, appointment.ends_at(), &route, language));
             }
         }
         AppointmentStatus::Done if appointment.kind == AppointmentKind::Dosing => {
             let done_at = appointment.done_at.unwrap_or_else(|| appointment.ends_at());
-            candidates.push(after_session(appointment, done_at + AFTER_DONE, &link, language));
+            candidates.push(after_session(appointment, done_at + AFTER_DONE, &route, language));
         }
         _ => {}
     }
@@ -283,7 +322,7 @@ fn before(appointment: &Appointment, offset: u32) -> Option<SystemTime> {
     instant_of(day_before, zone).checked_sub(time::minutes(offset % (24 * 60)))
 }
 
-fn after_session(appointment: &Appointment, fire_at: SystemTime, link: &str, language: &str) -> Candidate {
+fn after_session(appointment: &Appointment, fire_at: SystemTime, route: &Route, language: &str) -> Candidate {
     Candidate {
         kind: NotificationKind::PostSessionSafety,
         subject: appointment.id.clone(),
@@ -291,7 +330,7 @@ fn after_session(appointment: &Appointment, fire_at: SystemTime, link: &str, lan
         deadline: None,
         title: text::get(language, "notify.after_session.title").to_string(),
         body: text::get(language, "notify.after_session.body").to_string(),
-        deep_link: link.to_string(),
+        route: route.clone(),
         exact: true,
     }
 }
@@ -307,7 +346,7 @@ fn measure_candidate(due: &DueMeasure, language: &str) -> Option<Candidate> {
         deadline: None,
         title: text::fill(language, "notify.measure.title", &[("name", name)]),
         body: text::fill(language, "notify.measure.body", &[("name", name), ("days", &days)]),
-        deep_link: format!("waymark://assess/{}", due.instrument.as_str()),
+        route: Route::Assessment { instrument: due.instrument },
         exact: false,
     })
 }
@@ -320,7 +359,7 @@ fn prompt_candidate(prompt: &DuePrompt, language: &str) -> Candidate {
         deadline: None,
         title: prompts::heading(prompt.phase, language),
         body: prompt.text.clone(),
-        deep_link: format!("waymark://prompt/{}", prompt.id),
+        route: Route::Prompt { id: prompt.id.clone() },
         exact: false,
     }
 }
@@ -339,23 +378,26 @@ fn settle(candidate: Candidate, input: &PlanInput<'_>) -> Option<PlannedNotifica
     if fire_at <= input.now {
         return None;
     }
-    let id = format!(
-        "{}:{}:{}:{:08x}",
-        candidate.kind.as_str(),
-        candidate.subject,
-        time::to_millis(fire_at),
-        fnv1a(&[candidate.title.as_bytes(), candidate.body.as_bytes()]) as u32
-    );
+    let stem = format!("{}:{}:{}:", candidate.kind.as_str(), candidate.subject, time::to_millis(fire_at));
     Some(PlannedNotification {
-        id,
+        id: notification_id(&stem, &candidate.title, &candidate.body),
         fire_at,
         local_time: time::local_minute(fire_at, input.device_zone),
         kind: candidate.kind,
         title: candidate.title,
         body: candidate.body,
-        deep_link: candidate.deep_link,
+        public_title: text::get(input.language, "notify.public.title").to_string(),
+        public_body: text::get(input.language, "notify.public.body").to_string(),
+        route: candidate.route,
+        urgent: candidate.kind.is_urgent(),
         exact: candidate.exact,
     })
+}
+
+/// `stem` (kind, subject and time) and a hash of the words, so a change in
+/// any of them gives a new id.
+fn notification_id(stem: &str, title: &str, body: &str) -> String {
+    format!("{stem}{:08x}", fnv1a(&[title.as_bytes(), body.as_bytes()]) as u32)
 }
 
 /// The quiet time `instant` falls in, as its start and end instants. A DST
@@ -502,14 +544,51 @@ impl Store {
         })
     }
 
-    /// What to add and cancel so the phone, holding `os_pending_ids`, matches the plan at `now`.
+    /// What to add and cancel so the phone matches the plan at `now`. The
+    /// phone holds `os_pending_ids` when the shell can list them (iOS);
+    /// otherwise (`None`, Android) what the shell last recorded with
+    /// `notifications_applied`.
     pub fn reconcile_notifications(
         &self,
         now: SystemTime,
         device_zone: &str,
-        os_pending_ids: &[String],
+        os_pending_ids: Option<&[String]>,
     ) -> Result<Reconciliation, ReminderError> {
-        Ok(reconcile(&self.plan_notifications(now, device_zone, None)?, os_pending_ids))
+        let plan = self.plan_notifications(now, device_zone, None)?;
+        let pending = match os_pending_ids {
+            Some(ids) => ids.to_vec(),
+            None => self.read(|conn| {
+                let mut statement = conn.prepare_cached("SELECT id FROM notification_applied ORDER BY id")?;
+                let ids = statement.query_map([], |row| row.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+                Ok::<_, ReminderError>(ids)
+            })?,
+        };
+        Ok(reconcile(&plan, &pending))
+    }
+
+    /// Records the notifications the phone holds after the shell applied a
+    /// reconciliation (its `pending`). After a reboot, which clears Android's
+    /// alarms, reconcile with an empty list instead.
+    pub fn notifications_applied(&self, ids: &[String]) -> Result<(), ReminderError> {
+        if ids.len() > MAX_PENDING_LIMIT as usize {
+            return Err(ReminderError::TooManyApplied { count: ids.len() as u32, max: MAX_PENDING_LIMIT });
+        }
+        self.write(|tx| {
+            tx.execute("DELETE FROM notification_applied", [])?;
+            let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO notification_applied (id) VALUES (?1)")?;
+            for id in ids {
+                insert.execute([id])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Forgets what the phone held: a restored profile is on another phone.
+    pub(crate) fn forget_applied_notifications(&self) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM notification_applied", [])?;
+            Ok(())
+        })
     }
 }
 

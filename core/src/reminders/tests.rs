@@ -187,7 +187,7 @@ fn a_due_measure_is_reminded_when_quiet_hours_end_on_its_day() {
     let plan =
         plan_for(&[], None, std::slice::from_ref(&due), "2026-11-21T00:00:00Z", "UTC", &ReminderSettings::default());
     assert_eq!(of_kind(&plan, NotificationKind::MeasureDue), ["2026-11-27 08:00"]);
-    assert_eq!(plan[0].deep_link, "waymark://assess/phq9");
+    assert_eq!(plan[0].route, Route::Assessment { instrument: Instrument::Phq9 });
     let off = ReminderSettings { measures: false, ..ReminderSettings::default() };
     assert!(plan_for(&[], None, &[due], "2026-11-21T00:00:00Z", "UTC", &off).is_empty());
 }
@@ -214,7 +214,16 @@ fn a_hundred_sessions_capped_at_64_keep_the_soonest_with_the_same_ids_next_time(
         "Europe/Paris",
         &ReminderSettings { max_pending: 1000, ..settings.clone() },
     );
-    assert_eq!(first[..], uncapped[..64], "the 64 soonest");
+    assert_eq!(first[..63], uncapped[..63], "the 64 soonest");
+    let (last, cut) = (&first[63], &uncapped[63]);
+    assert_eq!((last.fire_at, last.kind, &last.route), (cut.fire_at, cut.kind, &cut.route));
+    assert_eq!(
+        last.body,
+        format!("{} Open Waymark to set up your next reminders.", cut.body),
+        "the last asks to open the app"
+    );
+    assert_ne!(last.id, cut.id, "so the phone replaces it when the plan is no longer cut");
+    assert!(first[..63].iter().all(|n| !n.body.contains("Open Waymark")));
     let again = plan_for(&sessions, None, &[], "2026-11-27T12:00:00Z", "Europe/Paris", &settings);
     assert_eq!(first, again);
 }
@@ -238,10 +247,9 @@ fn reconcile_adds_what_is_missing_and_cancels_what_is_stale() {
     let diff = reconcile(&plan, &pending);
     assert_eq!(diff.add, plan[1..]);
     assert_eq!(diff.cancel, ["appointment:old:1:0"]);
-    assert_eq!(
-        reconcile(&plan, &plan.iter().map(|n| n.id.clone()).collect::<Vec<_>>()),
-        Reconciliation { add: vec![], cancel: vec![] }
-    );
+    let ids: Vec<String> = plan.iter().map(|n| n.id.clone()).collect();
+    assert_eq!(reconcile(&plan, &ids), Reconciliation { add: vec![], cancel: vec![], pending: ids.clone() });
+    assert_eq!(diff.pending, ids, "what the phone holds once the diff is applied");
 }
 
 #[test]
@@ -380,7 +388,7 @@ fn integration_prompts_join_the_plan_and_wait_for_quiet_hours_to_end() {
         (planned[0].kind, planned[0].local_time.as_str(), planned[0].exact),
         (NotificationKind::IntegrationPrompt, "2026-11-10 08:00", false)
     );
-    assert_eq!(planned[0].deep_link, "waymark://prompt/s/day_1");
+    assert_eq!(planned[0].route, Route::Prompt { id: "s/day_1".into() });
     assert_eq!(planned[0].title, "A moment to reflect");
     let from_clinic =
         DuePrompt { id: "assigned/p".into(), phase: crate::prompts::PromptPhase::Assigned, ..prompt.clone() };
@@ -407,4 +415,39 @@ fn every_notification_speaks_the_patients_language() {
     assert!(after.body.contains("ni baño ni natación hasta mañana"), "{}", after.body);
     let measure = planned.iter().find(|n| n.kind == NotificationKind::MeasureDue);
     assert!(measure.is_none_or(|n| n.title.starts_with("Le toca su")));
+}
+
+#[test]
+fn the_lock_screen_sees_nothing_clinical_and_only_safety_is_urgent() {
+    let session = appointment("a", "2026-11-10T09:00", "Europe/Paris", AppointmentKind::Dosing);
+    let course = iv_course("Europe/Paris");
+    let plan = plan_for(&[session], Some(&course), &[], "2026-11-01T00:00:00Z", "Europe/Paris", &no_quiet());
+    let kinds: HashSet<NotificationKind> = plan.iter().map(|n| n.kind).collect();
+    assert!(kinds.contains(&NotificationKind::FastingStart) && kinds.contains(&NotificationKind::AppointmentReminder));
+    for notification in &plan {
+        assert_eq!(
+            (notification.public_title.as_str(), notification.public_body.as_str()),
+            ("Waymark", "You have a reminder. Unlock your phone to read it.")
+        );
+        let safety = matches!(notification.kind, NotificationKind::FastingStart | NotificationKind::PostSessionSafety);
+        assert_eq!(notification.urgent, safety, "{}", notification.id);
+        assert_eq!(notification.route, Route::Appointment { id: "a".into() });
+    }
+}
+
+#[test]
+fn without_a_list_from_the_phone_reconcile_uses_what_the_shell_last_recorded() {
+    let (_dir, store) = open_store();
+    start(&store, CourseTemplate::IvInduction, "2026-11-23T09:00", "Europe/London");
+    let now = at("2026-11-20T12:00:00Z");
+    let first = store.reconcile_notifications(now, "Europe/London", None).unwrap();
+    assert!(first.cancel.is_empty() && !first.add.is_empty(), "nothing recorded yet: add the whole plan");
+    store.notifications_applied(&first.pending).unwrap();
+    let again = store.reconcile_notifications(now, "Europe/London", None).unwrap();
+    assert!(again.add.is_empty() && again.cancel.is_empty(), "{again:?}");
+    let listed = store.reconcile_notifications(now, "Europe/London", Some(&[])).unwrap();
+    assert_eq!(listed.add.len(), first.add.len(), "a list from the phone wins: after a reboot it is empty");
+    let too_many: Vec<String> = (0..1001).map(|n| n.to_string()).collect();
+    assert!(matches!(store.notifications_applied(&too_many), Err(ReminderError::TooManyApplied { count: 1001, .. })));
+    assert!(store.reconcile_notifications(now, "Europe/London", None).unwrap().add.is_empty(), "kept as it was");
 }

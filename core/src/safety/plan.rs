@@ -4,7 +4,7 @@
 
 use std::time::SystemTime;
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use super::{help, library, stored_language, HelpLine};
@@ -30,6 +30,10 @@ pub enum SafetyError {
     UnknownPage { id: String },
     #[error("step {step} does not have an item {number}; it has {count}")]
     NoSuchItem { step: u32, number: u32, count: u32 },
+    #[error("no item of the safety plan has the id {id}; read the plan again and pick one from it")]
+    UnknownItem { id: String },
+    #[error("an item can move to places 0 to {last} of its step, not {index}")]
+    InvalidPosition { index: u32, last: u32 },
     #[error("what matters most is {chars} characters long; shorten it to at most {max}")]
     ReasonTooLong { chars: u32, max: u32 },
     #[error(transparent)]
@@ -136,7 +140,7 @@ pub(crate) fn read_plan(conn: &Connection, language: &'static str) -> rusqlite::
         })
         .collect();
     let mut statement =
-        conn.prepare_cached("SELECT step, id, text FROM safety_plan_item ORDER BY step, created_at, id")?;
+        conn.prepare_cached("SELECT step, id, text FROM safety_plan_item ORDER BY step, position, id")?;
     let rows = statement.query_map([], |row| Ok((row.get::<_, u32>(0)?, row.get(1)?, row.get(2)?)))?;
     for row in rows {
         let (step, id, text) = row?;
@@ -155,6 +159,16 @@ pub(crate) fn read_plan(conn: &Connection, language: &'static str) -> rusqlite::
 }
 
 impl SafetyPlan {
+    /// The step's `number`-th item (1-based, as a printed plan shows it).
+    pub fn item_at(&self, step: SafetyPlanStep, number: u32) -> Result<&SafetyPlanItem, SafetyError> {
+        let items = &self.sections[step.number() as usize - 1].items;
+        number.checked_sub(1).and_then(|index| items.get(index as usize)).ok_or(SafetyError::NoSuchItem {
+            step: step.number(),
+            number,
+            count: items.len() as u32,
+        })
+    }
+
     /// Plain text to share, e.g. by email with someone the patient trusts.
     pub fn to_text(&self) -> String {
         let empty = &library::strings(library::language(&self.locale)).plan_empty;
@@ -184,20 +198,56 @@ impl Store {
 
     /// Adds an item at the end of a step; returns the whole plan.
     pub fn add_safety_plan_item(&self, step: SafetyPlanStep, text: &str) -> Result<SafetyPlan, SafetyError> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(SafetyError::EmptyItem);
-        }
-        let chars = text.chars().count();
-        if chars > MAX_ITEM_CHARS {
-            return Err(SafetyError::ItemTooLong { chars: chars as u32, max: MAX_ITEM_CHARS as u32 });
-        }
+        let text = item_text(text)?;
         let now = time::to_millis(SystemTime::now());
         self.write(|tx| {
             tx.prepare_cached(
-                "INSERT INTO safety_plan_item (id, step, text, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+                "INSERT INTO safety_plan_item (id, step, text, created_at, updated_at, position) \
+                 VALUES (?1, ?2, ?3, ?4, ?4, \
+                 (SELECT COALESCE(MAX(position) + 1, 0) FROM safety_plan_item WHERE step = ?2))",
             )?
             .execute(params![uuid::Uuid::now_v7().to_string(), step.number(), text, now])?;
+            Ok(read_plan(tx, stored_language(tx)?)?)
+        })
+    }
+
+    /// Rewrites an item's text, in its place; returns the whole plan.
+    pub fn edit_safety_plan_item(&self, id: &str, text: &str) -> Result<SafetyPlan, SafetyError> {
+        let text = item_text(text)?;
+        let now = time::to_millis(SystemTime::now());
+        self.write(|tx| {
+            let changed = tx
+                .prepare_cached("UPDATE safety_plan_item SET text = ?2, updated_at = ?3 WHERE id = ?1")?
+                .execute(params![id, text, now])?;
+            if changed == 0 {
+                return Err(SafetyError::UnknownItem { id: id.to_string() });
+            }
+            Ok(read_plan(tx, stored_language(tx)?)?)
+        })
+    }
+
+    /// Removes an item; returns the whole plan.
+    pub fn remove_safety_plan_item(&self, id: &str) -> Result<SafetyPlan, SafetyError> {
+        self.write(|tx| {
+            let step = step_of(tx, id)?;
+            tx.prepare_cached("DELETE FROM safety_plan_item WHERE id = ?1")?.execute([id])?;
+            renumber(tx, step, &ids_in_step(tx, step)?)?;
+            Ok(read_plan(tx, stored_language(tx)?)?)
+        })
+    }
+
+    /// Moves an item to `index` (0 first) within its step; returns the whole plan.
+    pub fn move_safety_plan_item(&self, id: &str, index: u32) -> Result<SafetyPlan, SafetyError> {
+        self.write(|tx| {
+            let step = step_of(tx, id)?;
+            let mut ids = ids_in_step(tx, step)?;
+            let last = ids.len() as u32 - 1;
+            if index > last {
+                return Err(SafetyError::InvalidPosition { index, last });
+            }
+            ids.retain(|other| other != id);
+            ids.insert(index as usize, id.to_string());
+            renumber(tx, step, &ids)?;
             Ok(read_plan(tx, stored_language(tx)?)?)
         })
     }
@@ -213,20 +263,40 @@ impl Store {
             Ok(read_plan(tx, stored_language(tx)?)?)
         })
     }
+}
 
-    /// Removes a step's `number`-th item (1-based, as shown); returns the whole plan.
-    pub fn remove_safety_plan_item(&self, step: SafetyPlanStep, number: u32) -> Result<SafetyPlan, SafetyError> {
-        self.write(|tx| {
-            let plan = read_plan(tx, stored_language(tx)?)?;
-            let items = &plan.sections[step.number() as usize - 1].items;
-            let item = number
-                .checked_sub(1)
-                .and_then(|index| items.get(index as usize))
-                .ok_or(SafetyError::NoSuchItem { step: step.number(), number, count: items.len() as u32 })?;
-            tx.prepare_cached("DELETE FROM safety_plan_item WHERE id = ?1")?.execute([&item.id])?;
-            Ok(read_plan(tx, stored_language(tx)?)?)
-        })
+/// The item's text, trimmed, if it may be stored.
+fn item_text(text: &str) -> Result<&str, SafetyError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(SafetyError::EmptyItem);
     }
+    let chars = text.chars().count();
+    if chars > MAX_ITEM_CHARS {
+        return Err(SafetyError::ItemTooLong { chars: chars as u32, max: MAX_ITEM_CHARS as u32 });
+    }
+    Ok(text)
+}
+
+fn step_of(conn: &Connection, id: &str) -> Result<u32, SafetyError> {
+    conn.prepare_cached("SELECT step FROM safety_plan_item WHERE id = ?1")?
+        .query_row([id], |row| row.get(0))
+        .optional()?
+        .ok_or_else(|| SafetyError::UnknownItem { id: id.to_string() })
+}
+
+fn ids_in_step(conn: &Connection, step: u32) -> rusqlite::Result<Vec<String>> {
+    conn.prepare_cached("SELECT id FROM safety_plan_item WHERE step = ?1 ORDER BY position, id")?
+        .query_map([step], |row| row.get(0))?
+        .collect()
+}
+
+fn renumber(conn: &Connection, step: u32, ids: &[String]) -> rusqlite::Result<()> {
+    let mut update = conn.prepare_cached("UPDATE safety_plan_item SET position = ?2 WHERE id = ?1 AND step = ?3")?;
+    for (position, id) in ids.iter().enumerate() {
+        update.execute(params![id, position as u32, step])?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -252,7 +322,8 @@ mod tests {
         store.add_safety_plan_item(SafetyPlanStep::WarningSigns, "Cancelling plans with friends").unwrap();
         let plan = store.add_safety_plan_item(SafetyPlanStep::PeopleToAsk, "  My sister Ana, 0612 345 678  ").unwrap();
         assert_eq!(plan.sections[3].items[0].text, "My sister Ana, 0612 345 678");
-        let plan = store.remove_safety_plan_item(SafetyPlanStep::WarningSigns, 1).unwrap();
+        let first = plan.item_at(SafetyPlanStep::WarningSigns, 1).unwrap().id.clone();
+        let plan = store.remove_safety_plan_item(&first).unwrap();
         assert_eq!(
             plan.sections[0].items.iter().map(|i| i.text.as_str()).collect::<Vec<_>>(),
             ["Cancelling plans with friends"]
@@ -308,16 +379,47 @@ mod tests {
             store.add_safety_plan_item(SafetyPlanStep::Distractions, &long),
             Err(SafetyError::ItemTooLong { .. })
         ));
-        assert!(matches!(
-            store.remove_safety_plan_item(SafetyPlanStep::Distractions, 1),
-            Err(SafetyError::NoSuchItem { count: 0, .. })
-        ));
-        assert!(matches!(
-            store.remove_safety_plan_item(SafetyPlanStep::Distractions, 0),
-            Err(SafetyError::NoSuchItem { .. })
-        ));
+        let plan = store.safety_plan().unwrap();
+        assert!(matches!(plan.item_at(SafetyPlanStep::Distractions, 1), Err(SafetyError::NoSuchItem { count: 0, .. })));
+        assert!(matches!(plan.item_at(SafetyPlanStep::Distractions, 0), Err(SafetyError::NoSuchItem { .. })));
+        assert!(matches!(store.remove_safety_plan_item("nope"), Err(SafetyError::UnknownItem { .. })));
+        assert!(matches!(store.edit_safety_plan_item("nope", "text"), Err(SafetyError::UnknownItem { .. })));
+        assert!(matches!(store.move_safety_plan_item("nope", 0), Err(SafetyError::UnknownItem { .. })));
         assert!(store.safety_plan().unwrap().sections.iter().all(|s| s.items.is_empty()));
         assert_eq!(SafetyPlanStep::from_number(7), None);
         assert_eq!(SafetyPlanStep::from_number(5), Some(SafetyPlanStep::Professionals));
+    }
+
+    fn texts(plan: &SafetyPlan, step: SafetyPlanStep) -> Vec<String> {
+        plan.sections[step.number() as usize - 1].items.iter().map(|i| i.text.clone()).collect()
+    }
+
+    #[test]
+    fn items_are_edited_moved_and_removed_by_id_and_a_bad_change_keeps_the_plan() {
+        let (_dir, store) = open_store();
+        let step = SafetyPlanStep::CopingStrategies;
+        for text in ["Walk", "Music", "Breathe"] {
+            store.add_safety_plan_item(step, text).unwrap();
+        }
+        store.add_safety_plan_item(SafetyPlanStep::Distractions, "Cinema").unwrap();
+        let plan = store.safety_plan().unwrap();
+        let id = |plan: &SafetyPlan, n| plan.item_at(step, n).unwrap().id.clone();
+        let breathe = id(&plan, 3);
+        let plan = store.move_safety_plan_item(&breathe, 0).unwrap();
+        assert_eq!(texts(&plan, step), ["Breathe", "Walk", "Music"]);
+        let plan = store.move_safety_plan_item(&breathe, 2).unwrap();
+        assert_eq!(texts(&plan, step), ["Walk", "Music", "Breathe"]);
+        let plan = store.edit_safety_plan_item(&id(&plan, 2), "  Loud music  ").unwrap();
+        assert_eq!(texts(&plan, step), ["Walk", "Loud music", "Breathe"]);
+        assert!(matches!(
+            store.move_safety_plan_item(&breathe, 3),
+            Err(SafetyError::InvalidPosition { index: 3, last: 2 })
+        ));
+        assert!(matches!(store.edit_safety_plan_item(&breathe, " "), Err(SafetyError::EmptyItem)));
+        let plan = store.remove_safety_plan_item(&id(&plan, 1)).unwrap();
+        assert_eq!(texts(&plan, step), ["Loud music", "Breathe"]);
+        let plan = store.add_safety_plan_item(step, "Call Ana").unwrap();
+        assert_eq!(texts(&plan, step), ["Loud music", "Breathe", "Call Ana"], "a new item goes last");
+        assert_eq!(texts(&plan, SafetyPlanStep::Distractions), ["Cinema"], "other steps keep theirs");
     }
 }

@@ -3,7 +3,7 @@
 //! sent only on a 2xx, and failures back off exponentially with jitter), then
 //! pulls the inbox (`inbox.rs`).
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use chacha20poly1305::aead::rand_core::RngCore;
 use chacha20poly1305::aead::OsRng;
@@ -67,6 +67,8 @@ pub struct SyncReport {
     pub pending: u32,
     /// Problems met on the way, as sentences for the patient.
     pub problems: Vec<String>,
+    /// The time limit stopped the sync between two messages; the next sync goes on.
+    pub out_of_time: bool,
 }
 
 /// What the sync screen shows.
@@ -121,6 +123,23 @@ pub(super) enum Turn {
     Stop(String),
     /// The relay will not take this channel: nothing more to do on it.
     Refused(String),
+    /// The deadline passed: the sync stops here and the next one goes on.
+    OutOfTime,
+}
+
+/// When a sync must stop. It is checked between messages, never inside one,
+/// so what was sent or applied stays done and the next sync goes on from there.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadline(Option<Instant>);
+
+impl Deadline {
+    pub(crate) fn after(limit: Option<Duration>) -> Self {
+        Deadline(limit.and_then(|limit| Instant::now().checked_add(limit)))
+    }
+
+    pub(super) fn passed(self) -> bool {
+        self.0.is_some_and(|deadline| Instant::now() >= deadline)
+    }
 }
 
 impl Store {
@@ -138,28 +157,50 @@ impl Store {
         now: SystemTime,
         retry_now: bool,
     ) -> Result<SyncReport, SyncError> {
+        self.sync_within(transport, now, retry_now, None)
+    }
+
+    /// `sync_at` that stops cleanly between messages once `time_limit` has
+    /// passed, for a background task the phone will end (Android's
+    /// WorkManager, iOS's background tasks); `out_of_time` says it did.
+    pub fn sync_within(
+        &self,
+        transport: &dyn HttpTransport,
+        now: SystemTime,
+        retry_now: bool,
+        time_limit: Option<Duration>,
+    ) -> Result<SyncReport, SyncError> {
+        let deadline = Deadline::after(time_limit);
         let mut report = SyncReport::default();
         for channel in self.read(|conn| Ok::<_, SyncError>(channel::all(conn)?))? {
+            if deadline.passed() {
+                report.out_of_time = true;
+                break;
+            }
             // Checked again: an address an older version let through never gets the token.
             if let Err(refused) = super::pairing::check_relay_url(&channel.pairing.relay_url) {
                 report.problems.push(format!("{refused}; pair again with a new code"));
                 continue;
             }
             if channel.info.revoked_at.is_some() {
-                self.close_on_relay(transport, &channel, now, &mut report)?;
+                self.close_on_relay(transport, &channel, now, deadline, &mut report)?;
                 continue;
             }
             self.retry_held(&channel, now, &mut report)?;
             // A message the relay will not take now must not hold up what comes in.
-            let uploaded = self.upload(transport, &channel, now, retry_now, &mut report)?;
+            let uploaded = self.upload(transport, &channel, now, retry_now, deadline, &mut report)?;
             let pulled = match uploaded {
-                Turn::Refused(_) => Turn::Continue,
-                _ => self.pull(transport, &channel, now, &mut report)?,
+                Turn::Refused(_) | Turn::OutOfTime => Turn::Continue,
+                _ => self.pull(transport, &channel, now, deadline, &mut report)?,
             };
+            if matches!((&uploaded, &pulled), (Turn::OutOfTime, _) | (_, Turn::OutOfTime)) {
+                report.out_of_time = true;
+                break;
+            }
             let problems: Vec<String> = [uploaded, pulled]
                 .into_iter()
                 .filter_map(|turn| match turn {
-                    Turn::Continue => None,
+                    Turn::Continue | Turn::OutOfTime => None,
                     Turn::Stop(problem) | Turn::Refused(problem) => Some(problem),
                 })
                 .collect();
@@ -175,7 +216,7 @@ impl Store {
             // A Revoke from the other end arrived: tell the relay now.
             let closed = self.read(|conn| channel::find(conn, &channel.info.id))?;
             if closed.info.revoked_at.is_some() {
-                self.close_on_relay(transport, &closed, now, &mut report)?;
+                self.close_on_relay(transport, &closed, now, deadline, &mut report)?;
             }
         }
         report.pending = self.read(|conn| {
@@ -216,6 +257,7 @@ impl Store {
         channel: &Stored,
         now: SystemTime,
         retry_now: bool,
+        deadline: Deadline,
         report: &mut SyncReport,
     ) -> Result<Turn, SyncError> {
         let due_by = if retry_now { i64::MAX } else { time::to_millis(now) };
@@ -235,6 +277,9 @@ impl Store {
         let keys = channel.keys();
         let id = channel::channel_id(&channel.info);
         for (message, envelope, attempts) in due {
+            if deadline.passed() {
+                return Ok(Turn::OutOfTime);
+            }
             let request = HttpRequest {
                 method: "PUT".into(),
                 url: url(channel, &waymark_protocol::message_path(&id, &message)),
@@ -297,6 +342,7 @@ impl Store {
         transport: &dyn HttpTransport,
         channel: &Stored,
         now: SystemTime,
+        deadline: Deadline,
         report: &mut SyncReport,
     ) -> Result<(), SyncError> {
         if channel.relay_deleted {
@@ -305,7 +351,7 @@ impl Store {
         if channel.revoked_by_other {
             return self.delete_on_relay(transport, channel, report);
         }
-        let turn = self.upload(transport, channel, now, true, report)?;
+        let turn = self.upload(transport, channel, now, true, deadline, report)?;
         let pending: u32 = self.read(|conn| {
             Ok::<_, SyncError>(conn.query_row(
                 "SELECT count(*) FROM outbox WHERE channel = ?1 AND sent_at IS NULL AND failed_at IS NULL",
@@ -315,7 +361,7 @@ impl Store {
         })?;
         match turn {
             Turn::Continue if pending == 0 => self.mark_closed_on_relay(channel),
-            Turn::Continue => Ok(()),
+            Turn::Continue | Turn::OutOfTime => Ok(()),
             Turn::Stop(problem) => {
                 report.problems.push(format!("{problem}; unpairing will be sent later"));
                 Ok(())

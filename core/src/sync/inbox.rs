@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use waymark_protocol::{decode_base64, ListedMessage, MessagePage, MAX_PAGE};
 
 use super::channel::{self, Role, Stored};
-use super::exchange::{refused, url, SyncReport, Turn};
+use super::exchange::{refused, url, Deadline, SyncReport, Turn};
 use super::transport::{HttpRequest, HttpTransport};
 use super::{seal, Payload, SyncError};
 use crate::store::Store;
@@ -113,6 +113,7 @@ impl Store {
         transport: &dyn HttpTransport,
         channel: &Stored,
         now: SystemTime,
+        deadline: Deadline,
         report: &mut SyncReport,
     ) -> Result<Turn, SyncError> {
         let keys = channel.keys();
@@ -122,6 +123,9 @@ impl Store {
         let mut registered = false;
         let mut pages = 0;
         while pages < MAX_PAGES {
+            if deadline.passed() {
+                return Ok(Turn::OutOfTime);
+            }
             let request = HttpRequest {
                 method: "GET".into(),
                 url: url(channel, &waymark_protocol::page_path(&id, incoming, cursor, PAGE.min(MAX_PAGE))),
@@ -162,6 +166,9 @@ impl Store {
             fresh.sort_by_key(|m| m.cursor);
             let before = cursor;
             for listed in fresh {
+                if deadline.passed() {
+                    return Ok(Turn::OutOfTime);
+                }
                 let verdict = self.take(channel, &keys, listed, now)?;
                 let applied = matches!(verdict, Verdict::Applied);
                 if let Some(problem) = tally(verdict, report) {

@@ -507,3 +507,30 @@ fn a_relay_address_an_older_version_let_through_never_gets_the_token() {
     assert!(relay.requests().is_empty(), "{:?}", relay.requests());
     assert!(report.problems[0].contains("not a relay address"), "{report:?}");
 }
+
+/// A relay that takes a while over each request.
+struct Slow(Scripted, Duration);
+
+impl HttpTransport for Slow {
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        std::thread::sleep(self.1);
+        self.0.send(request)
+    }
+}
+
+#[test]
+fn a_sync_with_a_time_limit_stops_between_messages_and_the_next_goes_on() {
+    let (_dir, patient, _) = paired_patient();
+    for _ in 0..3 {
+        crate::share::tests::share_everything(&patient);
+    }
+    let relay = Slow(Scripted::new(Vec::new()), Duration::from_millis(40));
+    let none = patient.sync_within(&relay, now(), true, Some(Duration::ZERO)).unwrap();
+    assert!(none.out_of_time && none.uploaded == 0 && none.pending == 3, "{none:?}");
+    assert!(relay.0.requests().is_empty(), "nothing is started after the deadline");
+    let one = patient.sync_within(&relay, now(), true, Some(Duration::from_millis(10))).unwrap();
+    assert_eq!((one.uploaded, one.pending, one.out_of_time), (1, 2, true), "the message in flight is finished");
+    assert!(one.problems.is_empty(), "running out of time is not a problem: {one:?}");
+    let rest = patient.sync_within(&relay, now(), true, Some(Duration::from_secs(60))).unwrap();
+    assert_eq!((rest.uploaded, rest.pending, rest.out_of_time), (2, 0, false));
+}
