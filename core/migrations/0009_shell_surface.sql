@@ -16,3 +16,7 @@ UPDATE safety_plan_item SET position = (
 );
 DROP INDEX safety_plan_by_step;
 CREATE INDEX safety_plan_by_step ON safety_plan_item (step, position, id);
+
+-- Answers to a clinician's prompts, found without reading every check-in:
+-- the reminder plan asks for them each time it is made.
+CREATE INDEX checkin_prompt_answers ON checkin (prompt_id) WHERE prompt_id IS NOT NULL;

@@ -166,7 +166,6 @@ impl From<ShareError> for WaymarkError {
     fn from(error: ShareError) -> Self {
         match error {
             ShareError::Store(store) => store.into(),
-            ShareError::Sync(sync) => sync.into(),
             ShareError::Course(course) => course.into(),
             error => WaymarkError::Share { error },
         }
@@ -177,6 +176,7 @@ impl From<SyncError> for WaymarkError {
     fn from(error: SyncError) -> Self {
         match error {
             SyncError::Store(store) => store.into(),
+            SyncError::Share(share) => share.into(),
             error => WaymarkError::Sync { error },
         }
     }
@@ -216,7 +216,7 @@ mod tests {
         let nested = [
             WaymarkError::from(ReminderError::Prompt(PromptError::Journal(JournalError::Store(full())))),
             WaymarkError::from(ReminderError::Course(CourseError::Store(full()))),
-            WaymarkError::from(ShareError::Sync(SyncError::Store(full()))),
+            WaymarkError::from(SyncError::Share(ShareError::Store(full()))),
             WaymarkError::from(PromptError::Course(CourseError::Store(full()))),
             WaymarkError::from(BackupError::Store(full())),
             WaymarkError::from(ImportError::Store(full())),
@@ -265,7 +265,7 @@ mod tests {
     /// reads the page, fails as `Damaged`, never as something else.
     #[test]
     fn a_damaged_page_met_by_any_call_is_the_damaged_storage_failure() {
-        use crate::journal::tests::{open_store, KEY};
+        use crate::test_support::{open_store, KEY};
         const PAGE: usize = 4096;
         let (dir, store) = open_store();
         store.pair(&crate::sync::Pairing::new("http://127.0.0.1:9").unwrap().code()).unwrap();

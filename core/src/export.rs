@@ -228,9 +228,9 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::tests::{at, open_store};
     use crate::journal::{CheckInDraft, EmotionLabel};
     use crate::measures::{AssessmentDraft, Instrument};
+    use crate::test_support::{at, open_store};
 
     fn seeded() -> (tempfile::TempDir, Store) {
         let (dir, store) = open_store();

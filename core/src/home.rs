@@ -113,8 +113,8 @@ mod tests {
     use super::*;
     use crate::course::tests::start;
     use crate::course::{CareItemKind, CourseTemplate};
-    use crate::journal::tests::{at, open_store};
     use crate::measures::Instrument;
+    use crate::test_support::{at, open_store};
     use crate::CheckInDraft;
 
     fn kinds(items: &[CareItem]) -> Vec<CareItemKind> {

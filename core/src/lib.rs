@@ -17,12 +17,16 @@ pub mod home;
 pub mod import;
 pub mod journal;
 pub mod measures;
+mod profile;
 pub mod prompts;
 pub mod reminders;
 pub mod safety;
 pub mod share;
+mod spacing;
 pub mod store;
 pub mod sync;
+#[cfg(test)]
+mod test_support;
 pub(crate) mod text;
 pub mod time;
 #[cfg(test)]

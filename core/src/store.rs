@@ -128,14 +128,6 @@ fn canonical(path: &Path) -> Option<PathBuf> {
     std::fs::canonicalize(path).ok()
 }
 
-/// Purges what has been in the journal's bin longer than the undo window.
-fn empty_bin(conn: &Connection) -> Result<(), StoreError> {
-    let tx = conn.unchecked_transaction()?;
-    crate::journal::empty_bin(&tx, crate::journal::bin_cutoff(std::time::SystemTime::now()))?;
-    tx.commit()?;
-    Ok(())
-}
-
 /// Refuses when a store in this process has the file at `path` open.
 pub(crate) fn check_not_open(path: &Path) -> Result<(), StoreError> {
     match canonical(path) {
@@ -145,8 +137,9 @@ pub(crate) fn check_not_open(path: &Path) -> Result<(), StoreError> {
 }
 
 impl Store {
-    /// Opens (or creates) the encrypted database at `path` and brings its schema up to date.
-    pub fn open(path: impl AsRef<Path>, key: &[u8]) -> Result<Self, StoreError> {
+    /// Opens (or creates) the encrypted database at `path` and brings its
+    /// schema up to date; `Store::open` (in `profile`) also tidies it.
+    pub(crate) fn open_file(path: impl AsRef<Path>, key: &[u8]) -> Result<Self, StoreError> {
         let key = DatabaseKey::new(key)?;
         let path = path.as_ref().to_path_buf();
         initialize_sqlcipher()?;
@@ -164,7 +157,6 @@ impl Store {
             migrate(&conn)?;
         }
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
-        empty_bin(&conn)?;
         // What the device says (its locale), for as long as the store is open; never saved.
         conn.execute_batch("CREATE TEMP TABLE device_setting (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")?;
         let path = canonical(&path).unwrap_or(path);
@@ -341,7 +333,7 @@ fn open_keyed(path: &Path, key: &DatabaseKey) -> Result<Connection, StoreError> 
     let statement = Zeroizing::new(format!("PRAGMA key = \"{}\";", key.pragma_literal().as_str()));
     conn.execute_batch(&statement)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    crate::journal::register_functions(&conn)?;
+    crate::spacing::register_functions(&conn)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(conn)
 }

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// Milliseconds since the epoch, saturating at the ends of `i64`.
@@ -88,6 +88,30 @@ pub mod rfc3339 {
             }
         }
     }
+}
+
+/// A local date-time as a shell or the CLI writes it, `YYYY-MM-DDTHH:MM[:SS]`,
+/// in the years a calendar can hold.
+pub fn parse_local(text: &str) -> Option<NaiveDateTime> {
+    ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(text.trim(), format).ok())
+        .filter(|local| (1900..=9999).contains(&chrono::Datelike::year(local)))
+}
+
+/// The instant a local time is in `zone`. A time that a DST change skips is
+/// read with the offset from before the change (RFC 5545 §3.3.5), so 02:30 on
+/// a spring-forward night is 03:30; a repeated time is its first occurrence.
+pub fn instant_of(local: NaiveDateTime, zone: Tz) -> SystemTime {
+    if let Some(instant) = zone.from_local_datetime(&local).earliest() {
+        return instant.into();
+    }
+    // Inside a gap: the offset in force just before it, found by stepping back.
+    let offset = (1..=24 * 4)
+        .find_map(|quarter| zone.from_local_datetime(&(local - chrono::Duration::minutes(15 * quarter))).earliest())
+        .map(|before| before.offset().fix().local_minus_utc())
+        .expect("a zone's clocks never jump by more than a day");
+    chrono::Utc.from_utc_datetime(&(local - chrono::Duration::seconds(i64::from(offset)))).into()
 }
 
 #[cfg(test)]

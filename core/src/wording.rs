@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use crate::course::{CourseDraft, CourseTemplate};
-use crate::journal::tests::{at, open_store};
 use crate::measures::{self, Answer, AssessmentDraft, Instrument, ProgressQuery, VitalsDraft};
 use crate::safety::{self, help};
 use crate::store::Store;
+use crate::test_support::{at, open_store};
 use crate::{prompts, text};
 
 /// Words that tell someone to take more or less of something: advice on a dose whatever follows.

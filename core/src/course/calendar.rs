@@ -19,11 +19,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use super::windows_zones::iana_for_windows;
-use super::{
-    all_appointments, current_course, instant_of, AppointmentKind, AppointmentStatus, CourseError,
-    MAX_DURATION_MINUTES, MAX_TEXT_CHARS,
-};
-use crate::reminders::ReminderSettings;
+use super::{current_course, AppointmentKind, AppointmentStatus, CourseError, MAX_DURATION_MINUTES, MAX_TEXT_CHARS};
 use crate::store::Store;
 use crate::time;
 
@@ -206,14 +202,14 @@ fn when(value: &str, property: &Property<'_>, default_zone: Tz) -> Result<(Syste
     let not_a_time = || format!("\"{value}\" is not a date-time");
     let (instant, local) = if let Ok(date) = NaiveDate::parse_from_str(value, "%Y%m%d") {
         let local = date.and_hms_opt(0, 0, 0).expect("midnight");
-        (instant_of(local, zone), local)
+        (time::instant_of(local, zone), local)
     } else if let Some(utc) = value.strip_suffix(['Z', 'z']) {
         let utc = NaiveDateTime::parse_from_str(utc, "%Y%m%dT%H%M%S").map_err(|_| not_a_time())?;
         let instant: SystemTime = Utc.from_utc_datetime(&utc).into();
         (instant, time::to_utc(instant).with_timezone(&zone).naive_local())
     } else {
         let local = NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%S").map_err(|_| not_a_time())?;
-        (instant_of(local, zone), local)
+        (time::instant_of(local, zone), local)
     };
     Ok((instant, local, zone))
 }
@@ -441,7 +437,7 @@ fn until_in_utc(rule: &str, zone: Tz) -> String {
             .map(|date| date.and_hms_opt(23, 59, 59).expect("a valid time"))
             .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%S"));
         match local {
-            Ok(local) => format!("UNTIL={}", time::to_utc(instant_of(local, zone)).format("%Y%m%dT%H%M%SZ")),
+            Ok(local) => format!("UNTIL={}", time::to_utc(time::instant_of(local, zone)).format("%Y%m%dT%H%M%SZ")),
             Err(_) => part.to_string(),
         }
     };
@@ -588,21 +584,17 @@ impl Store {
     pub fn import_calendar(&self, ics: &str, default_zone: &str, now: SystemTime) -> Result<ImportReport, CourseError> {
         self.write(|tx| import_in(tx, ics, default_zone, now))
     }
+}
 
-    /// Every live appointment as a calendar file that Google, Apple and
-    /// Outlook accept, with display alarms at the reminder offsets.
-    pub fn export_calendar(&self) -> Result<String, CourseError> {
-        let (appointments, settings) = self.read(|conn| {
-            let settings = crate::reminders::read_settings(conn).map_err(CourseError::from)?;
-            Ok::<_, CourseError>((all_appointments(conn)?, settings))
-        })?;
-        let mut calendar = icalendar::Calendar::new();
-        calendar.name("Waymark");
-        for appointment in &appointments {
-            calendar.push(export_event(appointment, &settings));
-        }
-        Ok(calendar.done().to_string())
+/// The appointments as a calendar file that Google, Apple and Outlook
+/// accept, with a display alarm `alarm_offsets` minutes before each.
+pub(crate) fn export_ics(appointments: &[super::Appointment], alarm_offsets: &[u32]) -> String {
+    let mut calendar = icalendar::Calendar::new();
+    calendar.name("Waymark");
+    for appointment in appointments {
+        calendar.push(export_event(appointment, alarm_offsets));
     }
+    calendar.done().to_string()
 }
 
 fn no_events() -> CourseError {
@@ -695,7 +687,7 @@ fn import_at_most(
     Ok(report)
 }
 
-fn export_event(appointment: &super::Appointment, settings: &ReminderSettings) -> icalendar::Event {
+fn export_event(appointment: &super::Appointment, alarm_offsets: &[u32]) -> icalendar::Event {
     let uid = appointment.calendar_uid.clone().unwrap_or_else(|| format!("{}@waymark", appointment.id));
     let mut event = icalendar::Event::new();
     event
@@ -717,7 +709,7 @@ fn export_event(appointment: &super::Appointment, settings: &ReminderSettings) -
         _ => event.status(EventStatus::Confirmed),
     };
     if appointment.status == AppointmentStatus::Scheduled {
-        for &offset in &settings.appointment_offsets_minutes {
+        for &offset in alarm_offsets {
             event.alarm(Alarm::display(&appointment.title, -chrono::Duration::minutes(i64::from(offset))));
         }
     }

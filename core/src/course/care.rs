@@ -184,7 +184,7 @@ mod tests {
     use super::*;
     use crate::course::tests::start;
     use crate::course::CourseTemplate;
-    use crate::journal::tests::{at, open_store};
+    use crate::test_support::{at, open_store};
 
     fn item(plan: &[CareItem], kind: CareItemKind) -> &CareItem {
         plan.iter().find(|i| i.kind == kind).unwrap()

@@ -14,7 +14,7 @@ mod windows_zones;
 
 use std::time::SystemTime;
 
-use chrono::{Days, NaiveDateTime, Offset, TimeZone};
+use chrono::{Days, NaiveDateTime};
 use chrono_tz::Tz;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -204,30 +204,11 @@ impl Appointment {
 
 /// A local date-time as a shell or the CLI writes it.
 pub fn parse_local(text: &str) -> Result<NaiveDateTime, CourseError> {
-    ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
-        .iter()
-        .find_map(|format| NaiveDateTime::parse_from_str(text.trim(), format).ok())
-        .filter(|local| (1900..=9999).contains(&chrono::Datelike::year(local)))
-        .ok_or_else(|| CourseError::InvalidLocalTime { text: text.to_string() })
+    time::parse_local(text).ok_or_else(|| CourseError::InvalidLocalTime { text: text.to_string() })
 }
 
 fn zone(name: &str) -> Result<Tz, CourseError> {
     time::parse_zone(name).ok_or_else(|| CourseError::UnknownZone { zone: name.to_string() })
-}
-
-/// The instant a local time is in `zone`. A time that a DST change skips is
-/// read with the offset from before the change (RFC 5545 §3.3.5), so 02:30 on
-/// a spring-forward night is 03:30; a repeated time is its first occurrence.
-pub fn instant_of(local: NaiveDateTime, zone: Tz) -> SystemTime {
-    if let Some(instant) = zone.from_local_datetime(&local).earliest() {
-        return instant.into();
-    }
-    // Inside a gap: the offset in force just before it, found by stepping back.
-    let offset = (1..=24 * 4)
-        .find_map(|quarter| zone.from_local_datetime(&(local - chrono::Duration::minutes(15 * quarter))).earliest())
-        .map(|before| before.offset().fix().local_minus_utc())
-        .expect("a zone's clocks never jump by more than a day");
-    chrono::Utc.from_utc_datetime(&(local - chrono::Duration::seconds(i64::from(offset)))).into()
 }
 
 fn check_text(field: &str, text: &str) -> Result<(), CourseError> {
@@ -312,7 +293,7 @@ fn read_appointment(row: &rusqlite::Row<'_>) -> rusqlite::Result<Appointment> {
         course_id: row.get(1)?,
         kind,
         title: row.get(3)?,
-        starts_at: instant_of(local, tz),
+        starts_at: time::instant_of(local, tz),
         local_start,
         zone: zone_name,
         duration_minutes: row.get(6)?,
@@ -626,7 +607,7 @@ impl Store {
             // Skip the slots already past, so a schedule picked up late starts from now.
             let missed = now.duration_since(last.starts_at).map_or(0, |gap| gap.as_secs() / (step * 24 * 3_600));
             let mut first = missed + 1;
-            while instant_of(after(first)?, tz) <= now {
+            while time::instant_of(after(first)?, tz) <= now {
                 first += 1;
             }
             let mut added = Vec::new();
@@ -662,7 +643,7 @@ impl Store {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::journal::tests::{at, open_store};
+    use crate::test_support::{at, open_store};
 
     pub(crate) fn start(store: &Store, template: CourseTemplate, first: &str, zone: &str) -> Course {
         let draft = CourseDraft { template, first_session: first.into(), zone: zone.into(), place: "Clinic".into() };
@@ -706,15 +687,15 @@ pub(crate) mod tests {
     fn a_time_skipped_by_dst_is_read_with_the_offset_before_it() {
         let new_york = time::parse_zone("America/New_York").unwrap();
         let skipped = parse_local("2026-03-08T02:30").unwrap();
-        assert_eq!(instant_of(skipped, new_york), at("2026-03-08T07:30:00Z"));
+        assert_eq!(time::instant_of(skipped, new_york), at("2026-03-08T07:30:00Z"));
         let repeated = parse_local("2026-11-01T01:30").unwrap();
-        assert_eq!(instant_of(repeated, new_york), at("2026-11-01T05:30:00Z"), "the first 01:30");
+        assert_eq!(time::instant_of(repeated, new_york), at("2026-11-01T05:30:00Z"), "the first 01:30");
         // Samoa skipped the whole of 2011-12-30 (UTC-10 to UTC+14).
         let apia = time::parse_zone("Pacific/Apia").unwrap();
-        assert_eq!(instant_of(parse_local("2011-12-30T09:00").unwrap(), apia), at("2011-12-30T19:00:00Z"));
+        assert_eq!(time::instant_of(parse_local("2011-12-30T09:00").unwrap(), apia), at("2011-12-30T19:00:00Z"));
         // Troll station jumps two hours for summer time.
         let troll = time::parse_zone("Antarctica/Troll").unwrap();
-        assert_eq!(instant_of(parse_local("2026-03-29T01:30").unwrap(), troll), at("2026-03-29T01:30:00Z"));
+        assert_eq!(time::instant_of(parse_local("2026-03-29T01:30").unwrap(), troll), at("2026-03-29T01:30:00Z"));
     }
 
     #[test]

@@ -105,7 +105,7 @@ impl Store {
 mod tests {
     use crate::course::tests::start;
     use crate::course::{AppointmentStatus, CareItemKind, CourseTemplate};
-    use crate::journal::tests::{at, open_store};
+    use crate::test_support::{at, open_store};
 
     #[test]
     fn the_overview_splits_the_course_at_now_with_care_plans() {

@@ -167,7 +167,7 @@ fn convert(
                 areas: areas.clone(),
                 sleep_hours: sleep,
                 text: text.clone(),
-                occurred_at: Some(crate::course::instant_of(row.local, zone)),
+                occurred_at: Some(crate::time::instant_of(row.local, zone)),
                 ..CheckInDraft::new(valence, zone_name)
             });
             let entry = ImportedEntry {

@@ -1,6 +1,6 @@
 use super::*;
-use crate::journal::tests::open_store;
 use crate::journal::JournalQuery;
+use crate::test_support::open_store;
 
 const Y2017: &str = "\u{feff}year,date,weekday,time,mood,activities,note\n\
 2017,September 13,Wednesday,5:01 PM,good,\"work | friends | reading \",\"Nice<br>day &amp; calm\"\n\

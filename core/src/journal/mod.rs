@@ -9,7 +9,6 @@ use std::time::SystemTime;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-pub(crate) use search::register_functions;
 pub use search::{SearchHit, SnippetPart};
 pub use today::{DayValence, TodayView};
 pub use vocab::{vocabulary, AreaName, EmotionLabel, LabelName, LifeArea, Vocabulary};
@@ -603,29 +602,11 @@ fn parse_cursor(cursor: &str) -> Result<(i64, String), JournalError> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use std::time::Duration;
 
-    pub(crate) const KEY: [u8; 32] = [42; 32];
-
-    pub(crate) fn open_store() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path().join("waymark.db"), &KEY).unwrap();
-        (dir, store)
-    }
-
-    pub(crate) fn at(rfc3339: &str) -> SystemTime {
-        chrono::DateTime::parse_from_rfc3339(rfc3339).unwrap().into()
-    }
-
-    pub(crate) fn draft_at(valence: i32, when: &str, text: &str) -> CheckInDraft {
-        CheckInDraft {
-            occurred_at: Some(at(when)),
-            text: text.to_string(),
-            ..CheckInDraft::new(valence, "Europe/London")
-        }
-    }
+    use crate::test_support::{at, draft_at, open_store, KEY};
 
     fn full_draft() -> CheckInDraft {
         CheckInDraft {

@@ -11,9 +11,9 @@ use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use super::{read_checkin, JournalError, JournalRow, COLUMNS, MAX_PAGE};
+use crate::spacing::{spaced, stands_alone, SEPARATOR};
 use crate::store::Store;
 
-const SEPARATOR: char = '\u{200B}';
 const MARK_START: char = '\u{2}';
 const MARK_END: char = '\u{3}';
 /// Tokens of context a snippet shows around the match.
@@ -98,42 +98,6 @@ fn catch_up(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Makes `waymark_spaced(text)` available to SQL on this connection.
-pub(crate) fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
-    use rusqlite::functions::FunctionFlags;
-    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_INNOCUOUS;
-    conn.create_scalar_function("waymark_spaced", 1, flags, |ctx| Ok(spaced(&ctx.get::<String>(0)?)))
-}
-
-/// Characters written without spaces between words, indexed one by one.
-fn stands_alone(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FDF      // CJK radicals
-        | 0x3040..=0x30FF    // Hiragana, Katakana
-        | 0x3400..=0x4DBF    // CJK extension A
-        | 0x4E00..=0x9FFF    // CJK unified ideographs
-        | 0xF900..=0xFAFF    // CJK compatibility ideographs
-        | 0x1F000..=0x1FAFF  // emoji and pictographs
-        | 0x20000..=0x3134F  // CJK extensions B–G
-        | 0x00A9 | 0x00AE    // © ®
-        | 0x2100..=0x214F    // letterlike symbols (™)
-        | 0x2190..=0x2BFF    // arrows, technical and miscellaneous symbols, dingbats, ⭐
-        | 0x3030 | 0x303D    // 〰 〽
-    )
-}
-
-fn spaced(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if stands_alone(c) {
-            out.extend([SEPARATOR, c, SEPARATOR]);
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Each whitespace-separated word becomes a quoted prefix phrase, so the
 /// patient's text is never read as FTS5 syntax. ASCII punctuation splits
 /// words as the tokenizer would (`don't` is the phrase `don t`).
@@ -172,8 +136,8 @@ fn split_snippet(raw: &str) -> Vec<SnippetPart> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::tests::{draft_at, open_store};
     use crate::journal::{CheckInDraft, EmotionLabel, LifeArea};
+    use crate::test_support::{draft_at, open_store};
     use proptest::prelude::*;
 
     fn hit_texts(store: &Store, query: &str) -> Vec<String> {

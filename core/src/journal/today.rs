@@ -114,8 +114,8 @@ fn streak(conn: &Connection, today: NaiveDate, tz: Tz) -> Result<u32, JournalErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::tests::{at, draft_at, open_store};
     use crate::journal::CheckInDraft;
+    use crate::test_support::{at, draft_at, open_store};
 
     fn add(store: &Store, valence: i32, when: &str) -> CheckIn {
         store.add_checkin(&draft_at(valence, when, "")).unwrap()

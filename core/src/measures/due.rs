@@ -113,8 +113,8 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::tests::{at, open_store};
     use crate::measures::tests::phq9;
+    use crate::test_support::{at, open_store};
 
     fn phq9_due(store: &Store, now: &str, zone: &str) -> DueMeasure {
         store.due_measures_at(at(now), zone).unwrap().into_iter().find(|d| d.instrument == Instrument::Phq9).unwrap()

@@ -392,7 +392,7 @@ impl Store {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::journal::tests::{at, open_store};
+    use crate::test_support::{at, open_store};
 
     pub(crate) fn phq9(values: [i32; 9], when: &str) -> AssessmentDraft {
         let answers = values.iter().map(|&value| Answer::Score { value }).collect();

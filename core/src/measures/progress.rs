@@ -371,10 +371,10 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::tests::{at, draft_at, open_store};
     use crate::journal::CheckInDraft;
     use crate::measures::tests::phq9;
     use crate::measures::{Answer, AssessmentDraft};
+    use crate::test_support::{at, draft_at, open_store};
 
     fn query(from: Option<&str>, to: Option<&str>, zone: &str) -> ProgressQuery {
         ProgressQuery { from: from.map(String::from), to: to.map(String::from), zone: zone.to_string() }

@@ -197,7 +197,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::tests::open_store;
+    use crate::test_support::open_store;
 
     fn bp(systolic: i32, diastolic: i32) -> VitalsDraft {
         VitalsDraft::blood_pressure(systolic, diastolic, "Europe/London")
@@ -230,7 +230,7 @@ mod tests {
     #[test]
     fn a_reading_within_2_hours_of_a_dose_is_linked_to_its_session() {
         use crate::course::{tests::start, CourseTemplate};
-        use crate::journal::tests::at;
+        use crate::test_support::at;
         let (_dir, store) = open_store();
         start(&store, CourseTemplate::Esketamine, "2026-11-02T10:00", "UTC");
         let first = store.appointments().unwrap().remove(0);

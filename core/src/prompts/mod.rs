@@ -18,10 +18,11 @@ use chrono::{Days, NaiveTime};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::course::{self, instant_of, Appointment, AppointmentKind, AppointmentStatus};
+use crate::course::{self, Appointment, AppointmentKind, AppointmentStatus};
 use crate::journal::{CheckIn, CheckInDraft, JournalError};
 use crate::safety::{ContentError, ContentSource};
 use crate::store::{Store, StoreError};
+use crate::time::instant_of;
 use crate::time::{self, rfc3339};
 
 /// The prompts by language; every pack has the English pack's ids and phases.
@@ -332,7 +333,7 @@ pub(crate) fn prompts(conn: &Connection, now: SystemTime, upcoming: bool) -> Res
         });
     }
     let answered_assigned = answered_assigned(conn)?;
-    for assigned in crate::sync::clinician::assigned_prompts(conn)? {
+    for assigned in assigned_prompts(conn)? {
         let open = assigned.assigned_at <= now && now < assigned.assigned_at + OPEN_FOR;
         if open && !answered_assigned.contains(&assigned.id) {
             due.push(DuePrompt {
@@ -349,6 +350,25 @@ pub(crate) fn prompts(conn: &Connection, now: SystemTime, upcoming: bool) -> Res
     }
     due.sort_by_key(|prompt| prompt.due_at);
     Ok(due)
+}
+
+/// A clinician's prompts as the patient sees them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct AssignedPrompt {
+    pub id: String,
+    pub text: String,
+    #[serde(with = "rfc3339")]
+    pub assigned_at: SystemTime,
+}
+
+/// The prompts a clinician sent, as the inbox stored them.
+pub(crate) fn assigned_prompts(conn: &Connection) -> rusqlite::Result<Vec<AssignedPrompt>> {
+    conn.prepare_cached("SELECT id, text, assigned_at FROM assigned_prompt ORDER BY assigned_at, id")?
+        .query_map([], |row| {
+            Ok(AssignedPrompt { id: row.get(0)?, text: row.get(1)?, assigned_at: time::from_millis(row.get(2)?) })
+        })?
+        .collect()
 }
 
 /// The clinician's prompts already answered.

@@ -3,7 +3,7 @@ use std::collections::HashSet;
 use super::*;
 use crate::course::tests::start;
 use crate::course::CourseTemplate;
-use crate::journal::tests::{at, open_store};
+use crate::test_support::{at, open_store};
 
 #[test]
 fn prompts_follow_a_session_on_the_clinic_calendar_across_dst() {

@@ -17,12 +17,13 @@ use chrono_tz::Tz;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-use crate::course::{self, care, instant_of, Appointment, AppointmentKind, AppointmentStatus, Course};
+use crate::course::{self, care, Appointment, AppointmentKind, AppointmentStatus, Course};
 use crate::measures::due::{self, DueMeasure};
 use crate::measures::Instrument;
 use crate::prompts::{self, DuePrompt};
 use crate::store::{Store, StoreError};
 use crate::text;
+use crate::time::instant_of;
 use crate::time::{self, rfc3339};
 
 pub const DEFAULT_MAX_PENDING: u32 = 60;
@@ -506,6 +507,15 @@ impl Store {
                 settings.measures
             ])?;
             Ok(())
+        })
+    }
+
+    /// Every live appointment as a calendar file that Google, Apple and
+    /// Outlook accept, with display alarms at the reminder offsets.
+    pub fn export_calendar(&self) -> Result<String, ReminderError> {
+        self.read(|conn| {
+            let offsets = read_settings(conn)?.appointment_offsets_minutes;
+            Ok(course::calendar::export_ics(&course::all_appointments(conn)?, &offsets))
         })
     }
 

@@ -3,8 +3,8 @@ use proptest::prelude::*;
 use super::*;
 use crate::course::tests::start;
 use crate::course::{parse_local, CourseTemplate};
-use crate::journal::tests::{at, open_store};
 use crate::measures::Instrument;
+use crate::test_support::{at, open_store};
 
 fn appointment(id: &str, local: &str, zone: &str, kind: AppointmentKind) -> Appointment {
     let tz = time::parse_zone(zone).unwrap();
@@ -265,7 +265,7 @@ fn a_moved_session_gets_new_ids_so_the_phone_replaces_its_reminders() {
 #[test]
 fn settings_are_checked_and_kept() {
     let store_dir = tempfile::tempdir().unwrap();
-    let store = Store::open(store_dir.path().join("w.db"), &crate::journal::tests::KEY).unwrap();
+    let store = Store::open(store_dir.path().join("w.db"), &crate::test_support::KEY).unwrap();
     assert_eq!(store.reminder_settings().unwrap(), ReminderSettings::default());
     let mine = ReminderSettings {
         appointment_offsets_minutes: vec![60],

@@ -302,7 +302,7 @@ fn renumber(conn: &Connection, step: u32, ids: &[String]) -> rusqlite::Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::tests::open_store;
+    use crate::test_support::open_store;
 
     #[test]
     fn an_empty_plan_has_the_six_steps_in_order() {

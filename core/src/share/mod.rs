@@ -1,6 +1,6 @@
 //! What a patient shares with their therapist: a summary of the range and
-//! scopes they pick, previewed exactly as it will be sent, then sealed into
-//! the outbox in the same transaction.
+//! scopes they pick, previewed exactly as it will be sent. Sending it is
+//! sync's `Store::share`, which builds and seals it in one transaction.
 
 pub mod fhir;
 pub mod html;
@@ -12,8 +12,9 @@ use std::time::SystemTime;
 
 use chrono::NaiveDate;
 
+use rusqlite::Connection;
+
 use crate::store::{Store, StoreError};
-use crate::sync::{self, SyncError};
 use crate::time;
 
 /// The longest range one summary covers.
@@ -34,8 +35,6 @@ pub enum ShareError {
     UnknownZone { zone: String },
     #[error("\"{name}\" is not something Waymark can share; use mood, measures, sessions, safety or notes")]
     UnknownScope { name: String },
-    #[error(transparent)]
-    Sync(#[from] SyncError),
     #[error(transparent)]
     Course(#[from] crate::course::CourseError),
     #[error(transparent)]
@@ -98,26 +97,16 @@ fn check(request: &ShareRequest) -> Result<Checked, ShareError> {
     Ok(Checked { from, to, zone })
 }
 
+/// The summary `request` asks for, as of `now`.
+pub(crate) fn build(conn: &Connection, request: &ShareRequest, now: SystemTime) -> Result<Summary, ShareError> {
+    let checked = check(request)?;
+    summary::build(conn, checked.from, checked.to, checked.zone, &request.scopes, now)
+}
+
 impl Store {
     /// Exactly what `share` would send now, without sending or storing anything.
     pub fn preview_share(&self, request: &ShareRequest) -> Result<SummaryForms, ShareError> {
-        let checked = check(request)?;
-        let summary = self.read(|conn| {
-            summary::build(conn, checked.from, checked.to, checked.zone, &request.scopes, SystemTime::now())
-        })?;
-        Ok(preview(&summary, &self.content_language()?))
-    }
-
-    /// Builds the summary and seals it into the outbox for the paired
-    /// therapist, in one transaction; `sync` sends it when it can.
-    pub fn share(&self, request: &ShareRequest) -> Result<SummaryForms, ShareError> {
-        let checked = check(request)?;
-        let now = SystemTime::now();
-        let summary = self.write(|tx| {
-            let summary = summary::build(tx, checked.from, checked.to, checked.zone, &request.scopes, now)?;
-            sync::enqueue_to_clinician(tx, &sync::Payload::Summary(Box::new(summary.clone())), now)?;
-            Ok::<_, ShareError>(summary)
-        })?;
+        let summary = self.read(|conn| build(conn, request, SystemTime::now()))?;
         Ok(preview(&summary, &self.content_language()?))
     }
 }

@@ -1,8 +1,8 @@
 use super::*;
-use crate::journal::tests::{at, open_store};
 use crate::journal::CheckInDraft;
 use crate::measures::{Answer, AssessmentDraft, Instrument};
 use crate::sync::{Pairing, SyncError};
+use crate::test_support::{at, open_store};
 
 fn request(scopes: &[ShareScope]) -> ShareRequest {
     ShareRequest {
@@ -91,7 +91,7 @@ fn bad_requests_are_typed_errors() {
 fn sharing_needs_a_pairing_and_then_queues_one_sealed_envelope() {
     let (_dir, store) = seeded();
     let refused = store.share(&request(&[ShareScope::Notes]));
-    assert!(matches!(refused, Err(ShareError::Sync(SyncError::NotPaired))));
+    assert!(matches!(refused, Err(SyncError::NotPaired)));
     let code = Pairing::new("http://127.0.0.1:9").unwrap().code();
     store.pair(&code).unwrap();
     let preview = store.share(&request(&[ShareScope::Notes, ShareScope::Mood])).unwrap();

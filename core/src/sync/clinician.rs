@@ -3,7 +3,7 @@
 
 use std::time::SystemTime;
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use super::channel::{self, Role};
@@ -113,22 +113,4 @@ pub(crate) fn checked_prompt(text: &str) -> Result<&str, SyncError> {
         1..=MAX_PROMPT_CHARS => Ok(text),
         _ => Err(SyncError::InvalidPrompt { max: MAX_PROMPT_CHARS as u32 }),
     }
-}
-
-/// A clinician's prompts as the patient sees them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct AssignedPrompt {
-    pub id: String,
-    pub text: String,
-    #[serde(with = "rfc3339")]
-    pub assigned_at: SystemTime,
-}
-
-pub(crate) fn assigned_prompts(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<AssignedPrompt>> {
-    conn.prepare_cached("SELECT id, text, assigned_at FROM assigned_prompt ORDER BY assigned_at, id")?
-        .query_map(params![], |row| {
-            Ok(AssignedPrompt { id: row.get(0)?, text: row.get(1)?, assigned_at: time::from_millis(row.get(2)?) })
-        })?
-        .collect()
 }

@@ -14,6 +14,7 @@ use super::channel::{self, Stored};
 use super::inbox::HeldMessage;
 use super::transport::{HttpRequest, HttpResponse, HttpTransport};
 use super::{seal, Payload, SyncError};
+use crate::share::{self, ShareRequest, SummaryForms};
 use crate::store::Store;
 use crate::time::{self, rfc3339};
 
@@ -143,6 +144,18 @@ impl Deadline {
 }
 
 impl Store {
+    /// Builds the summary `request` asks for and seals it into the outbox for
+    /// the paired therapist, in one transaction; `sync` sends it when it can.
+    pub fn share(&self, request: &ShareRequest) -> Result<SummaryForms, SyncError> {
+        let now = SystemTime::now();
+        let summary = self.write(|tx| {
+            let summary = share::build(tx, request, now)?;
+            enqueue_to_clinician(tx, &Payload::Summary(Box::new(summary.clone())), now)?;
+            Ok::<_, SyncError>(summary)
+        })?;
+        Ok(share::preview(&summary, &self.content_language()?))
+    }
+
     /// Uploads what is due and pulls what arrived, for every live channel.
     /// `retry_now` (the patient asked) also retries what is backing off;
     /// background syncs leave it false and come back at `next_attempt_at`.

@@ -11,8 +11,7 @@ pub mod seal;
 pub mod transport;
 
 pub use channel::{ChannelInfo, Invite, Role};
-pub use clinician::{AssignedPrompt, ReceivedSummary};
-pub(crate) use exchange::enqueue_to_clinician;
+pub use clinician::ReceivedSummary;
 pub use exchange::{ChannelStatus, FailedMessage, SyncReport, SyncStatus};
 pub use inbox::{HeldMessage, HeldState};
 pub use pairing::{ChannelKeys, Pairing};
@@ -107,6 +106,8 @@ pub enum SyncError {
     ApplyFailed { reason: String },
     #[error("a message could not be used ({reason}), and {max} messages are already set aside, so it was dropped")]
     TooManyHeld { max: u32, reason: String },
+    #[error(transparent)]
+    Share(#[from] crate::share::ShareError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -8,8 +8,8 @@ use waymark_protocol::{ListedMessage, MessagePage};
 use super::exchange::*;
 use super::inbox::*;
 use super::*;
-use crate::journal::tests::open_store;
 use crate::store::Store;
+use crate::test_support::open_store;
 use crate::time;
 use waymark_protocol::Direction;
 
@@ -87,7 +87,7 @@ use std::sync::Mutex;
 use crate::sync::{HttpRequest, HttpResponse, Pairing, TransportError};
 
 fn at(text: &str) -> SystemTime {
-    crate::journal::tests::at(text)
+    crate::test_support::at(text)
 }
 
 fn now() -> SystemTime {
@@ -172,8 +172,8 @@ impl HttpTransport for Scripted {
     }
 }
 
-fn assigned(patient: &Store) -> Vec<AssignedPrompt> {
-    patient.read(|conn| Ok::<_, SyncError>(crate::sync::clinician::assigned_prompts(conn)?)).unwrap()
+fn assigned(patient: &Store) -> Vec<crate::prompts::AssignedPrompt> {
+    patient.read(|conn| Ok::<_, SyncError>(crate::prompts::assigned_prompts(conn)?)).unwrap()
 }
 
 fn held(patient: &Store) -> Vec<HeldMessage> {

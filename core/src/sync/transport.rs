@@ -53,7 +53,7 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for TransportError {
 
 /// Sends requests to the relay. Implementations must time out (the core
 /// retries later) and must not follow redirects to other hosts.
-#[cfg_attr(feature = "uniffi", uniffi::export(with_foreign))]
+#[cfg_attr(feature = "uniffi", uniffi::export(foreign))]
 pub trait HttpTransport: Send + Sync {
     fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
 }

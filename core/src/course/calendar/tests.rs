@@ -1,6 +1,6 @@
 use super::*;
 use crate::course::{Appointment, AppointmentKind, AppointmentStatus};
-use crate::journal::tests::{at, open_store};
+use crate::test_support::{at, open_store};
 
 const GOOGLE: &str = include_str!("../../../tests/fixtures/calendar/google.ics");
 const APPLE: &str = include_str!("../../../tests/fixtures/calendar/apple.ics");
