@@ -8,6 +8,7 @@
 uniffi::setup_scaffolding!("waymark_core");
 
 pub mod backup;
+mod content;
 pub mod course;
 pub mod error;
 pub mod export;

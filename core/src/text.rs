@@ -7,9 +7,6 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const CATALOGS: [(&str, &str); 2] =
-    [("en", include_str!("../content/text/en.toml")), ("es", include_str!("../content/text/es.toml"))];
-
 /// Whether `key` names where a text comes from: a citation, the same in every
 /// language, so only the English catalog holds it.
 #[cfg(test)]
@@ -45,13 +42,7 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalog) -> Result<(), S
 
 pub(crate) fn catalogs() -> &'static [(String, Catalog)] {
     static PARSED: OnceLock<Vec<(String, Catalog)>> = OnceLock::new();
-    PARSED.get_or_init(|| {
-        // Bundled at build time and checked by the tests: an error is a build mistake.
-        CATALOGS
-            .iter()
-            .map(|(locale, text)| parse(text).unwrap_or_else(|e| panic!("content/text/{locale}.toml: {e}")))
-            .collect()
-    })
+    PARSED.get_or_init(|| crate::content::load(&crate::content::TEXT, "text/{}.toml", parse))
 }
 
 fn catalog(language: &str) -> &'static Catalog {

@@ -18,16 +18,15 @@ use chrono::{Days, NaiveTime};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::content::{self, ContentError};
 use crate::course::{self, Appointment, AppointmentKind, AppointmentStatus};
 use crate::journal::{CheckIn, CheckInDraft, JournalError};
-use crate::safety::{ContentError, ContentSource};
+use crate::safety::ContentSource;
 use crate::store::{Store, StoreError};
 use crate::time::instant_of;
 use crate::time::{self, rfc3339};
 
 /// The prompts by language; every pack has the English pack's ids and phases.
-const PACKS: [(&str, &str); 2] =
-    [("en", include_str!("../../content/prompts/en.toml")), ("es", include_str!("../../content/prompts/es.toml"))];
 /// How long a prompt stays open after it falls due.
 const OPEN_FOR: Duration = Duration::from_secs(7 * 24 * 3_600);
 /// At or below this valence the latest check-in counts as low.
@@ -112,7 +111,7 @@ struct Prompt {
 /// A prompts pack's text as a pack of the format this build reads.
 pub(crate) fn parse_pack(text: &str) -> Result<Pack, ContentError> {
     let pack: Pack = toml::from_str(text)?;
-    let known_locale = PACKS.iter().any(|(locale, _)| *locale == pack.locale);
+    let known_locale = content::PROMPTS.iter().any(|(locale, _)| *locale == pack.locale);
     if pack.pack != "prompts" || !known_locale || pack.version != FORMAT_VERSION {
         let found = format!("{} {} {}", pack.pack, pack.locale, pack.version);
         return Err(ContentError::Mismatch { expected: "prompts", version: FORMAT_VERSION, found });
@@ -123,12 +122,7 @@ pub(crate) fn parse_pack(text: &str) -> Result<Pack, ContentError> {
 fn packs() -> &'static [Pack] {
     static PARSED: OnceLock<Vec<Pack>> = OnceLock::new();
     // Bundled at build time and checked by the tests: an error is a build mistake.
-    PARSED.get_or_init(|| {
-        PACKS
-            .iter()
-            .map(|(locale, text)| parse_pack(text).unwrap_or_else(|e| panic!("content/prompts/{locale}.toml: {e}")))
-            .collect()
-    })
+    PARSED.get_or_init(|| content::load(&content::PROMPTS, "prompts/{}.toml", parse_pack))
 }
 
 /// The English prompts, which decide ids, phases and order in every language.

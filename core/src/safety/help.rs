@@ -7,11 +7,8 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use super::library;
+use crate::content;
 use crate::text;
-
-const LINES_TSV: &str = include_str!("../../content/crisis-lines.tsv");
-/// Translations of the lines' descriptive fields, by language.
-const PHRASES: [(&str, &str); 1] = [("es", include_str!("../../content/crisis-lines.es.toml"))];
 
 /// For a region Waymark has no lines for: an international directory of helplines.
 const DIRECTORY: &str = "https://findahelpline.com";
@@ -182,7 +179,7 @@ fn labelled(mut line: HelpLine, hours_known: bool, language: &str) -> HelpLine {
 pub fn all_lines() -> &'static [HelpLine] {
     static LINES: OnceLock<Vec<HelpLine>> = OnceLock::new();
     LINES.get_or_init(|| {
-        LINES_TSV
+        content::CRISIS_LINES
             .lines()
             .filter(|line| !line.starts_with('#') && !line.starts_with("country\t") && !line.trim().is_empty())
             .map(|line| parse_line(line).unwrap_or_else(|| panic!("content/crisis-lines.tsv has a bad row: {line}")))
@@ -204,15 +201,11 @@ pub(crate) fn parse_phrases(text: &str) -> Result<Phrases, toml::de::Error> {
 fn phrases(language: &str) -> Option<&'static HashMap<String, String>> {
     static PARSED: OnceLock<Vec<Phrases>> = OnceLock::new();
     let parsed = PARSED.get_or_init(|| {
-        PHRASES
-            .iter()
-            .map(|(language, text)| {
-                let parsed =
-                    parse_phrases(text).unwrap_or_else(|e| panic!("content/crisis-lines.{language}.toml: {e}"));
-                assert_eq!(parsed.locale, *language, "content/crisis-lines.{language}.toml");
-                parsed
-            })
-            .collect()
+        let parsed = content::load(&content::CRISIS_PHRASES, "crisis-lines.{}.toml", parse_phrases);
+        for (phrases, (language, _)) in parsed.iter().zip(&content::CRISIS_PHRASES) {
+            assert_eq!(phrases.locale, *language, "content/crisis-lines.{language}.toml");
+        }
+        parsed
     });
     parsed.iter().find(|p| p.locale == language).map(|p| &p.phrases)
 }

@@ -7,10 +7,10 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ContentError, SafetyError};
+use super::SafetyError;
 
-const PACKS: [(&str, &str); 2] =
-    [("en", include_str!("../../content/safety/en.toml")), ("es", include_str!("../../content/safety/es.toml"))];
+use crate::content::{self, ContentError};
+
 const FALLBACK_LOCALE: &str = "en";
 /// The pack format this build reads.
 const FORMAT_VERSION: u32 = 1;
@@ -120,19 +120,13 @@ pub(crate) fn parse_pack(text: &str) -> Result<Pack, ContentError> {
 
 fn packs() -> &'static [Pack] {
     static PARSED: OnceLock<Vec<Pack>> = OnceLock::new();
-    PARSED.get_or_init(|| {
-        // Bundled at build time and checked by the tests: an error is a build mistake.
-        PACKS
-            .iter()
-            .map(|(locale, text)| parse_pack(text).unwrap_or_else(|e| panic!("content/safety/{locale}.toml: {e}")))
-            .collect()
-    })
+    PARSED.get_or_init(|| content::load(&content::SAFETY, "safety/{}.toml", parse_pack))
 }
 
 /// `es`, `es-MX`, `es_ES.UTF-8` or `es@euro` as `es`; a locale without a pack as English.
 pub(crate) fn language(locale: &str) -> &'static str {
     let wanted = locale.trim().split(['-', '_', '@', '.']).next().unwrap_or("").to_ascii_lowercase();
-    PACKS.iter().map(|(code, _)| *code).find(|code| *code == wanted).unwrap_or(FALLBACK_LOCALE)
+    content::SAFETY.iter().map(|(code, _)| *code).find(|code| *code == wanted).unwrap_or(FALLBACK_LOCALE)
 }
 
 /// The strings of `language`'s pack (a code `language` returned).
@@ -364,7 +358,7 @@ mod tests {
 
     #[test]
     fn a_pack_of_another_kind_or_format_is_refused_by_name() {
-        let english = PACKS[0].1;
+        let english = content::SAFETY[0].1;
         let newer = english.replacen("version = 1", "version = 2", 1);
         assert!(matches!(parse_pack(&newer), Err(ContentError::Mismatch { found, .. }) if found == "safety 2"));
         let other = english.replacen("pack = \"safety\"", "pack = \"prompts\"", 1);

@@ -23,16 +23,6 @@ use serde::Serialize;
 use crate::store::{Store, StoreError};
 use crate::time::{self, rfc3339};
 
-/// Why a content pack cannot be read. The packs are bundled and checked by
-/// the tests, so at run time this is a build mistake.
-#[derive(Debug, thiserror::Error)]
-pub enum ContentError {
-    #[error("the pack does not follow its format: {0}")]
-    Format(#[from] toml::de::Error),
-    #[error("expected a \"{expected}\" pack of format {version}; this one says \"{found}\"")]
-    Mismatch { expected: &'static str, version: u32, found: String },
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
