@@ -126,7 +126,7 @@ pub enum CalendarCommand {
 }
 
 fn kind(name: &str) -> Result<AppointmentKind, Failure> {
-    AppointmentKind::from_stored(name).ok_or_else(|| {
+    AppointmentKind::from_stored(&name.replace('-', "_").to_ascii_lowercase()).ok_or_else(|| {
         Failure::input(format!(
             "\"{name}\" is not a kind of session; use dosing, preparation, integration, medical-check or other"
         ))

@@ -141,7 +141,7 @@ fn scopes(names: &[String]) -> Result<Vec<ShareScope>, Failure> {
     names
         .iter()
         .map(|name| {
-            ShareScope::parse(name.trim()).ok_or_else(|| {
+            ShareScope::from_stored(&name.trim().to_ascii_lowercase()).ok_or_else(|| {
                 Failure::input(format!(
                     "\"{name}\" is not something Waymark can share; use mood, measures, sessions, safety or notes"
                 ))

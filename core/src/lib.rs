@@ -18,6 +18,7 @@ pub mod home;
 pub mod import;
 pub mod journal;
 pub mod measures;
+mod names;
 mod profile;
 pub mod prompts;
 pub mod reminders;

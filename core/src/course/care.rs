@@ -33,30 +33,16 @@ pub enum CareItemKind {
     BloodPressure,
 }
 
-impl CareItemKind {
-    pub const ALL: [CareItemKind; 7] = [
-        CareItemKind::NoFood,
-        CareItemKind::NoLiquids,
-        CareItemKind::RideHome,
-        CareItemKind::NoAlcoholOrCannabis,
-        CareItemKind::NoDriving,
-        CareItemKind::NoBathOrSwimming,
-        CareItemKind::BloodPressure,
-    ];
-
-    /// The stored name, and the item's key in the text catalogs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CareItemKind::NoFood => "no_food",
-            CareItemKind::NoLiquids => "no_liquids",
-            CareItemKind::RideHome => "ride_home",
-            CareItemKind::NoAlcoholOrCannabis => "no_alcohol_or_cannabis",
-            CareItemKind::NoDriving => "no_driving",
-            CareItemKind::NoBathOrSwimming => "no_bath_or_swimming",
-            CareItemKind::BloodPressure => "blood_pressure",
-        }
-    }
-}
+// The stored name is also the item's key in the text catalogs.
+crate::names::stored_names!(CareItemKind {
+    NoFood => "no_food",
+    NoLiquids => "no_liquids",
+    RideHome => "ride_home",
+    NoAlcoholOrCannabis => "no_alcohol_or_cannabis",
+    NoDriving => "no_driving",
+    NoBathOrSwimming => "no_bath_or_swimming",
+    BloodPressure => "blood_pressure",
+});
 
 /// One thing to do around a dose, with the window it applies to.
 #[derive(Debug, Clone, PartialEq, Serialize)]

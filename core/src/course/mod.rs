@@ -95,22 +95,7 @@ pub enum AppointmentStatus {
     Cancelled,
 }
 
-macro_rules! stored_names {
-    ($type:ty { $($variant:ident => $name:literal,)+ }) => {
-        impl $type {
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $name,)+ }
-            }
-
-            /// The stored name; dashes are read as underscores, so `medical-check` works too.
-            pub fn from_stored(name: &str) -> Option<Self> {
-                match name.replace('-', "_").to_ascii_lowercase().as_str() { $($name => Some(Self::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
-stored_names!(AppointmentKind {
+crate::names::stored_names!(AppointmentKind {
     Dosing => "dosing",
     Preparation => "preparation",
     Integration => "integration",
@@ -118,7 +103,7 @@ stored_names!(AppointmentKind {
     Other => "other",
 });
 
-stored_names!(AppointmentStatus {
+crate::names::stored_names!(AppointmentStatus {
     Scheduled => "scheduled",
     Done => "done",
     Missed => "missed",

@@ -42,6 +42,13 @@ pub enum CourseTemplate {
     Custom,
 }
 
+crate::names::stored_names!(CourseTemplate {
+    IvInduction => "iv_induction",
+    Esketamine => "esketamine",
+    Kap => "kap",
+    Custom => "custom",
+});
+
 /// One session a template creates: days after the first session, and what it is.
 pub(super) struct TemplateSession {
     pub day: u64,
@@ -109,19 +116,7 @@ const KAP: &[TemplateSession] = &[
 ];
 
 impl CourseTemplate {
-    pub const ALL: [CourseTemplate; 4] =
-        [CourseTemplate::IvInduction, CourseTemplate::Esketamine, CourseTemplate::Kap, CourseTemplate::Custom];
-
     /// The stable name used in storage and the CLI.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CourseTemplate::IvInduction => "iv_induction",
-            CourseTemplate::Esketamine => "esketamine",
-            CourseTemplate::Kap => "kap",
-            CourseTemplate::Custom => "custom",
-        }
-    }
-
     /// The template's name in `language`, e.g. "IV ketamine induction".
     pub fn title(self, language: &str) -> &'static str {
         text::get(language, &format!("template.{}.title", self.as_str()))

@@ -31,17 +31,13 @@ pub enum Instrument {
     Gad7,
 }
 
+crate::names::stored_names!(Instrument {
+    Phq9 => "phq9",
+    Gad7 => "gad7",
+});
+
 impl Instrument {
-    pub const ALL: [Instrument; 2] = [Instrument::Phq9, Instrument::Gad7];
-
     /// The stable name used in storage, JSON and the CLI.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Instrument::Phq9 => "phq9",
-            Instrument::Gad7 => "gad7",
-        }
-    }
-
     pub fn title(self) -> &'static str {
         self.text().title
     }

@@ -71,20 +71,16 @@ pub enum PromptPhase {
     Assigned,
 }
 
-impl PromptPhase {
-    fn as_str(self) -> &'static str {
-        match self {
-            PromptPhase::Intention => "intention",
-            PromptPhase::SameDay => "same_day",
-            PromptPhase::Day1 => "day_1",
-            PromptPhase::Day3 => "day_3",
-            PromptPhase::Day7 => "day_7",
-            PromptPhase::CourseEnd => "course_end",
-            PromptPhase::Grounding => "grounding",
-            PromptPhase::Assigned => "assigned",
-        }
-    }
-}
+crate::names::stored_names!(PromptPhase {
+    Intention => "intention",
+    SameDay => "same_day",
+    Day1 => "day_1",
+    Day3 => "day_3",
+    Day7 => "day_7",
+    CourseEnd => "course_end",
+    Grounding => "grounding",
+    Assigned => "assigned",
+});
 
 /// The pack format this build reads.
 const FORMAT_VERSION: u32 = 1;

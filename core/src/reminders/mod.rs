@@ -117,17 +117,15 @@ pub enum NotificationKind {
     IntegrationPrompt,
 }
 
-impl NotificationKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            NotificationKind::AppointmentReminder => "appointment",
-            NotificationKind::FastingStart => "fasting",
-            NotificationKind::PostSessionSafety => "after_session",
-            NotificationKind::MeasureDue => "measure",
-            NotificationKind::IntegrationPrompt => "prompt",
-        }
-    }
+crate::names::stored_names!(NotificationKind {
+    AppointmentReminder => "appointment",
+    FastingStart => "fasting",
+    PostSessionSafety => "after_session",
+    MeasureDue => "measure",
+    IntegrationPrompt => "prompt",
+});
 
+impl NotificationKind {
     /// Urgent kinds fire on time even in quiet hours: they are about safety.
     pub fn is_urgent(self) -> bool {
         matches!(self, NotificationKind::FastingStart | NotificationKind::PostSessionSafety)

@@ -33,21 +33,10 @@ pub enum SafetyAlertKind {
     Phq9SelfHarmDeclined,
 }
 
-impl SafetyAlertKind {
-    pub const ALL: [SafetyAlertKind; 2] =
-        [SafetyAlertKind::Phq9SelfHarmThoughts, SafetyAlertKind::Phq9SelfHarmDeclined];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SafetyAlertKind::Phq9SelfHarmThoughts => "phq9_self_harm_thoughts",
-            SafetyAlertKind::Phq9SelfHarmDeclined => "phq9_self_harm_declined",
-        }
-    }
-
-    pub(crate) fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == name)
-    }
-}
+crate::names::stored_names!(SafetyAlertKind {
+    Phq9SelfHarmThoughts => "phq9_self_harm_thoughts",
+    Phq9SelfHarmDeclined => "phq9_self_harm_declined",
+});
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -187,7 +176,7 @@ pub(crate) fn events_between(conn: &Connection, from: i64, to: i64) -> rusqlite:
     for row in rows {
         let (kind, id, occurred_at, zone, assessment_id) = row?;
         // A kind a later build added is not shown by this one.
-        if let Some(kind) = SafetyAlertKind::parse(&kind) {
+        if let Some(kind) = SafetyAlertKind::from_stored(&kind) {
             events.push(SafetyEvent { id, kind, occurred_at: time::from_millis(occurred_at), zone, assessment_id });
         }
     }

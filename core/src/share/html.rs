@@ -206,7 +206,7 @@ pub fn render(summary: &Summary) -> String {
                 r#"<p>Waymark showed the patient crisis lines and their safety plan on:</p><ul id="safety-list">"#,
             );
             for event in events {
-                let why = match SafetyAlertKind::parse(&event.kind) {
+                let why = match SafetyAlertKind::from_stored(&event.kind) {
                     Some(SafetyAlertKind::Phq9SelfHarmThoughts) => "PHQ-9 item 9 above 0",
                     Some(SafetyAlertKind::Phq9SelfHarmDeclined) => "PHQ-9 item 9 not answered (prefer not to answer)",
                     None => "another safety alert",

@@ -34,24 +34,13 @@ pub enum ShareScope {
     Notes,
 }
 
-impl ShareScope {
-    pub const ALL: [ShareScope; 5] =
-        [ShareScope::Mood, ShareScope::Measures, ShareScope::Sessions, ShareScope::Safety, ShareScope::Notes];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ShareScope::Mood => "mood",
-            ShareScope::Measures => "measures",
-            ShareScope::Sessions => "sessions",
-            ShareScope::Safety => "safety",
-            ShareScope::Notes => "notes",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|scope| scope.as_str() == name)
-    }
-}
+crate::names::stored_names!(ShareScope {
+    Mood => "mood",
+    Measures => "measures",
+    Sessions => "sessions",
+    Safety => "safety",
+    Notes => "notes",
+});
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {

@@ -20,14 +20,12 @@ pub enum Role {
     Clinician,
 }
 
-impl Role {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Role::Patient => "patient",
-            Role::Clinician => "clinician",
-        }
-    }
+crate::names::stored_names!(Role {
+    Patient => "patient",
+    Clinician => "clinician",
+});
 
+impl Role {
     /// The direction this end sends in.
     pub(crate) fn outgoing(self) -> Direction {
         match self {
@@ -45,12 +43,6 @@ impl Role {
 }
 
 /// A stored role that is neither is a damaged row, never a guess.
-impl rusqlite::types::FromSql for Role {
-    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        super::stored_name(value, [Role::Patient, Role::Clinician], Role::as_str)
-    }
-}
-
 /// A channel as the UI shows it; never its secret.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]

@@ -57,25 +57,11 @@ pub enum HeldState {
     Unreadable,
 }
 
-impl HeldState {
-    pub(super) fn as_str(self) -> &'static str {
-        match self {
-            HeldState::Quarantined => "quarantined",
-            HeldState::Refused => "refused",
-            HeldState::Unreadable => "unreadable",
-        }
-    }
-}
-
-impl rusqlite::types::FromSql for HeldState {
-    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        super::stored_name(
-            value,
-            [HeldState::Quarantined, HeldState::Refused, HeldState::Unreadable],
-            HeldState::as_str,
-        )
-    }
-}
+crate::names::stored_names!(HeldState {
+    Quarantined => "quarantined",
+    Refused => "refused",
+    Unreadable => "unreadable",
+});
 
 /// What became of one message from the relay.
 enum Verdict {

@@ -112,18 +112,6 @@ pub enum SyncError {
     Store(#[from] StoreError),
 }
 
-/// The variant of `all` whose stored name is `value`; other text is a damaged row.
-fn stored_name<T: Copy, const N: usize>(
-    value: rusqlite::types::ValueRef<'_>,
-    all: [T; N],
-    name: fn(T) -> &'static str,
-) -> rusqlite::types::FromSqlResult<T> {
-    let text = value.as_str()?;
-    all.into_iter()
-        .find(|variant| name(*variant) == text)
-        .ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("\"{text}\" is not a name Waymark stores").into()))
-}
-
 impl From<rusqlite::Error> for SyncError {
     fn from(error: rusqlite::Error) -> Self {
         SyncError::Store(error.into())
