@@ -4,6 +4,7 @@ import app.waymark.core.CheckInDraft
 import app.waymark.core.CourseDraft
 import app.waymark.core.CourseTemplate
 import app.waymark.core.JournalException
+import app.waymark.core.LifeArea
 import app.waymark.core.NotificationKind
 import app.waymark.core.ReminderException
 import app.waymark.core.Route
@@ -143,4 +144,15 @@ class SurfaceTest {
             assertTrue(next.add.isEmpty() && next.cancel.isEmpty())
             assertRefused<ReminderException.TooManyApplied> { waymark.notificationsApplied(List(1001) { "$it" }) }
         }
+
+    @Test
+    fun theCheckInScreenGetsItsWordsInThePatientsLanguageWithoutAProfile() {
+        val spanish = vocabulary("es_MX")
+        assertEquals("es", spanish.language)
+        assertEquals(38, spanish.labels.size)
+        assertEquals(18, spanish.areas.size)
+        assertEquals("Autocuidado", spanish.areas.single { it.area == LifeArea.SELF_CARE }.name)
+        assertEquals("Self-care", vocabulary("en").areas.single { it.area == LifeArea.SELF_CARE }.name)
+        assertEquals("en", vocabulary("fr-FR").language)
+    }
 }

@@ -249,8 +249,8 @@ impl ValidDraft {
             energy: self.energy,
             anxiety: self.anxiety,
             sleep_hours: self.sleep_quarters.map(quarters_to_hours),
-            labels: split_words(&self.labels),
-            areas: split_words(&self.areas),
+            labels: split_words(&self.labels, EmotionLabel::from_stored),
+            areas: split_words(&self.areas, LifeArea::from_stored),
             text: self.text,
             occurred_at: time::from_millis(occurred_at),
             zone: self.zone,
@@ -320,9 +320,9 @@ fn join_words<T: Copy + PartialEq>(words: &[T], name: fn(T) -> &'static str) -> 
     unique.into_iter().map(name).collect::<Vec<_>>().join(" ")
 }
 
-fn split_words<T: std::str::FromStr>(stored: &str) -> Vec<T> {
+fn split_words<T>(stored: &str, from_stored: fn(&str) -> Option<T>) -> Vec<T> {
     // Stored names were written by `join_words`; a name a later build removed is skipped.
-    stored.split_whitespace().filter_map(|word| word.parse().ok()).collect()
+    stored.split_whitespace().filter_map(from_stored).collect()
 }
 
 const COLUMNS: &str = "id, valence, energy, anxiety, sleep_quarters, labels, areas, text, \
@@ -335,8 +335,8 @@ fn read_checkin(row: &rusqlite::Row<'_>) -> rusqlite::Result<CheckIn> {
         energy: row.get(2)?,
         anxiety: row.get(3)?,
         sleep_hours: row.get::<_, Option<i64>>(4)?.map(quarters_to_hours),
-        labels: split_words(&row.get::<_, String>(5)?),
-        areas: split_words(&row.get::<_, String>(6)?),
+        labels: split_words(&row.get::<_, String>(5)?, EmotionLabel::from_stored),
+        areas: split_words(&row.get::<_, String>(6)?, LifeArea::from_stored),
         text: row.get(7)?,
         occurred_at: time::from_millis(row.get(8)?),
         zone: row.get(9)?,

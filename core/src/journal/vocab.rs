@@ -18,14 +18,7 @@ macro_rules! vocabulary {
         #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
         pub enum $name { $($variant,)+ }
 
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
-
-            /// The stable name stored in the database and written in exports.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $word,)+ }
-            }
-        }
+        crate::names::stored_names!($name { $($variant => $word,)+ });
 
         impl FromStr for $name {
             type Err = JournalError;
@@ -201,10 +194,10 @@ mod tests {
     #[test]
     fn names_round_trip_and_accept_healthkit_spelling() {
         for label in EmotionLabel::ALL {
-            assert_eq!(label.as_str().parse::<EmotionLabel>().unwrap(), *label);
+            assert_eq!(label.as_str().parse::<EmotionLabel>().unwrap(), label);
         }
         for area in LifeArea::ALL {
-            assert_eq!(area.as_str().parse::<LifeArea>().unwrap(), *area);
+            assert_eq!(area.as_str().parse::<LifeArea>().unwrap(), area);
         }
         assert_eq!("selfCare".parse::<LifeArea>().unwrap(), LifeArea::SelfCare);
         assert_eq!("Current-Events".parse::<LifeArea>().unwrap(), LifeArea::CurrentEvents);
