@@ -104,32 +104,28 @@ impl From<StoreError> for WaymarkError {
     }
 }
 
-impl From<JournalError> for WaymarkError {
-    fn from(error: JournalError) -> Self {
-        match error {
-            JournalError::Store(store) => store.into(),
-            error => WaymarkError::Journal { error },
+/// A module's refusal stays its own; a storage failure inside it is lifted out.
+macro_rules! refused_by {
+    ($($module:ident => $variant:ident),+ $(,)?) => {$(
+        impl From<$module> for WaymarkError {
+            fn from(error: $module) -> Self {
+                match error {
+                    $module::Store(store) => store.into(),
+                    error => WaymarkError::$variant { error },
+                }
+            }
         }
-    }
+    )+};
 }
 
-impl From<MeasureError> for WaymarkError {
-    fn from(error: MeasureError) -> Self {
-        match error {
-            MeasureError::Store(store) => store.into(),
-            error => WaymarkError::Measure { error },
-        }
-    }
-}
-
-impl From<CourseError> for WaymarkError {
-    fn from(error: CourseError) -> Self {
-        match error {
-            CourseError::Store(store) => store.into(),
-            error => WaymarkError::Course { error },
-        }
-    }
-}
+refused_by!(
+    JournalError => Journal,
+    MeasureError => Measure,
+    CourseError => Course,
+    SafetyError => Safety,
+    BackupError => Backup,
+    ImportError => Import,
+);
 
 impl From<ReminderError> for WaymarkError {
     fn from(error: ReminderError) -> Self {
@@ -153,15 +149,6 @@ impl From<PromptError> for WaymarkError {
     }
 }
 
-impl From<SafetyError> for WaymarkError {
-    fn from(error: SafetyError) -> Self {
-        match error {
-            SafetyError::Store(store) => store.into(),
-            error => WaymarkError::Safety { error },
-        }
-    }
-}
-
 impl From<ShareError> for WaymarkError {
     fn from(error: ShareError) -> Self {
         match error {
@@ -178,24 +165,6 @@ impl From<SyncError> for WaymarkError {
             SyncError::Store(store) => store.into(),
             SyncError::Share(share) => share.into(),
             error => WaymarkError::Sync { error },
-        }
-    }
-}
-
-impl From<BackupError> for WaymarkError {
-    fn from(error: BackupError) -> Self {
-        match error {
-            BackupError::Store(store) => store.into(),
-            error => WaymarkError::Backup { error },
-        }
-    }
-}
-
-impl From<ImportError> for WaymarkError {
-    fn from(error: ImportError) -> Self {
-        match error {
-            ImportError::Store(store) => store.into(),
-            error => WaymarkError::Import { error },
         }
     }
 }

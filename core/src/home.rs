@@ -4,6 +4,7 @@
 use std::time::SystemTime;
 
 use chrono::Days;
+use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::course::{AppointmentKind, AppointmentStatus, AppointmentView, CareItem};
@@ -52,11 +53,12 @@ impl Store {
     /// The home screen at `now`, for a phone in `zone`.
     pub fn home_at(&self, now: SystemTime, zone: &str) -> Result<Home, WaymarkError> {
         let today = self.today_at(now, zone)?;
+        let tz = time::parse_zone(zone).expect("today_at accepted the zone");
         let course = self.course_overview(now, zone)?;
         let last_started = course.past.iter().find(|view| started_dosing(view, now));
-        let active_care = course.next.iter().chain(last_started).flat_map(|view| in_force(view, now, zone)).collect();
+        let active_care = course.next.iter().chain(last_started).flat_map(|view| in_force(view, now, tz)).collect();
         let measures_due = self.due_measures_at(now, zone)?.into_iter().filter(|m| m.due_now).collect();
-        let pending_shares = self.sync_status()?.channels.iter().map(|c| c.pending).sum();
+        let pending_shares = self.pending_messages()?;
         Ok(Home {
             today,
             next_session: course.next,
@@ -89,11 +91,9 @@ fn started_dosing(view: &AppointmentView, now: SystemTime) -> bool {
 /// The session's care items in force at `now`. An item with no end (no
 /// driving, no bath) lasts, as its text says, until the next day: here, to
 /// the end of the local day after the session's.
-fn in_force(view: &AppointmentView, now: SystemTime, zone: &str) -> Vec<CareItem> {
-    let open_end = time::parse_zone(zone).and_then(|tz| {
-        let day_after = local_date(view.appointment.starts_at, tz).checked_add_days(Days::new(2))?;
-        Some(start_of_day(day_after, tz))
-    });
+fn in_force(view: &AppointmentView, now: SystemTime, tz: Tz) -> Vec<CareItem> {
+    let open_end =
+        local_date(view.appointment.starts_at, tz).checked_add_days(Days::new(2)).map(|day| start_of_day(day, tz));
     view.care
         .iter()
         .filter(|item| {

@@ -156,6 +156,17 @@ impl Store {
         Ok(share::preview(&summary, &self.content_language()?))
     }
 
+    /// Messages waiting in the outbox, on every channel.
+    pub fn pending_messages(&self) -> Result<u32, SyncError> {
+        self.read(|conn| {
+            Ok(conn.query_row(
+                "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+                [],
+                |row| row.get(0),
+            )?)
+        })
+    }
+
     /// Uploads what is due and pulls what arrived, for every live channel.
     /// `retry_now` (the patient asked) also retries what is backing off;
     /// background syncs leave it false and come back at `next_attempt_at`.
@@ -232,13 +243,7 @@ impl Store {
                 self.close_on_relay(transport, &closed, now, deadline, &mut report)?;
             }
         }
-        report.pending = self.read(|conn| {
-            Ok::<_, SyncError>(conn.query_row(
-                "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
-                [],
-                |row| row.get(0),
-            )?)
-        })?;
+        report.pending = self.pending_messages()?;
         Ok(report)
     }
 
