@@ -295,6 +295,8 @@ pub(crate) fn initialize_sqlcipher() -> Result<(), StoreError> {
 }
 
 fn start_sqlcipher() -> Result<(), String> {
+    #[cfg(not(target_vendor = "apple"))]
+    std::hint::black_box(waymark_page_cipher::keep_linked());
     // SAFETY: sqlite3_initialize takes no arguments and may be called at any time.
     let code = unsafe { rusqlite::ffi::sqlite3_initialize() };
     if code != rusqlite::ffi::SQLITE_OK {

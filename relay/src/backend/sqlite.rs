@@ -49,6 +49,7 @@ impl From<rusqlite::Error> for BackendError {
 
 impl SqliteBackend {
     pub fn open(path: &str) -> Result<Self, BackendError> {
+        std::hint::black_box(waymark_page_cipher::keep_linked());
         let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
