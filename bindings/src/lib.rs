@@ -35,20 +35,20 @@ pub fn erase_profile(db_path: String) -> Result<u32, WaymarkError> {
     Ok(waymark_core::store::erase(db_path)?)
 }
 
-/// Restores a backup file's bytes into the store at `db_path` under `key`.
-/// A store that holds anything is replaced only with `replace`; on any error
-/// the store at `db_path` is as it was. Refused while that profile is open
-/// here: call `close_profile` first.
+/// Restores the backup file at `backup_path` into the store at `db_path`
+/// under `key`, reading it in chunks. A store that holds anything is replaced
+/// only with `replace`; on any error the store at `db_path` is as it was.
+/// Refused while that profile is open here: call `close_profile` first.
 #[uniffi::export]
 pub fn restore_backup(
-    backup: Vec<u8>,
+    backup_path: String,
     passphrase: String,
     db_path: String,
     key: Vec<u8>,
     replace: bool,
 ) -> Result<RestoreReport, WaymarkError> {
     let key = Zeroizing::new(key);
-    Ok(waymark_core::backup::restore(&backup, &passphrase, db_path, &key, replace)?)
+    Ok(waymark_core::backup::restore_file(backup_path, &passphrase, db_path, &key, replace)?)
 }
 
 /// The crisis lines for `region` (the device's ISO 3166 code) in `locale`,
@@ -513,10 +513,12 @@ impl Waymark {
         Ok(self.store.export(format)?)
     }
 
-    /// The whole profile as the bytes of an encrypted backup file, for the
-    /// platform's share sheet or document picker.
-    pub fn backup(&self, passphrase: String) -> Result<Vec<u8>, WaymarkError> {
-        Ok(self.store.backup(&passphrase)?)
+    /// Writes the whole profile, encrypted, to a new file at `path` (in the
+    /// app's own storage, for the share sheet or document picker to copy),
+    /// in chunks, so memory stays the same whatever the profile's size.
+    /// Returns the file's size in bytes.
+    pub fn backup(&self, path: String, passphrase: String) -> Result<u64, WaymarkError> {
+        Ok(self.store.backup_to_file(path, &passphrase)?)
     }
 
     /// What importing a Daylio CSV export would do; writes nothing.

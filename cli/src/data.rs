@@ -79,22 +79,21 @@ pub fn backup(command: BackupCommand, data_dir: &Path) -> Result<(), Failure> {
     match command {
         BackupCommand::Create { out, passphrase } => {
             let store = profile::open_existing(data_dir)?;
-            let bytes = store.backup(&passphrase.read(true)?).map_err(backup_failure)?;
-            crate::files::write_private(&out, &bytes)?;
+            let size = store.backup_to_file(&out, &passphrase.read(true)?).map_err(backup_failure)?;
             println!(
-                "Backed up to {} ({} bytes). Keep the passphrase: without it the backup cannot be opened.",
+                "Backed up to {} ({size} bytes). Keep the passphrase: without it the backup cannot be opened.",
                 out.display(),
-                bytes.len()
             );
         }
         BackupCommand::Restore { file, force, passphrase } => {
-            let bytes =
-                std::fs::read(&file).map_err(|e| Failure::input(format!("cannot read {}: {e}", file.display())))?;
+            let opened = std::fs::File::open(&file)
+                .map_err(|e| Failure::input(format!("cannot read {}: {e}", file.display())))?;
             let passphrase = passphrase.read(false)?;
             let db = data_dir.join(profile::DB_FILE);
             let fresh = !db.exists() && std::env::var_os(profile::KEY_ENV).is_none();
             let key = profile::key_for(data_dir)?;
-            let restored = waymark_core::backup::restore(&bytes, &passphrase, &db, &key, force);
+            let restored =
+                waymark_core::backup::restore_from(std::io::BufReader::new(opened), &passphrase, &db, &key, force);
             if restored.is_err() && fresh {
                 // A key made for this restore alone goes with it.
                 let _ = std::fs::remove_file(data_dir.join(profile::KEY_FILE));

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use waymark_core::backup::{restore, BackupError, Cost};
 use waymark_core::export::ExportFormat;
+use waymark_core::journal::JournalQuery;
 use waymark_core::measures::{Answer, Instrument};
 use waymark_core::share::{ShareRequest, ShareScope};
 use waymark_core::sync::Pairing;
@@ -109,18 +110,21 @@ fn a_bad_file_or_passphrase_fails_with_its_own_error_and_changes_nothing() {
     flipped[middle] ^= 0x01;
     assert!(matches!(attempt(&flipped, PASSPHRASE, true), Err(BackupError::Tampered)));
     let mut length = backup.clone();
-    length[80] ^= 0x01;
+    length[75] ^= 0x01;
     assert!(matches!(attempt(&length, PASSPHRASE, true), Err(BackupError::Truncated { .. } | BackupError::Tampered)));
     assert!(matches!(attempt(&backup, "wrong horse battery", true), Err(BackupError::WrongPassphrase)));
     let mut endless = backup.clone();
-    endless[73..81].copy_from_slice(&u64::MAX.to_be_bytes());
+    endless[68..76].copy_from_slice(&u64::MAX.to_be_bytes());
     assert!(matches!(attempt(&endless, PASSPHRASE, true), Err(BackupError::Tampered)), "found by fuzzing");
     let mut greedy = backup.clone();
     greedy[5..9].copy_from_slice(&(1u32 << 20).to_be_bytes());
     assert!(matches!(attempt(&greedy, PASSPHRASE, true), Err(BackupError::Tampered)), "1 GiB is refused unworked");
     let mut newer = backup.clone();
-    newer[4] = 2;
-    assert!(matches!(attempt(&newer, PASSPHRASE, true), Err(BackupError::NewerFormat { version: 2 })));
+    newer[4] = 3;
+    assert!(matches!(attempt(&newer, PASSPHRASE, true), Err(BackupError::NewerFormat { version: 3 })));
+    let mut longer = backup.clone();
+    longer.push(0);
+    assert!(matches!(attempt(&longer, PASSPHRASE, true), Err(BackupError::Tampered)), "a byte past the last chunk");
     assert!(matches!(attempt(b"SQLite format 3\0 and so on", PASSPHRASE, true), Err(BackupError::NotABackup)));
     assert!(matches!(attempt(&backup, PASSPHRASE, false), Err(BackupError::TargetNotEmpty)));
     assert_eq!(files(target_dir.path()), before, "the target is byte for byte as it was");
@@ -189,4 +193,79 @@ fn an_open_profile_is_never_restored_over_or_erased_and_a_closed_one_says_so() {
     open.close();
     assert_eq!(restore(&backup, PASSPHRASE, &target, &OTHER_KEY, true).unwrap().checkins, 2);
     assert!(waymark_core::store::erase(&target).unwrap() >= 1);
+}
+
+/// Format 1 (one sealed in-memory image, before streaming) is still read:
+/// this file was made by the fuzz seed generator before format 2 existed.
+#[test]
+fn a_format_1_backup_is_still_restored() {
+    let file = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/backup-v1.wmbk")).unwrap();
+    assert_eq!(file[4], 1);
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("waymark.db");
+    let report = restore(&file, "fuzzing the restore", &target, &OTHER_KEY, false).unwrap();
+    assert!(report.checkins > 0, "{report:?}");
+    let store = Store::open(&target, &OTHER_KEY).unwrap();
+    let page = store.journal_page(&JournalQuery { limit: 1000, ..JournalQuery::default() }).unwrap();
+    assert_eq!(page.entries.len() as u32, report.checkins);
+    assert!(matches!(
+        restore(&file[..file.len() - 1], "fuzzing the restore", dir.path().join("b.db"), &OTHER_KEY, false),
+        Err(BackupError::Truncated { .. })
+    ));
+}
+
+/// A store of several 64 KiB chunks, whose chunks are swapped, dropped or
+/// cut: each is refused, and a whole one restores every text.
+#[test]
+fn a_store_of_many_chunks_restores_whole_and_its_chunks_cannot_be_moved() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("waymark.db"), &KEY).unwrap();
+    let texts: Vec<String> = (0..40).map(|n| format!("entry {n} ").repeat(1_000)).collect();
+    for text in &texts {
+        store.add_checkin(&CheckInDraft { text: text.clone(), ..CheckInDraft::new(1, "UTC") }).unwrap();
+    }
+    let backup = store.backup_with(PASSPHRASE, TEST_COST).unwrap();
+    const SEALED: usize = 64 * 1024 + 16;
+    assert!(backup.len() > 76 + 4 * SEALED, "{} bytes", backup.len());
+    let attempt = |file: &[u8], name: &str| restore(file, PASSPHRASE, dir.path().join(name), &OTHER_KEY, false);
+
+    let mut swapped = backup.clone();
+    let (first, second) = (76..76 + SEALED, 76 + SEALED..76 + 2 * SEALED);
+    let copy = swapped[first.clone()].to_vec();
+    swapped.copy_within(second.clone(), first.start);
+    swapped[second].copy_from_slice(&copy);
+    assert!(matches!(attempt(&swapped, "swapped.db"), Err(BackupError::Tampered)));
+    let mut dropped = backup[..76 + SEALED].to_vec();
+    dropped.extend(&backup[76 + 2 * SEALED..]);
+    assert!(matches!(attempt(&dropped, "dropped.db"), Err(BackupError::Truncated { .. } | BackupError::Tampered)));
+    let whole_chunks = 76 + (backup.len() - 76) / SEALED * SEALED;
+    assert!(matches!(attempt(&backup[..whole_chunks], "cut.db"), Err(BackupError::Truncated { .. })));
+    assert!(!dir.path().read_dir().unwrap().any(|e| e.unwrap().file_name().to_string_lossy().contains("restoring")));
+
+    attempt(&backup, "restored.db").unwrap();
+    let restored = Store::open(dir.path().join("restored.db"), &OTHER_KEY).unwrap();
+    let page = restored.journal_page(&JournalQuery { limit: 100, ..JournalQuery::default() }).unwrap();
+    let mut found: Vec<String> = page.entries.iter().map(|row| restored.checkin(&row.id).unwrap().text).collect();
+    found.sort();
+    let mut expected = texts.clone();
+    expected.sort();
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn a_backup_file_is_written_whole_and_owner_only_or_not_at_all() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(&dir.path().join("waymark.db"));
+    let path = dir.path().join("backup.waymark");
+    assert!(matches!(store.backup_to_file(&path, "short"), Err(BackupError::WeakPassphrase { .. })));
+    assert!(!path.exists());
+    let size = store.backup_to_file(&path, PASSPHRASE).unwrap();
+    let metadata = std::fs::metadata(&path).unwrap();
+    assert_eq!((metadata.len(), metadata.permissions().mode() & 0o777), (size, 0o600));
+    let names: Vec<String> =
+        dir.path().read_dir().unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(names.iter().all(|name| !name.contains("partial") && !name.contains("backup-image")), "{names:?}");
+    let report = waymark_core::backup::restore_file(&path, PASSPHRASE, dir.path().join("b.db"), &OTHER_KEY, false);
+    assert_eq!(report.unwrap().checkins, 2);
 }

@@ -52,18 +52,21 @@ class DataTest {
     @Test
     fun aBackupRestoresOnAnotherDevice() {
         val source = newDbPath()
-        val backup = Waymark.open(source, ByteArray(32) { 41 }, null).use { waymark ->
+        val backup = "$source.waymark"
+        Waymark.open(source, ByteArray(32) { 41 }, null).use { waymark ->
             waymark.addCheckin(CheckInDraft(valence = 2, zone = "Europe/Paris", text = "Backed up from Kotlin"))
-            assertRefused<BackupException.WeakPassphrase> { waymark.backup("short") }
-            waymark.backup("a long passphrase")
+            assertRefused<BackupException.WeakPassphrase> { waymark.backup(backup, "short") }
+            assertFalse(File(backup).exists())
+            val size = waymark.backup(backup, "a long passphrase")
+            assertEquals(File(backup).length().toULong(), size)
         }
         val target = newDbPath()
         val newKey = ByteArray(32) { 42 }
         assertRefused<BackupException.WrongPassphrase> { restoreBackup(backup, "another passphrase", target, newKey, false) }
         assertFalse(File(target).exists())
-        assertRefused<BackupException.Tampered> {
-            restoreBackup(backup.copyOf().also { it[it.size / 2] = (it[it.size / 2] + 1).toByte() }, "a long passphrase", target, newKey, false)
-        }
+        val tampered = "$source.tampered"
+        File(tampered).writeBytes(File(backup).readBytes().also { it[it.size / 2] = (it[it.size / 2] + 1).toByte() })
+        assertRefused<BackupException.Tampered> { restoreBackup(tampered, "a long passphrase", target, newKey, false) }
         assertEquals(1u, restoreBackup(backup, "a long passphrase", target, newKey, false).checkins)
         Waymark.open(target, newKey, null).use { waymark ->
             assertTrue(waymark.export(ExportFormat.JSON).single().content.contains("Backed up from Kotlin"))

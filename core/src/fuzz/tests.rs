@@ -141,7 +141,7 @@ fn write_generated_seeds() {
     write("envelope", "bad-wrong-direction.envelope", &wrong_way);
 
     let file = store.backup_with(PASSPHRASE, Cost { memory_kib: 8, passes: 1, lanes: 1 }).unwrap();
-    write("backup_file", "ok-store.wmbk", &file);
-    write("backup_file", "bad-truncated.wmbk", &file[..file.len() / 2]);
+    write("backup_file", "ok-store-v2.wmbk", &file);
+    write("backup_file", "bad-truncated-v2.wmbk", &file[..file.len() / 2]);
     write("backup_file", "ok-image.sqlite", &store.exclusive(crate::backup::plain_image).unwrap().unwrap());
 }
