@@ -22,7 +22,7 @@ use waymark_core::{
     Home, ImportReport, JournalPage, JournalQuery, PlannedNotification, Reconciliation, ReminderSettings, SafetyEvent,
     SafetyPlan, SafetyPlanStep, SearchHit, Settings, Store, TodayView, WaymarkError,
 };
-use waymark_core::{DuePrompt, HelpNow};
+use waymark_core::{DuePrompt, HelpNow, Zone};
 
 uniffi::setup_scaffolding!("waymark");
 
@@ -125,8 +125,8 @@ impl Waymark {
     /// The home screen at `now` on a phone in `zone`, in one call: today's
     /// check-ins, the next session and the care in force, prompts and
     /// measures due, and what waits to be shared.
-    pub fn home(&self, now: SystemTime, zone: String) -> Result<Home, WaymarkError> {
-        self.store.home_at(now, &zone)
+    pub fn home(&self, now: SystemTime, zone: Zone) -> Result<Home, WaymarkError> {
+        self.store.home_at(now, zone)
     }
 
     /// The settings screen: reminders, measure schedules, region and language.
@@ -135,8 +135,8 @@ impl Waymark {
     }
 
     /// Today's entries, the streak and the last seven days, at `now`.
-    pub fn today(&self, now: SystemTime, zone: String) -> Result<TodayView, WaymarkError> {
-        Ok(self.store.today_at(now, &zone)?)
+    pub fn today(&self, now: SystemTime, zone: Zone) -> Result<TodayView, WaymarkError> {
+        Ok(self.store.today_at(now, zone)?)
     }
 
     pub fn add_checkin(&self, draft: CheckInDraft) -> Result<CheckIn, WaymarkError> {
@@ -200,8 +200,8 @@ impl Waymark {
     }
 
     /// Each enabled measure with when it falls due, as seen at `now`.
-    pub fn due_measures(&self, now: SystemTime, zone: String) -> Result<Vec<DueMeasure>, WaymarkError> {
-        Ok(self.store.due_measures_at(now, &zone)?)
+    pub fn due_measures(&self, now: SystemTime, zone: Zone) -> Result<Vec<DueMeasure>, WaymarkError> {
+        Ok(self.store.due_measures_at(now, zone)?)
     }
 
     pub fn measure_schedules(&self) -> Result<Vec<MeasureSchedule>, WaymarkError> {
@@ -247,8 +247,8 @@ impl Waymark {
     }
 
     /// The course screen: next, upcoming and past sessions with their care plans.
-    pub fn course_overview(&self, now: SystemTime, device_zone: String) -> Result<CourseOverview, WaymarkError> {
-        Ok(self.store.course_overview(now, &device_zone)?)
+    pub fn course_overview(&self, now: SystemTime, device_zone: Zone) -> Result<CourseOverview, WaymarkError> {
+        Ok(self.store.course_overview(now, device_zone)?)
     }
 
     pub fn add_appointment(&self, draft: AppointmentDraft) -> Result<Appointment, WaymarkError> {
@@ -260,9 +260,9 @@ impl Waymark {
         &self,
         id: String,
         local_start: String,
-        zone: Option<String>,
+        zone: Option<Zone>,
     ) -> Result<Appointment, WaymarkError> {
-        Ok(self.store.move_appointment(&id, &local_start, zone.as_deref())?)
+        Ok(self.store.move_appointment(&id, &local_start, zone)?)
     }
 
     pub fn cancel_appointment(&self, id: String) -> Result<Appointment, WaymarkError> {
@@ -297,9 +297,9 @@ impl Waymark {
         &self,
         now: SystemTime,
         ics: String,
-        default_zone: String,
+        default_zone: Zone,
     ) -> Result<ImportReport, WaymarkError> {
-        Ok(self.store.import_calendar(&ics, &default_zone, now)?)
+        Ok(self.store.import_calendar(&ics, default_zone, now)?)
     }
 
     /// The course as an .ics file with display alarms.
@@ -319,10 +319,10 @@ impl Waymark {
     pub fn plan_notifications(
         &self,
         now: SystemTime,
-        device_zone: String,
+        device_zone: Zone,
         max_pending: Option<u32>,
     ) -> Result<Vec<PlannedNotification>, WaymarkError> {
-        Ok(self.store.plan_notifications(now, &device_zone, max_pending)?)
+        Ok(self.store.plan_notifications(now, device_zone, max_pending)?)
     }
 
     /// What to schedule and cancel so the phone matches the plan. iOS passes
@@ -332,10 +332,10 @@ impl Waymark {
     pub fn reconcile_notifications(
         &self,
         now: SystemTime,
-        device_zone: String,
+        device_zone: Zone,
         os_pending_ids: Option<Vec<String>>,
     ) -> Result<Reconciliation, WaymarkError> {
-        Ok(self.store.reconcile_notifications(now, &device_zone, os_pending_ids.as_deref())?)
+        Ok(self.store.reconcile_notifications(now, device_zone, os_pending_ids.as_deref())?)
     }
 
     /// Records what the phone holds after applying a reconciliation: its `pending`.
@@ -425,10 +425,10 @@ impl Waymark {
         id: String,
         text: String,
         valence: i32,
-        zone: String,
+        zone: Zone,
         shared: bool,
     ) -> Result<CheckIn, WaymarkError> {
-        Ok(self.store.answer_prompt_at(now, &id, &text, valence, &zone, shared)?)
+        Ok(self.store.answer_prompt_at(now, &id, &text, valence, zone, shared)?)
     }
 
     /// Pairs this profile with the therapist whose code this is; nothing is sent until `sync`.
@@ -499,8 +499,8 @@ impl Waymark {
     }
 
     /// Queues an iCalendar file for the patient on `channel`.
-    pub fn send_appointment(&self, channel: String, ics: String, zone: String) -> Result<String, WaymarkError> {
-        Ok(self.store.send_appointment(&channel, &ics, &zone)?)
+    pub fn send_appointment(&self, channel: String, ics: String, zone: Zone) -> Result<String, WaymarkError> {
+        Ok(self.store.send_appointment(&channel, &ics, zone)?)
     }
 
     /// Queues a prompt for the patient on `channel`.
@@ -526,9 +526,9 @@ impl Waymark {
         &self,
         csv: String,
         mappings: Vec<MoodMapping>,
-        zone: String,
+        zone: Zone,
     ) -> Result<ImportPreview, WaymarkError> {
-        Ok(self.store.preview_daylio(&csv, &mappings, &zone)?)
+        Ok(self.store.preview_daylio(&csv, &mappings, zone)?)
     }
 
     /// Imports a Daylio CSV export, all or nothing; a second import of the same file adds nothing.
@@ -536,8 +536,8 @@ impl Waymark {
         &self,
         csv: String,
         mappings: Vec<MoodMapping>,
-        zone: String,
+        zone: Zone,
     ) -> Result<ImportResult, WaymarkError> {
-        Ok(self.store.import_daylio(&csv, &mappings, &zone)?)
+        Ok(self.store.import_daylio(&csv, &mappings, zone)?)
     }
 }

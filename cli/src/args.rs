@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use chrono::{DateTime, NaiveDate};
 use clap::Args;
-use waymark_core::time::parse_zone;
+use waymark_core::Zone;
 
 use crate::Failure;
 
@@ -46,12 +46,12 @@ pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, Failure> {
 }
 
 /// The computer's IANA zone: `TZ` if it names one, else the system's, else UTC.
-pub(crate) fn local_zone() -> String {
+pub(crate) fn local_zone() -> Zone {
     std::env::var("TZ")
         .ok()
         .map(|tz| tz.trim_start_matches(':').to_string())
         .into_iter()
         .chain(iana_time_zone::get_timezone().ok())
-        .find(|name| parse_zone(name).is_some())
-        .unwrap_or_else(|| "UTC".to_string())
+        .find_map(|name| Zone::parse(&name).ok())
+        .unwrap_or(Zone::UTC)
 }

@@ -1,6 +1,7 @@
 //! `waymark course`, `appointment`, `reminders` and `calendar`.
 
 use std::path::{Path, PathBuf};
+use waymark_core::Zone;
 
 use clap::Subcommand;
 use waymark_core::{AppointmentDraft, AppointmentKind, CareItemKind, CourseDraft, CourseTemplate, Store};
@@ -18,7 +19,7 @@ pub enum CourseCommand {
         first: String,
         /// The clinic's IANA zone (default: this computer's).
         #[arg(long, value_name = "ZONE")]
-        tz: Option<String>,
+        tz: Option<Zone>,
         #[arg(long, default_value = "")]
         place: String,
     },
@@ -62,7 +63,7 @@ pub enum AppointmentCommand {
         at: String,
         /// Its IANA zone (default: the course's, else this computer's).
         #[arg(long, value_name = "ZONE")]
-        tz: Option<String>,
+        tz: Option<Zone>,
         #[arg(long, default_value_t = 60)]
         minutes: u32,
         #[arg(long, default_value = "")]
@@ -76,7 +77,7 @@ pub enum AppointmentCommand {
         #[arg(long, value_name = "LOCAL")]
         to: String,
         #[arg(long, value_name = "ZONE")]
-        tz: Option<String>,
+        tz: Option<Zone>,
     },
     Cancel {
         id: String,
@@ -141,13 +142,13 @@ fn care_item(name: &str) -> Result<CareItemKind, Failure> {
     })
 }
 
-pub fn course(command: CourseCommand, data_dir: &Path, zone: &str, now: Now) -> Result<(), Failure> {
+pub fn course(command: CourseCommand, data_dir: &Path, zone: Zone, now: Now) -> Result<(), Failure> {
     match command {
         CourseCommand::Start { template, first, tz, place } => {
             let draft = CourseDraft {
                 template: template.parse::<CourseTemplate>()?,
                 first_session: first,
-                zone: tz.unwrap_or_else(|| zone.to_string()),
+                zone: tz.unwrap_or(zone),
                 place,
             };
             draft.check()?;
@@ -186,7 +187,7 @@ pub fn course(command: CourseCommand, data_dir: &Path, zone: &str, now: Now) -> 
     Ok(())
 }
 
-pub fn appointment(command: AppointmentCommand, data_dir: &Path, zone: &str, now: Now) -> Result<(), Failure> {
+pub fn appointment(command: AppointmentCommand, data_dir: &Path, zone: Zone, now: Now) -> Result<(), Failure> {
     let store = || profile::open_existing(data_dir);
     let saved = match command {
         AppointmentCommand::Add { kind: name, title, at, tz, minutes, place, notes } => {
@@ -194,7 +195,7 @@ pub fn appointment(command: AppointmentCommand, data_dir: &Path, zone: &str, now
                 kind: kind(&name)?,
                 title,
                 local_start: at,
-                zone: tz.clone().unwrap_or_else(|| zone.to_string()),
+                zone: tz.unwrap_or(zone),
                 duration_minutes: minutes,
                 place,
                 notes,
@@ -202,11 +203,11 @@ pub fn appointment(command: AppointmentCommand, data_dir: &Path, zone: &str, now
             draft.check()?;
             let store = profile::open(data_dir)?;
             if let (None, Some(course)) = (tz, store.course()?) {
-                draft.zone = course.zone;
+                draft.zone = course.zone.parse().unwrap_or(zone);
             }
             store.add_appointment(&draft)?
         }
-        AppointmentCommand::Move { id, to, tz } => store()?.move_appointment(&id, &to, tz.as_deref())?,
+        AppointmentCommand::Move { id, to, tz } => store()?.move_appointment(&id, &to, tz)?,
         AppointmentCommand::Cancel { id } => store()?.cancel_appointment(&id)?,
         AppointmentCommand::Done { id, at } => {
             let at = at.as_deref().map(parse_instant).transpose()?;
@@ -228,13 +229,13 @@ pub fn appointment(command: AppointmentCommand, data_dir: &Path, zone: &str, now
     Ok(())
 }
 
-pub fn reminders(command: RemindersCommand, store: &Store, zone: &str, now: Now) -> Result<(), Failure> {
+pub fn reminders(command: RemindersCommand, store: &Store, zone: Zone, now: Now) -> Result<(), Failure> {
     let RemindersCommand::Plan { max, json } = command;
     render::plan(&store.plan_notifications(now.at, zone, max)?, json);
     Ok(())
 }
 
-pub fn calendar(command: CalendarCommand, data_dir: &Path, zone: &str, now: Now) -> Result<(), Failure> {
+pub fn calendar(command: CalendarCommand, data_dir: &Path, zone: Zone, now: Now) -> Result<(), Failure> {
     match command {
         CalendarCommand::Import { file } => {
             let ics = std::fs::read_to_string(&file)

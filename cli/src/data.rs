@@ -2,6 +2,7 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use waymark_core::Zone;
 
 use clap::{Args, ValueEnum};
 use waymark_core::export::ExportFormat;
@@ -150,7 +151,7 @@ fn import_failure(error: waymark_core::import::ImportError) -> Failure {
     }
 }
 
-pub fn import(command: ImportCommand, data_dir: &Path, zone: &str) -> Result<(), Failure> {
+pub fn import(command: ImportCommand, data_dir: &Path, zone: Zone) -> Result<(), Failure> {
     let ImportCommand::Daylio { file, preview, maps, json } = command;
     let csv =
         std::fs::read_to_string(&file).map_err(|e| Failure::input(format!("cannot read {}: {e}", file.display())))?;

@@ -3,10 +3,11 @@
 
 use std::path::Path;
 use std::time::SystemTime;
+use waymark_core::Zone;
 
 use chrono::{Days, NaiveTime, TimeZone};
 use waymark_core::measures::{Answer, Instrument, ProgressQuery};
-use waymark_core::time::{local_date, parse_zone};
+use waymark_core::time::local_date;
 use waymark_core::{
     AssessmentDraft, CheckInDraft, CourseDraft, CourseTemplate, EmotionLabel as E, LifeArea as A, Store, VitalsDraft,
 };
@@ -62,7 +63,7 @@ impl Lcg {
     }
 }
 
-pub fn run(data_dir: Option<&Path>, zone: &str, now: SystemTime) -> Result<(), Failure> {
+pub fn run(data_dir: Option<&Path>, zone: Zone, now: SystemTime) -> Result<(), Failure> {
     if now > SystemTime::now() {
         return Err(Failure::input("the demo seeds the month up to --now, which cannot be later than the clock"));
     }
@@ -104,7 +105,7 @@ pub fn run(data_dir: Option<&Path>, zone: &str, now: SystemTime) -> Result<(), F
     println!("Explore it with: waymark --data-dir {} journal list (or progress, course show)\n", dir.display());
     render::today(&store.today_at(now, zone)?, false);
     println!();
-    let everything = ProgressQuery { from: None, to: None, zone: zone.to_string() };
+    let everything = ProgressQuery { from: None, to: None, zone };
     render::progress(&store.progress_at(now, &everything)?, false);
     println!();
     render::overview(&store.course_overview(now, zone)?, false);
@@ -112,8 +113,8 @@ pub fn run(data_dir: Option<&Path>, zone: &str, now: SystemTime) -> Result<(), F
 }
 
 /// Check-ins for the last month, up to `now`, lifting from low to hopeful.
-fn month_of_checkins(now: SystemTime, zone: &str) -> Vec<CheckInDraft> {
-    let tz = parse_zone(zone).expect("the CLI passes a known zone");
+fn month_of_checkins(now: SystemTime, zone: Zone) -> Vec<CheckInDraft> {
+    let tz = zone.tz();
     let today = local_date(now, tz);
     let mut rng = Lcg(0x5741_594d_4152_4b21);
     let mut drafts = Vec::new();
@@ -140,13 +141,13 @@ fn month_of_checkins(now: SystemTime, zone: &str) -> Vec<CheckInDraft> {
 const COURSE_START_DAYS: u64 = 29;
 
 /// Starts an esketamine course four weeks ago, on the morning of the first PHQ-9, and marks the sessions that are over as done.
-fn esketamine_course(store: &Store, now: SystemTime, zone: &str) -> Result<u32, Failure> {
-    let tz = parse_zone(zone).expect("the CLI passes a known zone");
+fn esketamine_course(store: &Store, now: SystemTime, zone: Zone) -> Result<u32, Failure> {
+    let tz = zone.tz();
     let first = local_date(now, tz) - Days::new(COURSE_START_DAYS);
     let draft = CourseDraft {
         template: CourseTemplate::Esketamine,
         first_session: format!("{first}T10:00"),
-        zone: zone.to_string(),
+        zone,
         place: "Riverside Clinic".to_string(),
     };
     store.start_course(&draft)?;
@@ -159,8 +160,8 @@ fn esketamine_course(store: &Store, now: SystemTime, zone: &str) -> Result<u32, 
 }
 
 /// `days_back` days before today at `hour` local time, if that time exists.
-fn days_ago_at(now: SystemTime, zone: &str, days_back: u64, hour: u32) -> Option<SystemTime> {
-    let tz = parse_zone(zone).expect("the CLI passes a known zone");
+fn days_ago_at(now: SystemTime, zone: Zone, days_back: u64, hour: u32) -> Option<SystemTime> {
+    let tz = zone.tz();
     let date = local_date(now, tz) - Days::new(days_back);
     let time = NaiveTime::from_hms_opt(hour, 0, 0).expect("valid hour");
     tz.from_local_datetime(&date.and_time(time)).earliest().map(SystemTime::from)
@@ -177,7 +178,7 @@ fn answers_totalling(instrument: Instrument, total: u32) -> Vec<Answer> {
         .collect()
 }
 
-fn weekly_measures(now: SystemTime, zone: &str) -> Vec<AssessmentDraft> {
+fn weekly_measures(now: SystemTime, zone: Zone) -> Vec<AssessmentDraft> {
     WEEKLY
         .iter()
         .flat_map(|&(back, phq9, gad7)| [(back, Instrument::Phq9, phq9), (back, Instrument::Gad7, gad7)])
@@ -191,7 +192,7 @@ fn weekly_measures(now: SystemTime, zone: &str) -> Vec<AssessmentDraft> {
         .collect()
 }
 
-fn session_vitals(now: SystemTime, zone: &str) -> Vec<VitalsDraft> {
+fn session_vitals(now: SystemTime, zone: Zone) -> Vec<VitalsDraft> {
     READINGS
         .iter()
         .filter_map(|&(back, hour, systolic, diastolic, heart_rate)| {
@@ -204,7 +205,7 @@ fn session_vitals(now: SystemTime, zone: &str) -> Vec<VitalsDraft> {
         .collect()
 }
 
-fn draft(rng: &mut Lcg, valence: i32, at: SystemTime, zone: &str) -> CheckInDraft {
+fn draft(rng: &mut Lcg, valence: i32, at: SystemTime, zone: Zone) -> CheckInDraft {
     let (labels, notes) = match valence {
         ..=-1 => (LOW, LOW_NOTES),
         0 => (MIDDLE, MIDDLE_NOTES),
@@ -223,7 +224,7 @@ fn draft(rng: &mut Lcg, valence: i32, at: SystemTime, zone: &str) -> CheckInDraf
         areas: vec![rng.pick(AREAS)],
         text: if rng.next(3) == 0 { String::new() } else { rng.pick(notes).to_string() },
         occurred_at: Some(at),
-        zone: zone.to_string(),
+        zone,
         shared: false,
     }
 }
@@ -235,7 +236,7 @@ mod tests {
     #[test]
     fn the_month_is_valid_ordered_and_lifts() {
         let now = SystemTime::now();
-        let drafts = month_of_checkins(now, "Europe/Paris");
+        let drafts = month_of_checkins(now, "Europe/Paris".parse().unwrap());
         assert!(drafts.len() >= 27, "at least one check-in a day but the gaps");
         assert!(drafts.iter().all(|d| d.check().is_ok() && d.occurred_at.unwrap() <= now));
         let mean = |part: &[CheckInDraft]| part.iter().map(|d| d.valence as f64).sum::<f64>() / part.len() as f64;
@@ -245,12 +246,12 @@ mod tests {
 
     #[test]
     fn the_weekly_measures_are_valid_and_add_up_to_their_totals() {
-        let results = weekly_measures(SystemTime::now(), "Europe/Paris");
+        let results = weekly_measures(SystemTime::now(), "Europe/Paris".parse().unwrap());
         assert_eq!(results.len(), 2 * WEEKLY.len());
         for (result, expected) in results.iter().zip(WEEKLY.iter().flat_map(|&(_, phq9, gad7)| [phq9, gad7])) {
             assert_eq!(result.check().unwrap().total, expected);
             assert_eq!(result.check().unwrap().self_harm_answer.unwrap_or(0), 0);
         }
-        assert!(session_vitals(SystemTime::now(), "Europe/Paris").iter().all(|r| r.check().is_ok()));
+        assert!(session_vitals(SystemTime::now(), "Europe/Paris".parse().unwrap()).iter().all(|r| r.check().is_ok()));
     }
 }

@@ -2,7 +2,8 @@
 
 use chrono::{Days, NaiveDate};
 use clap::{Args, Subcommand};
-use waymark_core::time::{parse_zone, start_of_day};
+use waymark_core::time::start_of_day;
+use waymark_core::Zone;
 use waymark_core::{CheckInDraft, EmotionLabel, JournalQuery, LifeArea, Store};
 
 use crate::{parse_date, parse_instant, render, Failure};
@@ -96,10 +97,10 @@ pub(crate) struct EditArgs {
     private: bool,
 }
 
-pub(crate) fn journal(command: JournalCommand, store: &Store, zone: &str) -> Result<(), Failure> {
+pub(crate) fn journal(command: JournalCommand, store: &Store, zone: Zone) -> Result<(), Failure> {
     match command {
         JournalCommand::List { from, to, limit, json } => {
-            let tz = parse_zone(zone).expect("local_zone returns known zones");
+            let tz = zone.tz();
             let from = from.map(|d| parse_date(&d)).transpose()?;
             let to = to.map(|d| parse_date(&d)).transpose()?;
             let day_after = |d: NaiveDate| {
@@ -136,7 +137,8 @@ pub(crate) fn journal(command: JournalCommand, store: &Store, zone: &str) -> Res
                 areas: current.areas,
                 text: current.text,
                 occurred_at: None,
-                zone: current.zone,
+                // An entry keeps the zone it was written in; a name this build no longer knows takes today's.
+                zone: current.zone.parse().unwrap_or(zone),
                 shared: (current.shared || args.share) && !args.private,
             };
             let draft = args.fields.apply(draft)?;

@@ -151,39 +151,39 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Checkin(args) => {
             let mut draft =
-                CheckInDraft { shared: args.share, ..args.fields.apply(CheckInDraft::new(args.valence, &zone))? };
+                CheckInDraft { shared: args.share, ..args.fields.apply(CheckInDraft::new(args.valence, zone))? };
             draft.occurred_at = now.or(draft.occurred_at);
             draft.check()?;
             let entry = profile::open(&data_dir)?.add_checkin(&draft)?;
             println!("{}", entry.id);
         }
-        Command::Journal(command) => journal::journal(command, &profile::open_existing(&data_dir)?, &zone)?,
+        Command::Journal(command) => journal::journal(command, &profile::open_existing(&data_dir)?, zone)?,
         Command::Today(flag) => {
-            let view = profile::open(&data_dir)?.today_at(now.at, &zone)?;
+            let view = profile::open(&data_dir)?.today_at(now.at, zone)?;
             render::today(&view, flag.json);
         }
-        Command::Assess(command) => measures::assess(command, &data_dir, &zone, now)?,
-        Command::Vitals(args) => measures::vitals(args, &data_dir, &zone, now)?,
-        Command::Progress(args) => measures::progress(args, &profile::open_existing(&data_dir)?, &zone, now)?,
-        Command::Course(command) => course::course(command, &data_dir, &zone, now)?,
-        Command::Appointment(command) => course::appointment(command, &data_dir, &zone, now)?,
-        Command::Reminders(command) => course::reminders(command, &profile::open_existing(&data_dir)?, &zone, now)?,
-        Command::Calendar(command) => course::calendar(command, &data_dir, &zone, now)?,
-        Command::Prompts(command) => prompts::prompts(command, &data_dir, &zone, now)?,
+        Command::Assess(command) => measures::assess(command, &data_dir, zone, now)?,
+        Command::Vitals(args) => measures::vitals(args, &data_dir, zone, now)?,
+        Command::Progress(args) => measures::progress(args, &profile::open_existing(&data_dir)?, zone, now)?,
+        Command::Course(command) => course::course(command, &data_dir, zone, now)?,
+        Command::Appointment(command) => course::appointment(command, &data_dir, zone, now)?,
+        Command::Reminders(command) => course::reminders(command, &profile::open_existing(&data_dir)?, zone, now)?,
+        Command::Calendar(command) => course::calendar(command, &data_dir, zone, now)?,
+        Command::Prompts(command) => prompts::prompts(command, &data_dir, zone, now)?,
         Command::HelpNow(args) => safety::help_now(args, &data_dir)?,
         Command::Safety(command) => safety::safety(command)?,
         Command::SafetyPlan(command) => safety::safety_plan(command, &data_dir)?,
         Command::Settings(command) => safety::settings(command, &data_dir)?,
         Command::Pair { code } => share::pair(&code, &data_dir)?,
-        Command::Share(args) => share::share(args, &data_dir, &zone)?,
+        Command::Share(args) => share::share(args, &data_dir, zone)?,
         Command::Sync(args) => share::sync(args, &data_dir, now)?,
         Command::Unpair => share::unpair(&data_dir)?,
-        Command::Clinician(command) => share::clinician(command, &data_dir, &zone, now)?,
+        Command::Clinician(command) => share::clinician(command, &data_dir, zone, now)?,
         Command::Backup(command) => data::backup(command, &data_dir)?,
-        Command::Import(command) => data::import(command, &data_dir, &zone)?,
+        Command::Import(command) => data::import(command, &data_dir, zone)?,
         Command::Export(args) => data::export(args, &data_dir, now)?,
         Command::Erase(args) => data::erase(args, &data_dir)?,
-        Command::Demo => demo::run(cli.data_dir.as_deref(), &zone, now.at)?,
+        Command::Demo => demo::run(cli.data_dir.as_deref(), zone, now.at)?,
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use std::io::{BufRead, Write};
 use std::path::Path;
+use waymark_core::Zone;
 
 use clap::{Args, Subcommand};
 use waymark_core::measures::{form, Answer, AssessmentFilter, Form, Instrument, MeasureSchedule, ProgressQuery};
@@ -105,7 +106,7 @@ pub struct ProgressArgs {
 }
 
 /// Runs `assess`. The profile is opened only once the input is known to be good.
-pub fn assess(command: AssessCommand, data_dir: &Path, zone: &str, now: Now) -> Result<(), Failure> {
+pub fn assess(command: AssessCommand, data_dir: &Path, zone: Zone, now: Now) -> Result<(), Failure> {
     let open = || profile::open(data_dir);
     match command {
         AssessCommand::Phq9(args) => take(Instrument::Phq9, args, data_dir, open, zone, now),
@@ -115,7 +116,7 @@ pub fn assess(command: AssessCommand, data_dir: &Path, zone: &str, now: Now) -> 
             Ok(())
         }
         AssessCommand::Due { json } => {
-            render::due(&profile::open_existing(data_dir)?.due_measures_at(now.at, zone)?, zone, json);
+            render::due(&profile::open_existing(data_dir)?.due_measures_at(now.at, zone)?, zone.name(), json);
             Ok(())
         }
         AssessCommand::Schedule { measure, every, off, on } => {
@@ -157,7 +158,7 @@ fn take(
     args: TakeArgs,
     data_dir: &Path,
     open: impl FnOnce() -> Result<Store, Failure>,
-    zone: &str,
+    zone: Zone,
     now: Now,
 ) -> Result<(), Failure> {
     let answers = match &args.answers {
@@ -228,7 +229,7 @@ fn ask(form: &Form, input: &mut impl BufRead, output: &mut impl Write) -> Result
     Ok(answers)
 }
 
-pub fn vitals(args: VitalsArgs, data_dir: &Path, zone: &str, now: Now) -> Result<(), Failure> {
+pub fn vitals(args: VitalsArgs, data_dir: &Path, zone: Zone, now: Now) -> Result<(), Failure> {
     let (systolic, diastolic) = match &args.bp {
         Some(bp) => {
             let (systolic, diastolic) = parse_bp(bp)?;
@@ -241,7 +242,7 @@ pub fn vitals(args: VitalsArgs, data_dir: &Path, zone: &str, now: Now) -> Result
         diastolic,
         heart_rate: args.hr,
         taken_at: now.or(args.record.taken_at()?),
-        zone: zone.to_string(),
+        zone,
         session_id: args.record.session,
         shared: args.record.share,
     };
@@ -257,8 +258,8 @@ fn parse_bp(text: &str) -> Result<(i32, i32), Failure> {
     Ok((systolic.trim().parse().map_err(|_| invalid())?, diastolic.trim().parse().map_err(|_| invalid())?))
 }
 
-pub fn progress(args: ProgressArgs, store: &Store, zone: &str, now: Now) -> Result<(), Failure> {
-    let query = ProgressQuery { from: args.from, to: args.to, zone: zone.to_string() };
+pub fn progress(args: ProgressArgs, store: &Store, zone: Zone, now: Now) -> Result<(), Failure> {
+    let query = ProgressQuery { from: args.from, to: args.to, zone };
     render::progress(&store.progress_at(now.at, &query)?, args.json);
     Ok(())
 }

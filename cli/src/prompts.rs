@@ -1,6 +1,7 @@
 //! `waymark prompts due` and `waymark prompts answer`.
 
 use std::path::Path;
+use waymark_core::Zone;
 
 use clap::Subcommand;
 
@@ -27,7 +28,7 @@ pub enum PromptsCommand {
     },
 }
 
-pub fn prompts(command: PromptsCommand, data_dir: &Path, zone: &str, now: Now) -> Result<(), Failure> {
+pub fn prompts(command: PromptsCommand, data_dir: &Path, zone: Zone, now: Now) -> Result<(), Failure> {
     let store = profile::open_existing(data_dir)?;
     match command {
         PromptsCommand::Due { json } => {

@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Duration;
+use waymark_core::Zone;
 
 use clap::{Args, Subcommand};
 use waymark_core::share::{ShareRequest, ShareScope, SummaryForms};
@@ -87,7 +88,7 @@ pub enum ClinicianCommand {
         ics: std::path::PathBuf,
         /// Zone for events that name none (default: this computer's).
         #[arg(long)]
-        tz: Option<String>,
+        tz: Option<Zone>,
     },
     /// Send a patient a prompt to answer in their journal.
     SendPrompt {
@@ -157,8 +158,8 @@ pub fn pair(code: &str, data_dir: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-pub fn share(args: ShareArgs, data_dir: &Path, zone: &str) -> Result<(), Failure> {
-    let request = ShareRequest { from: args.from, to: args.to, zone: zone.to_string(), scopes: scopes(&args.scopes)? };
+pub fn share(args: ShareArgs, data_dir: &Path, zone: Zone) -> Result<(), Failure> {
+    let request = ShareRequest { from: args.from, to: args.to, zone, scopes: scopes(&args.scopes)? };
     let store = profile::open_existing(data_dir)?;
     if args.preview {
         let forms = store.preview_share(&request)?;
@@ -240,7 +241,7 @@ pub fn unpair(data_dir: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-pub fn clinician(command: ClinicianCommand, data_dir: &Path, zone: &str, now: Now) -> Result<(), Failure> {
+pub fn clinician(command: ClinicianCommand, data_dir: &Path, zone: Zone, now: Now) -> Result<(), Failure> {
     match command {
         ClinicianCommand::Invite { relay, label } => {
             let invite = profile::open(data_dir)?.invite(&relay, &label)?;
@@ -267,8 +268,7 @@ pub fn clinician(command: ClinicianCommand, data_dir: &Path, zone: &str, now: No
         ClinicianCommand::SendAppointment { channel, ics, tz } => {
             let text = std::fs::read_to_string(&ics)
                 .map_err(|e| Failure::input(format!("cannot read {}: {e}", ics.display())))?;
-            let id =
-                profile::open_existing(data_dir)?.send_appointment(&channel, &text, tz.as_deref().unwrap_or(zone))?;
+            let id = profile::open_existing(data_dir)?.send_appointment(&channel, &text, tz.unwrap_or(zone))?;
             println!("Appointment update {id} is encrypted and queued; `waymark clinician pull` sends it.");
         }
         ClinicianCommand::SendPrompt { channel, text } => {

@@ -102,12 +102,13 @@ fn store(dir: &std::path::Path, name: &str) -> Store {
 }
 
 fn share(patient: &Store, n: u64) -> String {
-    let draft = CheckInDraft { text: format!("note {n}"), shared: true, ..CheckInDraft::new(0, "UTC") };
+    let draft =
+        CheckInDraft { text: format!("note {n}"), shared: true, ..CheckInDraft::new(0, "UTC".parse().unwrap()) };
     patient.add_checkin(&draft).unwrap();
     let request = ShareRequest {
         from: "2020-01-01".into(),
         to: "2020-12-31".into(),
-        zone: "UTC".into(),
+        zone: "UTC".parse().unwrap(),
         scopes: vec![ShareScope::Notes],
     };
     patient.share(&request).unwrap().summary_id

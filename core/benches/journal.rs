@@ -31,7 +31,7 @@ fn draft() -> CheckInDraft {
         labels: vec![EmotionLabel::Hopeful, EmotionLabel::Calm],
         areas: vec![LifeArea::Family],
         text: NOTE.into(),
-        ..CheckInDraft::new(1, fixture::ZONE)
+        ..CheckInDraft::new(1, fixture::ZONE.parse().unwrap())
     }
 }
 
@@ -40,7 +40,7 @@ fn open_and_today(c: &mut Criterion) {
     c.bench_function("open_store_and_today", |b| {
         b.iter(|| {
             let store = Store::open(&path, &fixture::KEY).unwrap();
-            store.today_at(fixture::now(), fixture::ZONE).unwrap()
+            store.today_at(fixture::now(), fixture::ZONE.parse().unwrap()).unwrap()
         })
     });
 }

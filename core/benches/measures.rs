@@ -9,8 +9,11 @@ use waymark_core::{ProgressQuery, Store};
 
 fn progress(c: &mut Criterion) {
     let store = Store::open(fixture::ensure(&fixture::default_path()), &fixture::KEY).unwrap();
-    let query =
-        |from: Option<&str>| ProgressQuery { from: from.map(String::from), to: None, zone: fixture::ZONE.into() };
+    let query = |from: Option<&str>| ProgressQuery {
+        from: from.map(String::from),
+        to: None,
+        zone: fixture::ZONE.parse().unwrap(),
+    };
     let all = store.progress_at(fixture::now(), &query(None)).unwrap();
     assert_eq!(all.phq9.trajectory.len() as u64, fixture::PHQ9S);
     assert!(all.trends.len() > 3_000, "{} days", all.trends.len());

@@ -15,7 +15,7 @@ fn store_with_100_sessions(dir: &std::path::Path) -> Store {
     let course = CourseDraft {
         template: CourseTemplate::IvInduction,
         first_session: "2027-01-04T09:00".into(),
-        zone: ZONE.into(),
+        zone: ZONE.parse().unwrap(),
         place: "Clinic".into(),
     };
     store.start_course(&course).unwrap();
@@ -26,7 +26,7 @@ fn store_with_100_sessions(dir: &std::path::Path) -> Store {
             kind,
             title: format!("Session {day}"),
             local_start: format!("{date}T{:02}:30", 7 + day % 10),
-            zone: ZONE.into(),
+            zone: ZONE.parse().unwrap(),
             duration_minutes: 120,
             place: "Clinic".into(),
             notes: String::new(),
@@ -42,7 +42,9 @@ fn reminder_plan(c: &mut Criterion) {
     let store = store_with_100_sessions(dir.path());
     let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_000_000); // 2026-11-30
     let mut group = c.benchmark_group("reminder_plan_100_appointments");
-    group.bench_function("through_the_store", |b| b.iter(|| store.plan_notifications(now, ZONE, Some(64)).unwrap()));
+    group.bench_function("through_the_store", |b| {
+        b.iter(|| store.plan_notifications(now, ZONE.parse().unwrap(), Some(64)).unwrap())
+    });
 
     let appointments = store.appointments().unwrap();
     let course = store.course().unwrap();

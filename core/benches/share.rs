@@ -12,7 +12,7 @@ fn share(c: &mut Criterion) {
     let request = ShareRequest {
         from: "2026-08-21".into(),
         to: "2026-11-18".into(),
-        zone: fixture::ZONE.into(),
+        zone: fixture::ZONE.parse().unwrap(),
         scopes: ShareScope::ALL.to_vec(),
     };
     let forms = store.preview_share(&request).unwrap();

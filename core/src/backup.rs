@@ -586,12 +586,12 @@ mod tests {
         ];
         let target_dir = tempfile::tempdir().unwrap();
         let target = target_dir.path().join("waymark.db");
-        Store::open(&target, &KEY).unwrap().add_checkin(&CheckInDraft::new(1, "UTC")).unwrap();
+        Store::open(&target, &KEY).unwrap().add_checkin(&CheckInDraft::new(1, "UTC".parse().unwrap())).unwrap();
         let before = files(target_dir.path());
         for addition in additions {
             let dir = tempfile::tempdir().unwrap();
             let store = Store::open(dir.path().join("source.db"), &KEY).unwrap();
-            store.add_checkin(&CheckInDraft::new(2, "UTC")).unwrap();
+            store.add_checkin(&CheckInDraft::new(2, "UTC".parse().unwrap())).unwrap();
             store.read(|conn| conn.execute_batch(addition).map_err(StoreError::from)).unwrap();
             let file = store.backup_with("correct horse battery", CHEAP).unwrap();
             let result = restore(&file, "correct horse battery", &target, &KEY, true);
@@ -630,6 +630,6 @@ mod tests {
         build_store(&image, &path, &DatabaseKey::new(&KEY).unwrap()).unwrap();
         let store = Store::open(&path, &KEY).unwrap();
         let now = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000);
-        assert!(store.reconcile_notifications(now, "UTC", None).unwrap().cancel.is_empty());
+        assert!(store.reconcile_notifications(now, "UTC".parse().unwrap(), None).unwrap().cancel.is_empty());
     }
 }

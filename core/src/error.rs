@@ -19,6 +19,7 @@ use crate::safety::SafetyError;
 use crate::share::ShareError;
 use crate::store::StoreError;
 use crate::sync::SyncError;
+use crate::time::ZoneError;
 
 /// What a storage failure means to the patient, so a shell can send every one
 /// of them to a single recovery screen.
@@ -86,6 +87,9 @@ pub enum WaymarkError {
     Backup { error: BackupError },
     #[error("{error}")]
     Import { error: ImportError },
+    /// A zone name no rule can use, refused before any call runs.
+    #[error("{error}")]
+    Zone { error: ZoneError },
 }
 
 impl WaymarkError {
@@ -95,6 +99,12 @@ impl WaymarkError {
             WaymarkError::Storage { failure, .. } => Some(*failure),
             _ => None,
         }
+    }
+}
+
+impl From<ZoneError> for WaymarkError {
+    fn from(error: ZoneError) -> Self {
+        WaymarkError::Zone { error }
     }
 }
 
@@ -245,7 +255,7 @@ mod tests {
         let request = crate::share::ShareRequest {
             from: "2026-01-01".into(),
             to: "2026-01-02".into(),
-            zone: "UTC".into(),
+            zone: "UTC".parse().unwrap(),
             scopes: vec![crate::share::ShareScope::Mood],
         };
         let mut damaged = std::collections::BTreeMap::<&str, u32>::new();
@@ -264,7 +274,13 @@ mod tests {
             };
             let now = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000);
             let calls = [
-                ("reminders", store.reconcile_notifications(now, "UTC", None).map(drop).map_err(WaymarkError::from)),
+                (
+                    "reminders",
+                    store
+                        .reconcile_notifications(now, "UTC".parse().unwrap(), None)
+                        .map(drop)
+                        .map_err(WaymarkError::from),
+                ),
                 ("share", store.share(&request).map(drop).map_err(WaymarkError::from)),
                 ("settings", store.settings().map(drop)),
             ];

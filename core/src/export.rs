@@ -240,16 +240,16 @@ mod tests {
             sleep_hours: Some(7.25),
             labels: vec![EmotionLabel::Calm, EmotionLabel::Hopeful],
             occurred_at: Some(at("2026-11-04T08:00:00Z")),
-            ..CheckInDraft::new(2, "Europe/Paris")
+            ..CheckInDraft::new(2, "Europe/Paris".parse().unwrap())
         };
         store.add_checkin(&draft).unwrap();
-        let deleted = store.add_checkin(&CheckInDraft::new(-1, "Europe/Paris")).unwrap();
+        let deleted = store.add_checkin(&CheckInDraft::new(-1, "Europe/Paris".parse().unwrap())).unwrap();
         store.delete_checkin(&deleted.id).unwrap();
         let mut answers = vec![Answer::Score { value: 2 }; 9];
         answers[8] = Answer::PreferNotToAnswer;
         let phq9 = AssessmentDraft {
             taken_at: Some(at("2026-11-05T09:30:00Z")),
-            ..AssessmentDraft::new(Instrument::Phq9, answers, "America/New_York")
+            ..AssessmentDraft::new(Instrument::Phq9, answers, "America/New_York".parse().unwrap())
         };
         store.add_assessment(&phq9).unwrap();
         store.pair(&crate::sync::Pairing::new("https://relay.example.org").unwrap().code()).unwrap();

@@ -65,7 +65,8 @@ pub fn ics(data: &[u8]) -> bool {
     let zone = crate::time::parse_zone(ZONE).expect("a zone");
     let checked = course::calendar::check_ics(&text, zone, now()).is_ok();
     let imported =
-        rolled_back(&scratch().patient, |tx| course::calendar::import_update(tx, &text, ZONE, now())).is_ok();
+        rolled_back(&scratch().patient, |tx| course::calendar::import_update(tx, &text, ZONE.parse().unwrap(), now()))
+            .is_ok();
     assert_eq!(checked, imported, "the clinician's check and the patient's import agree");
     imported
 }
@@ -134,10 +135,10 @@ pub fn content_pack(data: &[u8]) -> bool {
 pub fn daylio_csv(data: &[u8]) -> bool {
     let text = String::from_utf8_lossy(data);
     let patient = &scratch().patient;
-    let Ok(preview) = patient.preview_daylio(&text, &[], ZONE) else { return false };
+    let Ok(preview) = patient.preview_daylio(&text, &[], ZONE.parse().unwrap()) else { return false };
     let mappings: Vec<MoodMapping> =
         preview.unmapped.iter().map(|name| MoodMapping { name: name.clone(), valence: 0 }).collect();
-    let imported = rolled_back(patient, |tx| import::import_in(tx, &text, &mappings, ZONE));
+    let imported = rolled_back(patient, |tx| import::import_in(tx, &text, &mappings, ZONE.parse().unwrap()));
     match imported {
         Ok(result) => {
             assert_eq!(result.added + result.skipped, preview.entries, "the preview counts what is imported");

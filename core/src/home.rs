@@ -13,7 +13,7 @@ use crate::measures::{DueMeasure, MeasureSchedule};
 use crate::prompts::DuePrompt;
 use crate::reminders::ReminderSettings;
 use crate::store::Store;
-use crate::time::{self, local_date, start_of_day};
+use crate::time::{local_date, start_of_day, Zone};
 use crate::WaymarkError;
 
 /// Everything the home screen shows at `now`.
@@ -51,9 +51,9 @@ pub struct Settings {
 
 impl Store {
     /// The home screen at `now`, for a phone in `zone`.
-    pub fn home_at(&self, now: SystemTime, zone: &str) -> Result<Home, WaymarkError> {
+    pub fn home_at(&self, now: SystemTime, zone: Zone) -> Result<Home, WaymarkError> {
         let today = self.today_at(now, zone)?;
-        let tz = time::parse_zone(zone).expect("today_at accepted the zone");
+        let tz = zone.tz();
         let course = self.course_overview(now, zone)?;
         let last_started = course.past.iter().find(|view| started_dosing(view, now));
         let active_care = course.next.iter().chain(last_started).flat_map(|view| in_force(view, now, tz)).collect();
@@ -128,16 +128,20 @@ mod tests {
         store
             .add_checkin(&CheckInDraft {
                 occurred_at: Some(at("2026-11-24T08:00:00Z")),
-                ..CheckInDraft::new(1, "Europe/London")
+                ..CheckInDraft::new(1, "Europe/London".parse().unwrap())
             })
             .unwrap();
         let now = at("2026-11-24T12:00:00Z");
-        let home = store.home_at(now, "Europe/London").unwrap();
-        assert_eq!(home.today, store.today_at(now, "Europe/London").unwrap());
-        assert_eq!(home.next_session, store.course_overview(now, "Europe/London").unwrap().next);
+        let home = store.home_at(now, "Europe/London".parse().unwrap()).unwrap();
+        assert_eq!(home.today, store.today_at(now, "Europe/London".parse().unwrap()).unwrap());
+        assert_eq!(home.next_session, store.course_overview(now, "Europe/London".parse().unwrap()).unwrap().next);
         assert_eq!(home.prompts_due, store.prompts_due(now).unwrap());
-        let due: Vec<_> =
-            store.due_measures_at(now, "Europe/London").unwrap().into_iter().filter(|m| m.due_now).collect();
+        let due: Vec<_> = store
+            .due_measures_at(now, "Europe/London".parse().unwrap())
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.due_now)
+            .collect();
         assert_eq!(home.measures_due, due);
         assert!(home.measures_due.iter().any(|m| m.instrument == Instrument::Phq9));
         assert_eq!(home.pending_shares, 0);
@@ -148,7 +152,7 @@ mod tests {
         let (_dir, store) = open_store();
         start(&store, CourseTemplate::IvInduction, "2026-11-23T09:00", "Europe/London");
         let zone = "Europe/London";
-        let care = |now: &str| kinds(&store.home_at(at(now), zone).unwrap().active_care);
+        let care = |now: &str| kinds(&store.home_at(at(now), zone.parse().unwrap()).unwrap().active_care);
         assert_eq!(care("2026-11-22T08:00:00Z"), Vec::<CareItemKind>::new());
         assert_eq!(care("2026-11-23T04:00:00Z"), vec![CareItemKind::NoFood, CareItemKind::NoAlcoholOrCannabis]);
         let during = care("2026-11-23T09:30:00Z");

@@ -31,6 +31,7 @@ pub mod sync;
 mod test_support;
 pub(crate) mod text;
 pub mod time;
+pub use time::{Zone, ZoneError};
 #[cfg(test)]
 mod wording;
 

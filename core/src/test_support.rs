@@ -18,5 +18,9 @@ pub(crate) fn at(rfc3339: &str) -> SystemTime {
 }
 
 pub(crate) fn draft_at(valence: i32, when: &str, text: &str) -> CheckInDraft {
-    CheckInDraft { occurred_at: Some(at(when)), text: text.to_string(), ..CheckInDraft::new(valence, "Europe/London") }
+    CheckInDraft {
+        occurred_at: Some(at(when)),
+        text: text.to_string(),
+        ..CheckInDraft::new(valence, "Europe/London".parse().unwrap())
+    }
 }

@@ -39,6 +39,66 @@ pub fn parse_zone(name: &str) -> Option<Tz> {
     name.parse().ok()
 }
 
+/// An IANA time zone this build knows. Every zone a caller hands the core
+/// is one of these, checked once where it comes in (in the shells, when
+/// uniffi lifts the name), so no rule checks a zone name again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Zone(Tz);
+
+impl Zone {
+    pub const UTC: Zone = Zone(Tz::UTC);
+
+    pub fn parse(name: &str) -> Result<Zone, ZoneError> {
+        parse_zone(name).map(Zone).ok_or_else(|| ZoneError::Unknown { zone: name.chars().take(64).collect() })
+    }
+
+    /// The IANA name, as stored beside local times.
+    pub fn name(self) -> &'static str {
+        self.0.name()
+    }
+
+    pub fn tz(self) -> Tz {
+        self.0
+    }
+}
+
+impl From<Tz> for Zone {
+    fn from(tz: Tz) -> Self {
+        Zone(tz)
+    }
+}
+
+impl std::str::FromStr for Zone {
+    type Err = ZoneError;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Zone::parse(name)
+    }
+}
+
+impl std::fmt::Display for Zone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi(flat_error))]
+pub enum ZoneError {
+    #[error(
+        "\"{zone}\" is not a time zone Waymark knows; pass an IANA name such as Europe/Paris, as the device reports it"
+    )]
+    Unknown { zone: String },
+}
+
+// A zone name that does not parse fails the call with `WaymarkError::Zone`.
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(Zone, String, {
+    lower: |zone| zone.name().to_string(),
+    try_lift: |name| Zone::parse(&name)
+        .map_err(|error| uniffi::deps::anyhow::Error::new(crate::WaymarkError::Zone { error })),
+});
+
 /// The calendar day `instant` falls on in `zone`.
 pub fn local_date(instant: SystemTime, zone: Tz) -> NaiveDate {
     to_utc(instant).with_timezone(&zone).date_naive()
@@ -140,6 +200,10 @@ mod tests {
     fn unknown_zones_are_rejected() {
         assert!(parse_zone("Mars/Olympus_Mons").is_none());
         assert!(parse_zone("America/New_York").is_some());
+        assert_eq!(Zone::parse("Mars/Olympus_Mons"), Err(ZoneError::Unknown { zone: "Mars/Olympus_Mons".into() }));
+        assert_eq!(Zone::parse("America/New_York").unwrap().name(), "America/New_York");
+        let long = "x".repeat(10_000);
+        assert!(matches!(Zone::parse(&long), Err(ZoneError::Unknown { zone }) if zone.len() == 64), "kept short");
     }
 
     proptest! {

@@ -292,13 +292,13 @@ fn own_words(store: &Store) -> BTreeMap<String, String> {
     }
     let flag = store.add_vitals(&VitalsDraft {
         taken_at: Some(at("2026-11-20T09:00:00Z")),
-        ..VitalsDraft::blood_pressure(190, 100, zone)
+        ..VitalsDraft::blood_pressure(190, 100, zone.parse().unwrap())
     });
     let flag = flag.unwrap().flag.unwrap();
     put("vitals/title".into(), &flag.title);
     put("vitals/message".into(), &flag.message);
     let now = at("2026-11-03T12:00:00Z");
-    let overview = store.course_overview(now, zone).unwrap();
+    let overview = store.course_overview(now, zone.parse().unwrap()).unwrap();
     put("course/title".into(), &overview.course.unwrap().title);
     let next = overview.next.unwrap();
     put("course/next/title".into(), &next.appointment.title);
@@ -306,10 +306,10 @@ fn own_words(store: &Store) -> BTreeMap<String, String> {
         put(format!("care/{}/title", item.kind.as_str()), &item.title);
         put(format!("care/{}/detail", item.kind.as_str()), &item.detail);
     }
-    let ending = store.course_overview(at("2027-03-01T12:00:00Z"), zone).unwrap().ending.unwrap();
+    let ending = store.course_overview(at("2027-03-01T12:00:00Z"), zone.parse().unwrap()).unwrap().ending.unwrap();
     put("course/ending/message".into(), &ending.message);
     put("course/ending/clinic_note".into(), &ending.clinic_note);
-    let mut planned = store.plan_notifications(at("2026-10-29T12:00:00Z"), zone, Some(1000)).unwrap();
+    let mut planned = store.plan_notifications(at("2026-10-29T12:00:00Z"), zone.parse().unwrap(), Some(1000)).unwrap();
     planned.sort_by_key(|n| (n.fire_at, format!("{:?}", n.route), format!("{:?}", n.kind)));
     for (n, notification) in planned.iter().take(40).enumerate() {
         put(format!("notify/{n}/title"), &notification.title);
@@ -322,11 +322,12 @@ fn own_words(store: &Store) -> BTreeMap<String, String> {
     let request = crate::share::ShareRequest {
         from: "2026-11-01".into(),
         to: "2026-11-30".into(),
-        zone: zone.into(),
+        zone: zone.parse().unwrap(),
         scopes: vec![crate::share::ShareScope::Measures],
     };
     put("share/nobody_is_told".into(), &store.preview_share(&request).unwrap().nobody_is_told);
-    let progress = store.progress_at(now, &ProgressQuery { from: None, to: None, zone: zone.into() }).unwrap();
+    let progress =
+        store.progress_at(now, &ProgressQuery { from: None, to: None, zone: zone.parse().unwrap() }).unwrap();
     put("progress/clinic_note".into(), &progress.clinic_note);
     put("progress/response".into(), &progress.phq9.response.as_ref().unwrap().definition);
     put("progress/remission".into(), &progress.phq9.remission.as_ref().unwrap().definition);
@@ -358,7 +359,7 @@ fn profile_in(language: &str) -> (tempfile::TempDir, Store) {
     let draft = CourseDraft {
         template: CourseTemplate::Esketamine,
         first_session: "2026-11-02T10:00".into(),
-        zone: "America/Mexico_City".into(),
+        zone: "America/Mexico_City".parse().unwrap(),
         place: "Clinic".into(),
     };
     store.start_course(&draft).unwrap();
@@ -368,7 +369,7 @@ fn profile_in(language: &str) -> (tempfile::TempDir, Store) {
     {
         let draft = AssessmentDraft {
             taken_at: Some(at(when)),
-            ..AssessmentDraft::new(Instrument::Phq9, answers(last), "UTC")
+            ..AssessmentDraft::new(Instrument::Phq9, answers(last), "UTC".parse().unwrap())
         };
         store.add_assessment(&draft).unwrap();
     }

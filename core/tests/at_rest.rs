@@ -29,7 +29,7 @@ fn notes_never_reach_the_database_wal_or_shm_in_clear() {
     let db = dir.path().join("waymark.db");
     let store = Store::open(&db, &KEY).unwrap();
     for _ in 0..20 {
-        store.add_checkin(&CheckInDraft { text: NOTE.into(), ..CheckInDraft::new(1, "UTC") }).unwrap();
+        store.add_checkin(&CheckInDraft { text: NOTE.into(), ..CheckInDraft::new(1, "UTC".parse().unwrap()) }).unwrap();
     }
     // While open, the new pages sit in the WAL.
     assert!(std::fs::metadata(db.with_file_name("waymark.db-wal")).unwrap().len() > 0);
@@ -46,7 +46,7 @@ fn erasing_leaves_no_file_of_the_store() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("waymark.db");
     let store = Store::open(&db, &KEY).unwrap();
-    store.add_checkin(&CheckInDraft { text: NOTE.into(), ..CheckInDraft::new(0, "UTC") }).unwrap();
+    store.add_checkin(&CheckInDraft { text: NOTE.into(), ..CheckInDraft::new(0, "UTC".parse().unwrap()) }).unwrap();
     drop(store);
     let other = dir.path().join("unrelated.txt");
     std::fs::write(&other, "kept").unwrap();

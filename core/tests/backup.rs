@@ -27,30 +27,39 @@ fn populated(path: &Path) -> Store {
         .add_checkin(&CheckInDraft {
             text: "a shared note".into(),
             shared: true,
-            ..CheckInDraft::new(2, "Europe/Paris")
+            ..CheckInDraft::new(2, "Europe/Paris".parse().unwrap())
         })
         .unwrap();
-    let deleted = store.add_checkin(&CheckInDraft::new(-2, "Europe/Paris")).unwrap();
+    let deleted = store.add_checkin(&CheckInDraft::new(-2, "Europe/Paris".parse().unwrap())).unwrap();
     store.delete_checkin(&deleted.id).unwrap();
     let answers = [1, 2, 1, 0, 1, 1, 0, 1, 1].map(|value| Answer::Score { value }).to_vec();
-    store.add_assessment(&AssessmentDraft::new(Instrument::Phq9, answers, "Europe/Paris")).unwrap();
-    store.add_vitals(&VitalsDraft::blood_pressure(128, 82, "Europe/Paris")).unwrap();
+    store.add_assessment(&AssessmentDraft::new(Instrument::Phq9, answers, "Europe/Paris".parse().unwrap())).unwrap();
+    store.add_vitals(&VitalsDraft::blood_pressure(128, 82, "Europe/Paris".parse().unwrap())).unwrap();
     let course = CourseDraft {
         template: CourseTemplate::Esketamine,
         first_session: "2026-11-02T10:00".into(),
-        zone: "Europe/Paris".into(),
+        zone: "Europe/Paris".parse().unwrap(),
         place: "Clinic".into(),
     };
     store.start_course(&course).unwrap();
     store.add_safety_plan_item(SafetyPlanStep::PeopleToAsk, "My sister Ana").unwrap();
     store.set_region(Some("FR")).unwrap();
     let due = store.prompts_due(at("2026-11-03T12:00:00Z")).unwrap();
-    store.answer_prompt_at(at("2026-11-03T12:00:00Z"), &due[0].id, "Lighter today", 1, "Europe/Paris", true).unwrap();
+    store
+        .answer_prompt_at(
+            at("2026-11-03T12:00:00Z"),
+            &due[0].id,
+            "Lighter today",
+            1,
+            "Europe/Paris".parse().unwrap(),
+            true,
+        )
+        .unwrap();
     store.pair(&Pairing::new("https://relay.example.org").unwrap().code()).unwrap();
     let request = ShareRequest {
         from: "2026-11-01".into(),
         to: "2026-11-30".into(),
-        zone: "Europe/Paris".into(),
+        zone: "Europe/Paris".parse().unwrap(),
         scopes: vec![ShareScope::Notes],
     };
     store.share(&request).unwrap();
@@ -97,7 +106,7 @@ fn a_bad_file_or_passphrase_fails_with_its_own_error_and_changes_nothing() {
     let target_dir = tempfile::tempdir().unwrap();
     let target = target_dir.path().join("waymark.db");
     let existing = Store::open(&target, &OTHER_KEY).unwrap();
-    existing.add_checkin(&CheckInDraft::new(0, "UTC")).unwrap();
+    existing.add_checkin(&CheckInDraft::new(0, "UTC".parse().unwrap())).unwrap();
     drop(existing);
     let before = files(target_dir.path());
 
@@ -178,7 +187,7 @@ fn an_open_profile_is_never_restored_over_or_erased_and_a_closed_one_says_so() {
     let target_dir = tempfile::tempdir().unwrap();
     let target = target_dir.path().join("waymark.db");
     let open = Store::open(&target, &OTHER_KEY).unwrap();
-    let written = open.add_checkin(&CheckInDraft::new(1, "UTC")).unwrap();
+    let written = open.add_checkin(&CheckInDraft::new(1, "UTC".parse().unwrap())).unwrap();
     let by_another_name = target_dir.path().join(".").join("waymark.db");
     let refused = restore(&backup, PASSPHRASE, &by_another_name, &OTHER_KEY, true);
     assert!(matches!(refused, Err(BackupError::Store(waymark_core::StoreError::InUse { .. }))), "{refused:?}");

@@ -28,7 +28,10 @@ fn write_check_ins(path: &str) {
     let count: u64 = std::env::var(CHILD_COUNT).map_or(u64::MAX, |n| n.parse().unwrap());
     let store = Store::open(path, &KEY).unwrap();
     for i in 0..count {
-        let draft = CheckInDraft { text: format!("entry {i} {}", "words ".repeat(40)), ..CheckInDraft::new(1, "UTC") };
+        let draft = CheckInDraft {
+            text: format!("entry {i} {}", "words ".repeat(40)),
+            ..CheckInDraft::new(1, "UTC".parse().unwrap())
+        };
         let entry = store.add_checkin(&draft).unwrap();
         println!("id {}", entry.id);
     }

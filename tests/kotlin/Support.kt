@@ -38,6 +38,7 @@ fun WaymarkException.cause(): Throwable = when (this) {
     is WaymarkException.Sync -> error
     is WaymarkException.Backup -> error
     is WaymarkException.Import -> error
+    is WaymarkException.Zone -> error
 }
 
 /** Runs [block], which the core must refuse with a [WaymarkException] carrying an [E]; returns the [E]. */

@@ -13,6 +13,7 @@ import app.waymark.core.ShareScope
 import app.waymark.core.StorageFailure
 import app.waymark.core.StoreException
 import app.waymark.core.WaymarkException
+import app.waymark.core.ZoneException
 import java.io.File
 import java.time.Instant
 import java.time.LocalDate
@@ -84,8 +85,21 @@ class SurfaceTest {
         val valence = assertRefused<JournalException.InvalidValence> { waymark.addCheckin(CheckInDraft(valence = 9, zone = zone)) }
         assertTrue(valence.message!!, valence.message!!.contains("valence 9"))
         assertRefused<ReminderException.InvalidMaxPending> { waymark.planNotifications(Instant.EPOCH, zone, 0u) }
-        val thrown = assertThrows<WaymarkException.Journal> { waymark.today(Instant.EPOCH, "Atlantis/Capital") }
-        assertTrue(thrown.error is JournalException.UnknownZone)
+    }
+
+    /** A zone name is checked once, as it crosses into the core, whichever call or record carries it. */
+    @Test
+    fun anUnknownZoneIsRefusedAtTheEdgeAndNothingIsWritten(): Unit = Waymark.open(newDbPath(), key, null).use { waymark ->
+        val thrown = assertThrows<WaymarkException.Zone> { waymark.today(Instant.EPOCH, "Atlantis/Capital") }
+        assertTrue(thrown.error is ZoneException.Unknown)
+        assertTrue(thrown.message!!, thrown.message!!.contains("Atlantis/Capital"))
+        assertRefused<ZoneException.Unknown> { waymark.addCheckin(CheckInDraft(valence = 1, zone = "Mars/Base")) }
+        assertRefused<ZoneException.Unknown> { waymark.planNotifications(Instant.EPOCH, "", null) }
+        assertRefused<ZoneException.Unknown> {
+            waymark.share(ShareRequest("2026-11-01", "2026-11-02", "Europe/Nowhere", listOf(ShareScope.MOOD)))
+        }
+        assertTrue(waymark.today(Instant.EPOCH, zone).entries.isEmpty())
+        assertEquals("Europe/Paris", waymark.addCheckin(CheckInDraft(valence = 1, zone = "Europe/Paris")).zone)
     }
 
     @Test

@@ -7,6 +7,7 @@ import app.waymark.core.JournalQuery
 import app.waymark.core.LifeArea
 import app.waymark.core.StorageFailure
 import app.waymark.core.StoreException
+import app.waymark.core.ZoneException
 import java.io.File
 import java.time.Instant
 import org.junit.Assert.assertEquals
@@ -142,7 +143,7 @@ class WaymarkTest {
                 waymark.addCheckin(CheckInDraft(valence = 0, anxiety = 11, zone = zone))
             }
             assertRefused<JournalException.TextTooLong> { waymark.addCheckin(draft(0, "x".repeat(100_001))) }
-            assertRefused<JournalException.UnknownZone> { waymark.today(Instant.EPOCH, "Atlantis/Capital") }
+            assertRefused<ZoneException.Unknown> { waymark.today(Instant.EPOCH, "Atlantis/Capital") }
             assertRefused<JournalException.NotFound> { waymark.checkin("no-such-id") }
             assertTrue(waymark.journalPage(JournalQuery()).entries.isEmpty())
         }

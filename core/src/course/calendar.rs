@@ -21,7 +21,7 @@ use serde::Serialize;
 use super::windows_zones::iana_for_windows;
 use super::{current_course, AppointmentKind, AppointmentStatus, CourseError, MAX_DURATION_MINUTES, MAX_TEXT_CHARS};
 use crate::store::Store;
-use crate::time;
+use crate::time::{self, Zone};
 
 /// How far before and after now a recurring event is expanded.
 const PAST_DAYS: i64 = 90;
@@ -581,7 +581,7 @@ fn cancel_dropped(
 impl Store {
     /// Imports a calendar file from the clinic, all or nothing. UTC and
     /// floating times are placed in the course's zone, else `default_zone`.
-    pub fn import_calendar(&self, ics: &str, default_zone: &str, now: SystemTime) -> Result<ImportReport, CourseError> {
+    pub fn import_calendar(&self, ics: &str, default_zone: Zone, now: SystemTime) -> Result<ImportReport, CourseError> {
         self.write(|tx| import_in(tx, ics, default_zone, now))
     }
 }
@@ -643,7 +643,7 @@ fn read_sessions(
 pub(crate) fn import_in(
     tx: &Connection,
     ics: &str,
-    default_zone: &str,
+    default_zone: Zone,
     now: SystemTime,
 ) -> Result<ImportReport, CourseError> {
     import_at_most(tx, ics, default_zone, now, FROM_A_FILE)
@@ -653,7 +653,7 @@ pub(crate) fn import_in(
 pub(crate) fn import_update(
     tx: &Connection,
     ics: &str,
-    default_zone: &str,
+    default_zone: Zone,
     now: SystemTime,
 ) -> Result<ImportReport, CourseError> {
     import_at_most(tx, ics, default_zone, now, FROM_THE_CLINIC)
@@ -662,11 +662,11 @@ pub(crate) fn import_update(
 fn import_at_most(
     tx: &Connection,
     ics: &str,
-    default_zone: &str,
+    default_zone: Zone,
     now: SystemTime,
     bounds: Bounds,
 ) -> Result<ImportReport, CourseError> {
-    let fallback = super::zone(default_zone)?;
+    let fallback = default_zone.tz();
     let course = current_course(tx)?;
     let zone = course.as_ref().and_then(|c| time::parse_zone(&c.zone)).unwrap_or(fallback);
     let (sessions, series) = read_sessions(ics, zone, now, bounds)?;

@@ -25,7 +25,7 @@ pub use overview::{AppointmentView, CourseOverview};
 pub use templates::CourseTemplate;
 
 use crate::store::{Store, StoreError};
-use crate::time::{self, rfc3339};
+use crate::time::{self, rfc3339, Zone};
 
 /// The longest title, place or notes an appointment keeps, in characters.
 pub const MAX_TEXT_CHARS: usize = 10_000;
@@ -38,8 +38,6 @@ pub enum CourseError {
     UnknownTemplate { name: String },
     #[error("\"{text}\" is not a local date and time; use the form 2026-11-27T09:30")]
     InvalidLocalTime { text: String },
-    #[error("\"{zone}\" is not a known time zone; use an IANA name such as Europe/Paris")]
-    UnknownZone { zone: String },
     #[error("a session of {minutes} minutes cannot be right; give 1 to 1440 minutes")]
     InvalidDuration { minutes: u32 },
     #[error("the {field} is {chars} characters long; shorten it to at most {max}")]
@@ -118,7 +116,7 @@ pub struct CourseDraft {
     /// `YYYY-MM-DDTHH:MM[:SS]`, local time in `zone`.
     pub first_session: String,
     /// The clinic's IANA zone.
-    pub zone: String,
+    pub zone: Zone,
     #[cfg_attr(feature = "uniffi", uniffi(default = ""))]
     pub place: String,
 }
@@ -147,7 +145,7 @@ pub struct AppointmentDraft {
     /// `YYYY-MM-DDTHH:MM[:SS]`, local time in `zone`.
     pub local_start: String,
     /// The IANA zone the appointment is kept in, normally the clinic's.
-    pub zone: String,
+    pub zone: Zone,
     #[cfg_attr(feature = "uniffi", uniffi(default = 60))]
     pub duration_minutes: u32,
     #[cfg_attr(feature = "uniffi", uniffi(default = ""))]
@@ -192,8 +190,10 @@ pub fn parse_local(text: &str) -> Result<NaiveDateTime, CourseError> {
     time::parse_local(text).ok_or_else(|| CourseError::InvalidLocalTime { text: text.to_string() })
 }
 
-fn zone(name: &str) -> Result<Tz, CourseError> {
-    time::parse_zone(name).ok_or_else(|| CourseError::UnknownZone { zone: name.to_string() })
+/// A zone read back from the store: rows are written with checked zones, so
+/// a name this build cannot read is damage.
+fn stored_zone(name: &str) -> Result<Tz, StoreError> {
+    time::parse_zone(name).ok_or_else(|| StoreError::Damaged { detail: format!("\"{name}\" is not a time zone") })
 }
 
 fn check_text(field: &str, text: &str) -> Result<(), CourseError> {
@@ -212,7 +212,6 @@ impl CourseDraft {
     /// Checks the draft without saving it.
     pub fn check(&self) -> Result<(), CourseError> {
         parse_local(&self.first_session)?;
-        zone(&self.zone)?;
         check_text("place", &self.place)
     }
 }
@@ -221,7 +220,6 @@ impl AppointmentDraft {
     /// Checks the draft without saving it; returns its local time, canonical.
     pub fn check(&self) -> Result<String, CourseError> {
         let local = parse_local(&self.local_start)?;
-        zone(&self.zone)?;
         if !(1..=MAX_DURATION_MINUTES).contains(&self.duration_minutes) {
             return Err(CourseError::InvalidDuration { minutes: self.duration_minutes });
         }
@@ -272,7 +270,7 @@ fn read_appointment(row: &rusqlite::Row<'_>) -> rusqlite::Result<Appointment> {
     let local_start: String = row.get(4)?;
     let zone_name: String = row.get(5)?;
     let local = parse_local(&local_start).map_err(|e| conversion_error(4, e))?;
-    let tz = zone(&zone_name).map_err(|e| conversion_error(5, e))?;
+    let tz = stored_zone(&zone_name).map_err(|e| conversion_error(5, e))?;
     Ok(Appointment {
         id: row.get(0)?,
         course_id: row.get(1)?,
@@ -350,7 +348,7 @@ pub(crate) fn current_course_began(conn: &Connection) -> Result<Option<SystemTim
     let of_course = |a: &Appointment| a.course_id.as_deref() == Some(course.id.as_str());
     match appointments.into_iter().find(|a| of_course(a) && a.status != AppointmentStatus::Cancelled) {
         Some(first) => {
-            let tz = zone(&first.zone).map_err(course_error_as_store)?;
+            let tz = stored_zone(&first.zone)?;
             Ok(Some(time::start_of_day(time::local_date(first.starts_at, tz), tz)))
         }
         None => Ok(conn
@@ -379,7 +377,7 @@ fn insert_appointment(
         draft.kind.as_str(),
         draft.title,
         local_start,
-        draft.zone,
+        draft.zone.name(),
         draft.duration_minutes,
         draft.place,
         draft.notes,
@@ -407,7 +405,7 @@ impl Store {
                 id,
                 template.as_str(),
                 template.title(language),
-                draft.zone,
+                draft.zone.name(),
                 fasting.no_food_before_minutes,
                 fasting.no_liquids_before_minutes,
                 now
@@ -420,7 +418,7 @@ impl Store {
                     kind: session.kind,
                     title: session.title(language),
                     local_start: canonical(local),
-                    zone: draft.zone.clone(),
+                    zone: draft.zone,
                     duration_minutes: session.duration_minutes,
                     place: draft.place.clone(),
                     notes: String::new(),
@@ -483,17 +481,14 @@ impl Store {
         &self,
         id: &str,
         local_start: &str,
-        zone_name: Option<&str>,
+        zone: Option<Zone>,
     ) -> Result<Appointment, CourseError> {
         let local = canonical(parse_local(local_start)?);
-        if let Some(name) = zone_name {
-            zone(name)?;
-        }
         self.change(id, |tx, current| {
             tx.prepare_cached(
                 "UPDATE appointment SET local_start = ?2, zone = ?3, status = 'scheduled', updated_at = ?4 WHERE id = ?1",
             )?
-            .execute(params![id, local, zone_name.unwrap_or(&current.zone), time::to_millis(SystemTime::now())])?;
+            .execute(params![id, local, zone.map_or(current.zone.clone(), |z| z.name().to_string()), time::to_millis(SystemTime::now())])?;
             Ok(())
         })
     }
@@ -581,7 +576,7 @@ impl Store {
                 .rfind(|a| a.status != AppointmentStatus::Cancelled)
                 .ok_or(CourseError::NoCourse)?;
             let local = parse_local(&last.local_start)?;
-            let tz = zone(&last.zone)?;
+            let tz = stored_zone(&last.zone)?;
             let language = crate::safety::stored_language(tx)?;
             let step = 7 * u64::from(every_weeks);
             let after = |n: u64| {
@@ -602,7 +597,7 @@ impl Store {
                     kind: AppointmentKind::Dosing,
                     title: crate::text::get(language, "course.maintenance").to_string(),
                     local_start: canonical(next),
-                    zone: last.zone.clone(),
+                    zone: tz.into(),
                     duration_minutes: last.duration_minutes,
                     place: last.place.clone(),
                     notes: String::new(),
@@ -631,7 +626,8 @@ pub(crate) mod tests {
     use crate::test_support::{at, open_store};
 
     pub(crate) fn start(store: &Store, template: CourseTemplate, first: &str, zone: &str) -> Course {
-        let draft = CourseDraft { template, first_session: first.into(), zone: zone.into(), place: "Clinic".into() };
+        let draft =
+            CourseDraft { template, first_session: first.into(), zone: zone.parse().unwrap(), place: "Clinic".into() };
         store.start_course(&draft).unwrap()
     }
 
@@ -709,7 +705,7 @@ pub(crate) mod tests {
             kind: AppointmentKind::MedicalCheck,
             title: "Blood pressure check".into(),
             local_start: local.into(),
-            zone: zone.into(),
+            zone: zone.parse().unwrap(),
             duration_minutes: minutes,
             place: String::new(),
             notes: String::new(),
@@ -719,17 +715,13 @@ pub(crate) mod tests {
             Err(CourseError::InvalidLocalTime { .. })
         ));
         assert!(matches!(
-            store.add_appointment(&draft("2026-11-27T09:00", "Eastern", 30)),
-            Err(CourseError::UnknownZone { .. })
-        ));
-        assert!(matches!(
             store.add_appointment(&draft("2026-11-27T09:00", "UTC", 0)),
             Err(CourseError::InvalidDuration { .. })
         ));
         let bad_course = CourseDraft {
             template: CourseTemplate::IvInduction,
             first_session: "soon".into(),
-            zone: "UTC".into(),
+            zone: "UTC".parse().unwrap(),
             place: String::new(),
         };
         assert!(store.start_course(&bad_course).is_err());

@@ -11,6 +11,7 @@ use super::{
     CourseTemplate,
 };
 use crate::store::Store;
+use crate::time::Zone;
 use crate::{text, time};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -67,8 +68,8 @@ fn ending(course: &Course, language: &str) -> CourseEnding {
 
 impl Store {
     /// The course screen as seen at `now` on a phone in `device_zone`.
-    pub fn course_overview(&self, now: SystemTime, device_zone: &str) -> Result<CourseOverview, CourseError> {
-        let tz = super::zone(device_zone)?;
+    pub fn course_overview(&self, now: SystemTime, device_zone: Zone) -> Result<CourseOverview, CourseError> {
+        let tz = device_zone.tz();
         self.read(|conn| {
             let language = crate::safety::stored_language(conn)?;
             let course = current_course(conn)?;
@@ -114,7 +115,7 @@ mod tests {
         let sessions = store.appointments().unwrap();
         store.mark_appointment_done(&sessions[0].id, Some(at("2026-11-23T11:00:00Z"))).unwrap();
         store.set_checklist_item(&sessions[2].id, CareItemKind::RideHome, true).unwrap();
-        let overview = store.course_overview(at("2026-11-26T12:00:00Z"), "America/New_York").unwrap();
+        let overview = store.course_overview(at("2026-11-26T12:00:00Z"), "America/New_York".parse().unwrap()).unwrap();
         assert_eq!(overview.course.unwrap().title, "IV ketamine induction");
         assert_eq!((overview.past.len(), overview.upcoming.len(), overview.done), (2, 4, 1));
         assert_eq!(overview.past[1].appointment.status, AppointmentStatus::Done);
@@ -132,9 +133,9 @@ mod tests {
         use crate::course::CourseError;
         let (_dir, store) = open_store();
         start(&store, CourseTemplate::Esketamine, "2026-09-01T10:00", "Europe/Paris");
-        let during = store.course_overview(at("2026-09-20T12:00:00Z"), "Europe/Paris").unwrap();
+        let during = store.course_overview(at("2026-09-20T12:00:00Z"), "Europe/Paris".parse().unwrap()).unwrap();
         assert_eq!(during.ending, None, "sessions still to come");
-        let after = store.course_overview(at("2026-10-25T12:00:00Z"), "Europe/Paris").unwrap();
+        let after = store.course_overview(at("2026-10-25T12:00:00Z"), "Europe/Paris".parse().unwrap()).unwrap();
         let ending = after.ending.expect("the last dosing session is over");
         assert!(ending.can_continue && ending.message.contains("every week or every 2 weeks"), "{ending:?}");
         assert!(ending.source.contains("spravatotreatmentcenter.com"));
@@ -151,7 +152,10 @@ mod tests {
         assert!(added
             .iter()
             .all(|a| a.title == "Esketamine, maintenance" && a.place == "Clinic" && a.duration_minutes == 120));
-        assert_eq!(store.course_overview(at("2026-10-25T12:00:00Z"), "Europe/Paris").unwrap().ending, None);
+        assert_eq!(
+            store.course_overview(at("2026-10-25T12:00:00Z"), "Europe/Paris".parse().unwrap()).unwrap().ending,
+            None
+        );
         let now = at("2026-10-25T12:00:00Z");
         assert!(matches!(store.continue_course_at(now, 3, 2), Err(CourseError::InvalidContinuation { .. })));
         assert!(matches!(store.continue_course_at(now, 1, 0), Err(CourseError::InvalidContinuation { .. })));
@@ -174,9 +178,9 @@ mod tests {
     fn a_kap_course_is_not_over_while_its_integration_session_is_to_come() {
         let (_dir, store) = open_store();
         start(&store, CourseTemplate::Kap, "2026-11-02T10:00", "UTC");
-        let after_dosing = store.course_overview(at("2026-11-09T18:00:00Z"), "UTC").unwrap();
+        let after_dosing = store.course_overview(at("2026-11-09T18:00:00Z"), "UTC".parse().unwrap()).unwrap();
         assert_eq!(after_dosing.ending, None, "integration on 10 November is still to come");
-        assert!(store.course_overview(at("2026-11-11T12:00:00Z"), "UTC").unwrap().ending.is_some());
+        assert!(store.course_overview(at("2026-11-11T12:00:00Z"), "UTC".parse().unwrap()).unwrap().ending.is_some());
     }
 
     #[test]
@@ -186,12 +190,12 @@ mod tests {
         let now = at("2026-10-01T12:00:00Z");
         assert!(matches!(store.continue_course_at(now, 1, 2), Err(CourseError::NoCourse)));
         start(&store, CourseTemplate::IvInduction, "2026-09-01T10:00", "UTC");
-        let ending = store.course_overview(at("2026-10-01T12:00:00Z"), "UTC").unwrap().ending.unwrap();
+        let ending = store.course_overview(at("2026-10-01T12:00:00Z"), "UTC".parse().unwrap()).unwrap().ending.unwrap();
         assert!(!ending.can_continue && ending.message.contains("contact the clinic early"), "{ending:?}");
         assert!(ending.source.contains("Murrough") && ending.source.contains("18 days"));
         assert!(matches!(store.continue_course_at(now, 1, 2), Err(CourseError::NotContinuable { .. })));
         store.set_language(Some("es")).unwrap();
-        let spanish = store.course_overview(at("2026-10-01T12:00:00Z"), "UTC").unwrap();
+        let spanish = store.course_overview(at("2026-10-01T12:00:00Z"), "UTC".parse().unwrap()).unwrap();
         assert_eq!(
             spanish.course.unwrap().title,
             "Inducción con ketamina intravenosa",
@@ -203,8 +207,8 @@ mod tests {
     #[test]
     fn an_empty_profile_has_an_empty_overview() {
         let (_dir, store) = open_store();
-        let overview = store.course_overview(at("2026-11-26T12:00:00Z"), "UTC").unwrap();
+        let overview = store.course_overview(at("2026-11-26T12:00:00Z"), "UTC".parse().unwrap()).unwrap();
         assert!(overview.course.is_none() && overview.next.is_none() && overview.past.is_empty());
-        assert!(store.course_overview(at("2026-11-26T12:00:00Z"), "Nowhere/Land").is_err());
+        assert!(store.course_overview(at("2026-11-26T12:00:00Z"), "Nowhere/Land".parse().unwrap()).is_err());
     }
 }

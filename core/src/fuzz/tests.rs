@@ -70,13 +70,19 @@ fn daylio_seeds() {
 
 fn populated(dir: &Path) -> Store {
     let store = Store::open(dir.join("seed.db"), &KEY).unwrap();
-    store.add_checkin(&CheckInDraft { text: "A calm day".into(), shared: true, ..CheckInDraft::new(2, ZONE) }).unwrap();
+    store
+        .add_checkin(&CheckInDraft {
+            text: "A calm day".into(),
+            shared: true,
+            ..CheckInDraft::new(2, ZONE.parse().unwrap())
+        })
+        .unwrap();
     let answers = [1, 2, 1, 0, 1, 1, 0, 1, 0].map(|value| Answer::Score { value }).to_vec();
-    store.add_assessment(&AssessmentDraft::new(Instrument::Phq9, answers, ZONE)).unwrap();
+    store.add_assessment(&AssessmentDraft::new(Instrument::Phq9, answers, ZONE.parse().unwrap())).unwrap();
     let course = CourseDraft {
         template: CourseTemplate::Esketamine,
         first_session: "2026-11-16T10:00".into(),
-        zone: ZONE.into(),
+        zone: ZONE.parse().unwrap(),
         place: "Clinic".into(),
     };
     store.start_course(&course).unwrap();
@@ -111,7 +117,7 @@ fn write_generated_seeds() {
     let request = ShareRequest {
         from: "2026-11-01".into(),
         to: "2026-12-31".into(),
-        zone: ZONE.into(),
+        zone: ZONE.parse().unwrap(),
         scopes: vec![
             ShareScope::Mood,
             ShareScope::Measures,

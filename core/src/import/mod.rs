@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::journal::{self, CheckInDraft, EmotionLabel, JournalError, LifeArea};
 use crate::store::{Store, StoreError};
-use crate::time;
+use crate::time::Zone;
 
 const DEFAULT_MOODS: [(&str, i32); 5] = [("rad", 3), ("good", 2), ("meh", 0), ("bad", -2), ("awful", -3)];
 const SAMPLE: usize = 3;
@@ -36,8 +36,6 @@ pub enum ImportError {
     UnmappedMoods { names: String },
     #[error("\"{name}\" cannot map to {valence}; use a valence from -3 to +3")]
     InvalidMapping { name: String, valence: i32 },
-    #[error("\"{zone}\" is not a time zone this build knows; use an IANA name such as Europe/Paris")]
-    UnknownZone { zone: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -130,7 +128,7 @@ fn convert(
     rows: &[daylio::Row],
     table: &BTreeMap<String, i32>,
     zone: chrono_tz::Tz,
-    zone_name: &str,
+    zone_name: Zone,
 ) -> Vec<Converted> {
     let mut seen: BTreeMap<String, u32> = BTreeMap::new();
     rows.iter()
@@ -184,8 +182,8 @@ fn convert(
         .collect()
 }
 
-fn prepare(csv: &str, mappings: &[MoodMapping], zone: &str) -> Result<(Vec<daylio::Row>, Vec<Converted>), ImportError> {
-    let tz = time::parse_zone(zone).ok_or_else(|| ImportError::UnknownZone { zone: zone.to_string() })?;
+fn prepare(csv: &str, mappings: &[MoodMapping], zone: Zone) -> Result<(Vec<daylio::Row>, Vec<Converted>), ImportError> {
+    let tz = zone.tz();
     let table = valences(mappings)?;
     let rows = daylio::parse(csv)?;
     let converted = convert(&rows, &table, tz, zone);
@@ -210,7 +208,7 @@ impl Store {
         &self,
         csv: &str,
         mappings: &[MoodMapping],
-        zone: &str,
+        zone: Zone,
     ) -> Result<ImportPreview, ImportError> {
         let (rows, converted) = prepare(csv, mappings, zone)?;
         let mut counts: BTreeMap<&str, (u32, Option<i32>)> = BTreeMap::new();
@@ -236,7 +234,7 @@ impl Store {
 
     /// Imports `csv` in one transaction: refused whole while a mood is
     /// unmapped or a row is bad; entries imported before are skipped.
-    pub fn import_daylio(&self, csv: &str, mappings: &[MoodMapping], zone: &str) -> Result<ImportResult, ImportError> {
+    pub fn import_daylio(&self, csv: &str, mappings: &[MoodMapping], zone: Zone) -> Result<ImportResult, ImportError> {
         self.write(|tx| import_in(tx, csv, mappings, zone))
     }
 }
@@ -245,7 +243,7 @@ pub(crate) fn import_in(
     tx: &Connection,
     csv: &str,
     mappings: &[MoodMapping],
-    zone: &str,
+    zone: Zone,
 ) -> Result<ImportResult, ImportError> {
     let (rows, converted) = prepare(csv, mappings, zone)?;
     let mut unmapped: Vec<&str> =

@@ -22,9 +22,9 @@ fn entries(store: &Store) -> Vec<crate::journal::CheckIn> {
 fn every_generation_of_the_export_reads() {
     let (_dir, store) = open_store();
     for (file, count) in [(Y2017, 2), (Y2019, 2), (Y2021, 1), (Y2026, 1)] {
-        let preview = store.preview_daylio(file, &[], "Europe/Paris").unwrap();
+        let preview = store.preview_daylio(file, &[], "Europe/Paris".parse().unwrap()).unwrap();
         assert_eq!((preview.entries, preview.unmapped.len()), (count, 0), "{file}");
-        assert_eq!(store.import_daylio(file, &[], "Europe/Paris").unwrap().added, count);
+        assert_eq!(store.import_daylio(file, &[], "Europe/Paris".parse().unwrap()).unwrap().added, count);
     }
     let all = entries(&store);
     assert_eq!(all.len(), 6);
@@ -45,9 +45,15 @@ fn every_generation_of_the_export_reads() {
 fn importing_the_same_file_twice_adds_nothing_the_second_time() {
     let (_dir, store) = open_store();
     let doubled = format!("{Y2019}\n2019-05-01,May 1,Wednesday,9:03,rad,\"\",\"\"");
-    assert_eq!(store.import_daylio(&doubled, &[], "UTC").unwrap(), ImportResult { added: 3, skipped: 0 });
-    assert_eq!(store.preview_daylio(&doubled, &[], "UTC").unwrap().already_imported, 3);
-    assert_eq!(store.import_daylio(&doubled, &[], "UTC").unwrap(), ImportResult { added: 0, skipped: 3 });
+    assert_eq!(
+        store.import_daylio(&doubled, &[], "UTC".parse().unwrap()).unwrap(),
+        ImportResult { added: 3, skipped: 0 }
+    );
+    assert_eq!(store.preview_daylio(&doubled, &[], "UTC".parse().unwrap()).unwrap().already_imported, 3);
+    assert_eq!(
+        store.import_daylio(&doubled, &[], "UTC".parse().unwrap()).unwrap(),
+        ImportResult { added: 0, skipped: 3 }
+    );
     assert_eq!(entries(&store).len(), 3, "two identical rows stay two entries, once");
 }
 
@@ -57,9 +63,15 @@ fn one_broken_row_imports_nothing_and_names_its_line() {
     let broken = "full_date,date,weekday,time,mood,activities,note\n\
 2019-05-02,May 2,Thursday,15:26,meh,\"\",\"\"\n\
 2019-05-01,May 1,Wednesday,noon,rad,\"\",\"\"";
-    assert!(matches!(store.import_daylio(broken, &[], "UTC"), Err(ImportError::BadRow { line: 3, .. })));
+    assert!(matches!(
+        store.import_daylio(broken, &[], "UTC".parse().unwrap()),
+        Err(ImportError::BadRow { line: 3, .. })
+    ));
     assert!(entries(&store).is_empty());
-    assert!(matches!(store.import_daylio("date,mood\n1,2", &[], "UTC"), Err(ImportError::NotDaylio { .. })));
+    assert!(matches!(
+        store.import_daylio("date,mood\n1,2", &[], "UTC".parse().unwrap()),
+        Err(ImportError::NotDaylio { .. })
+    ));
 }
 
 #[test]
@@ -69,15 +81,15 @@ fn a_custom_mood_imports_nothing_until_it_is_mapped() {
 2023-01-02,Jan 2,Monday,9:00,Sick,\"\",\"\"\n\
 2023-01-01,Jan 1,Sunday,9:00,good,\"\",\"\"\n\
 2023-01-01,Jan 1,Sunday,8:00,Sick,\"\",\"\"";
-    let preview = store.preview_daylio(custom, &[], "UTC").unwrap();
+    let preview = store.preview_daylio(custom, &[], "UTC".parse().unwrap()).unwrap();
     assert_eq!(preview.unmapped, ["Sick"]);
     assert_eq!(preview.moods[0], MoodCount { name: "Sick".into(), count: 2, valence: None });
-    assert!(matches!(store.import_daylio(custom, &[], "UTC"), Err(ImportError::UnmappedMoods { .. })));
+    assert!(matches!(store.import_daylio(custom, &[], "UTC".parse().unwrap()), Err(ImportError::UnmappedMoods { .. })));
     assert!(entries(&store).is_empty());
     let mapping = [MoodMapping { name: "sick".into(), valence: -2 }];
     assert!(matches!(
-        store.import_daylio(custom, &[MoodMapping { name: "Sick".into(), valence: -4 }], "UTC"),
+        store.import_daylio(custom, &[MoodMapping { name: "Sick".into(), valence: -4 }], "UTC".parse().unwrap()),
         Err(ImportError::InvalidMapping { .. })
     ));
-    assert_eq!(store.import_daylio(custom, &mapping, "UTC").unwrap().added, 3);
+    assert_eq!(store.import_daylio(custom, &mapping, "UTC".parse().unwrap()).unwrap().added, 3);
 }

@@ -14,7 +14,7 @@ pub use today::{DayValence, TodayView};
 pub use vocab::{vocabulary, AreaName, EmotionLabel, LabelName, LifeArea, Vocabulary};
 
 use crate::store::{Store, StoreError};
-use crate::time::{self, rfc3339};
+use crate::time::{self, rfc3339, Zone};
 
 /// The longest free text a check-in keeps, in characters.
 pub const MAX_TEXT_CHARS: u32 = 100_000;
@@ -38,8 +38,6 @@ pub enum JournalError {
     UnknownArea { name: String },
     #[error("the text is {chars} characters long; shorten it to at most {max}")]
     TextTooLong { chars: u32, max: u32 },
-    #[error("\"{zone}\" is not a known time zone; use an IANA name such as Europe/Paris")]
-    UnknownZone { zone: String },
     #[error("a page must hold between 1 and {max} entries, not {limit}")]
     InvalidLimit { limit: u32, max: u32 },
     #[error("the page cursor \"{cursor}\" is not one this app gave out; start again from the first page")]
@@ -84,7 +82,7 @@ pub struct CheckInDraft {
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub occurred_at: Option<SystemTime>,
     /// The IANA zone the patient was in, e.g. `Europe/Paris`.
-    pub zone: String,
+    pub zone: Zone,
     /// Whether the patient chose to share it with their therapist.
     #[cfg_attr(feature = "uniffi", uniffi(default = false))]
     pub shared: bool,
@@ -92,7 +90,7 @@ pub struct CheckInDraft {
 
 impl CheckInDraft {
     /// A private check-in with only a valence, happening now.
-    pub fn new(valence: i32, zone: &str) -> Self {
+    pub fn new(valence: i32, zone: Zone) -> Self {
         Self {
             valence,
             energy: None,
@@ -102,7 +100,7 @@ impl CheckInDraft {
             areas: Vec::new(),
             text: String::new(),
             occurred_at: None,
-            zone: zone.to_string(),
+            zone,
             shared: false,
         }
     }
@@ -280,9 +278,6 @@ fn validate(draft: &CheckInDraft) -> Result<ValidDraft, JournalError> {
     if chars > MAX_TEXT_CHARS as usize {
         return Err(JournalError::TextTooLong { chars: chars as u32, max: MAX_TEXT_CHARS });
     }
-    if time::parse_zone(&draft.zone).is_none() {
-        return Err(JournalError::UnknownZone { zone: draft.zone.clone() });
-    }
     Ok(ValidDraft {
         valence: draft.valence,
         energy: draft.energy,
@@ -292,7 +287,7 @@ fn validate(draft: &CheckInDraft) -> Result<ValidDraft, JournalError> {
         areas: join_words(&draft.areas, LifeArea::as_str),
         text: draft.text.clone(),
         occurred_at: draft.occurred_at.map(time::to_millis),
-        zone: draft.zone.clone(),
+        zone: draft.zone.name().to_string(),
         shared: draft.shared,
     })
 }
@@ -618,7 +613,7 @@ mod tests {
             areas: vec![LifeArea::SelfCare, LifeArea::Family],
             text: "Walked by the river after the session.".into(),
             occurred_at: Some(at("2026-11-20T18:30:00Z")),
-            zone: "America/New_York".into(),
+            zone: "America/New_York".parse().unwrap(),
             shared: false,
         }
     }
@@ -647,7 +642,7 @@ mod tests {
     fn a_check_in_without_a_time_happens_now_and_is_private() {
         let (_dir, store) = open_store();
         let before = SystemTime::now() - Duration::from_millis(1);
-        let saved = store.add_checkin(&CheckInDraft::new(0, "UTC")).unwrap();
+        let saved = store.add_checkin(&CheckInDraft::new(0, "UTC".parse().unwrap())).unwrap();
         assert!(saved.occurred_at >= before && saved.occurred_at <= SystemTime::now());
         assert!(!saved.shared);
         assert_eq!(saved.created_at, saved.updated_at);
@@ -678,9 +673,6 @@ mod tests {
             (CheckInDraft { text: "x".repeat(100_001), ..full_draft() }, |e| {
                 matches!(e, JournalError::TextTooLong { chars: 100_001, .. })
             }),
-            (CheckInDraft { zone: "Nowhere/Land".into(), ..full_draft() }, |e| {
-                matches!(e, JournalError::UnknownZone { .. })
-            }),
         ];
         for (draft, expected) in cases {
             let error = store.add_checkin(&draft).unwrap_err();
@@ -699,7 +691,7 @@ mod tests {
             off_grid in proptest::bool::weighted(0.1),
         ) {
             let sleep_hours = sleep_quarters.map(|q| q as f64 / 4.0 + if off_grid { 0.1 } else { 0.0 });
-            let draft = CheckInDraft { valence, energy, anxiety, sleep_hours, ..CheckInDraft::new(0, "Asia/Tokyo") };
+            let draft = CheckInDraft { valence, energy, anxiety, sleep_hours, ..CheckInDraft::new(0, "Asia/Tokyo".parse().unwrap()) };
             let expected = (-3..=3).contains(&valence)
                 && energy.is_none_or(|e| (1..=5).contains(&e))
                 && anxiety.is_none_or(|a| (0..=10).contains(&a))
@@ -872,7 +864,9 @@ mod tests {
     fn a_list_row_carries_a_one_line_preview_and_the_entry_whole_on_open() {
         let (_dir, store) = open_store();
         let long = format!("First line\n\nsecond   line {}", "word ".repeat(100));
-        let saved = store.add_checkin(&CheckInDraft { text: long.clone(), ..CheckInDraft::new(1, "UTC") }).unwrap();
+        let saved = store
+            .add_checkin(&CheckInDraft { text: long.clone(), ..CheckInDraft::new(1, "UTC".parse().unwrap()) })
+            .unwrap();
         let row = store.journal_page(&JournalQuery::default()).unwrap().entries.remove(0);
         assert!(row.preview.starts_with("First line second line word word"), "{}", row.preview);
         assert_eq!(row.preview.chars().count(), PREVIEW_CHARS + 1);

@@ -12,9 +12,9 @@ use chrono::Days;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-use super::{check_zone, Instrument, MeasureError};
+use super::{Instrument, MeasureError};
 use crate::store::Store;
-use crate::time::{self, local_date, rfc3339, start_of_day};
+use crate::time::{self, local_date, rfc3339, start_of_day, Zone};
 
 pub const DEFAULT_EVERY_DAYS: u32 = 7;
 const MAX_EVERY_DAYS: u32 = 366;
@@ -104,8 +104,8 @@ impl Store {
     }
 
     /// Each enabled measure with when it falls due at `now`, for the phone's current `zone`.
-    pub fn due_measures_at(&self, now: SystemTime, zone: &str) -> Result<Vec<DueMeasure>, MeasureError> {
-        let tz = check_zone(zone)?;
+    pub fn due_measures_at(&self, now: SystemTime, zone: Zone) -> Result<Vec<DueMeasure>, MeasureError> {
+        let tz = zone.tz();
         self.read(|conn| Ok(due_at(conn, now, tz)?))
     }
 }
@@ -117,13 +117,18 @@ mod tests {
     use crate::test_support::{at, open_store};
 
     fn phq9_due(store: &Store, now: &str, zone: &str) -> DueMeasure {
-        store.due_measures_at(at(now), zone).unwrap().into_iter().find(|d| d.instrument == Instrument::Phq9).unwrap()
+        store
+            .due_measures_at(at(now), zone.parse().unwrap())
+            .unwrap()
+            .into_iter()
+            .find(|d| d.instrument == Instrument::Phq9)
+            .unwrap()
     }
 
     #[test]
     fn a_measure_never_taken_is_due_now() {
         let (_dir, store) = open_store();
-        let due = store.due_measures_at(at("2026-11-27T12:00:00Z"), "Europe/London").unwrap();
+        let due = store.due_measures_at(at("2026-11-27T12:00:00Z"), "Europe/London".parse().unwrap()).unwrap();
         assert_eq!(due.len(), 2);
         assert!(due.iter().all(|d| d.due_now && d.due_at.is_none() && d.every_days == DEFAULT_EVERY_DAYS));
     }
@@ -161,7 +166,7 @@ mod tests {
         store
             .set_measure_schedule(&MeasureSchedule { instrument: Instrument::Gad7, every_days: 7, enabled: false })
             .unwrap();
-        let due = store.due_measures_at(at("2026-11-27T12:00:00Z"), "UTC").unwrap();
+        let due = store.due_measures_at(at("2026-11-27T12:00:00Z"), "UTC".parse().unwrap()).unwrap();
         assert_eq!(due.iter().map(|d| d.instrument).collect::<Vec<_>>(), [Instrument::Phq9]);
         let bad = MeasureSchedule { instrument: Instrument::Phq9, every_days: 0, enabled: true };
         assert!(matches!(store.set_measure_schedule(&bad), Err(MeasureError::InvalidInterval { every_days: 0 })));

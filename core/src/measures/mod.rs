@@ -27,7 +27,7 @@ pub use vitals::{VitalsDraft, VitalsFlag, VitalsReading};
 
 use crate::safety::{self, SafetyAlert, SafetyAlertKind};
 use crate::store::{Store, StoreError};
-use crate::time::{self, rfc3339};
+use crate::time::{self, rfc3339, Zone};
 
 #[derive(Debug, thiserror::Error)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi(flat_error))]
@@ -64,8 +64,6 @@ pub enum MeasureError {
     InvalidTime { min: i32, max: i32 },
     #[error("the time is in the future; give when it was actually measured")]
     InFuture,
-    #[error("\"{zone}\" is not a known time zone; use an IANA name such as Europe/Paris")]
-    UnknownZone { zone: String },
     #[error("\"{text}\" is not a date; use the form 2026-11-27")]
     InvalidDate { text: String },
     #[error("the range starts on {from}, after it ends on {to}; swap the dates")]
@@ -99,7 +97,7 @@ pub struct AssessmentDraft {
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub taken_at: Option<SystemTime>,
     /// The IANA zone the patient was in.
-    pub zone: String,
+    pub zone: Zone,
     /// The treatment session it was taken for, if any.
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub session_id: Option<String>,
@@ -112,13 +110,13 @@ pub struct AssessmentDraft {
 
 impl AssessmentDraft {
     /// A private result taken now.
-    pub fn new(instrument: Instrument, answers: Vec<Answer>, zone: &str) -> Self {
-        Self { instrument, answers, taken_at: None, zone: zone.to_string(), session_id: None, shared: false }
+    pub fn new(instrument: Instrument, answers: Vec<Answer>, zone: Zone) -> Self {
+        Self { instrument, answers, taken_at: None, zone, session_id: None, shared: false }
     }
 
     /// Scores the draft without saving it.
     pub fn check(&self) -> Result<Score, MeasureError> {
-        check_common(self.taken_at, &self.zone, self.session_id.as_deref())?;
+        check_common(self.taken_at, self.session_id.as_deref())?;
         score(self.instrument, &self.answers)
     }
 }
@@ -176,7 +174,7 @@ const YEARS: (i32, i32) = (1900, 9999);
 const CLOCK_DRIFT: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
 /// The checks every measure's draft shares.
-fn check_common(taken_at: Option<SystemTime>, zone: &str, session_id: Option<&str>) -> Result<(), MeasureError> {
+fn check_common(taken_at: Option<SystemTime>, session_id: Option<&str>) -> Result<(), MeasureError> {
     let (min, max) = YEARS;
     if let Some(instant) = taken_at {
         let year = chrono::DateTime::from_timestamp_millis(time::to_millis(instant)).map(|t| t.year());
@@ -187,15 +185,10 @@ fn check_common(taken_at: Option<SystemTime>, zone: &str, session_id: Option<&st
             return Err(MeasureError::InFuture);
         }
     }
-    check_zone(zone)?;
     match session_id {
         Some(id) if uuid::Uuid::parse_str(id).is_err() => Err(MeasureError::InvalidSessionId { id: id.to_string() }),
         _ => Ok(()),
     }
-}
-
-fn check_zone(zone: &str) -> Result<chrono_tz::Tz, MeasureError> {
-    time::parse_zone(zone).ok_or_else(|| MeasureError::UnknownZone { zone: zone.to_string() })
 }
 
 /// PHQ-9 item 9's answer; `None` for a GAD-7.
@@ -322,14 +315,14 @@ impl Store {
                 answers.join(","),
                 scored.total,
                 taken_at,
-                draft.zone,
+                draft.zone.name(),
                 draft.session_id,
                 draft.shared,
                 now
             ])?;
             match alert_kind {
                 Some(kind) => {
-                    safety::record(tx, kind, taken_at, &draft.zone, Some(&id))?;
+                    safety::record(tx, kind, taken_at, draft.zone.name(), Some(&id))?;
                     Ok::<_, MeasureError>(Some(safety::alert_with_help(tx, kind)?))
                 }
                 None => Ok(None),
@@ -344,7 +337,7 @@ impl Store {
             complete: is_complete(&draft.answers),
             safety_alert: alert,
             taken_at: time::from_millis(taken_at),
-            zone: draft.zone.clone(),
+            zone: draft.zone.name().to_string(),
             session_id: draft.session_id.clone(),
             shared: draft.shared,
             created_at: time::from_millis(now),
@@ -396,7 +389,10 @@ pub(crate) mod tests {
 
     pub(crate) fn phq9(values: [i32; 9], when: &str) -> AssessmentDraft {
         let answers = values.iter().map(|&value| Answer::Score { value }).collect();
-        AssessmentDraft { taken_at: Some(at(when)), ..AssessmentDraft::new(Instrument::Phq9, answers, "Europe/London") }
+        AssessmentDraft {
+            taken_at: Some(at(when)),
+            ..AssessmentDraft::new(Instrument::Phq9, answers, "Europe/London".parse().unwrap())
+        }
     }
 
     fn row_count(store: &Store, table: &str) -> i64 {
@@ -525,7 +521,6 @@ pub(crate) mod tests {
             with([vec![score(-1)], vec![score(1); 8]].concat()),
             with([vec![Answer::Unanswered], vec![score(1); 8]].concat()),
             with(declined_early),
-            AssessmentDraft { zone: "Mars/Olympus".into(), ..good.clone() },
             AssessmentDraft { session_id: Some("session one".into()), ..good.clone() },
             AssessmentDraft {
                 taken_at: Some(SystemTime::now() + std::time::Duration::from_secs(3_600)),
@@ -563,7 +558,7 @@ pub(crate) mod tests {
         let first = store.add_assessment(&phq9([1; 9], "2026-11-01T09:00:00Z")).unwrap();
         let gad = AssessmentDraft {
             taken_at: Some(at("2026-11-02T09:00:00Z")),
-            ..AssessmentDraft::new(Instrument::Gad7, vec![Answer::Score { value: 2 }; 7], "UTC")
+            ..AssessmentDraft::new(Instrument::Gad7, vec![Answer::Score { value: 2 }; 7], "UTC".parse().unwrap())
         };
         let second = store.add_assessment(&gad).unwrap();
         let third = store.add_assessment(&phq9([0; 9], "2026-11-03T09:00:00Z")).unwrap();

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::{check_common, MeasureError};
 use crate::store::Store;
 use crate::text;
-use crate::time::{self, rfc3339};
+use crate::time::{self, rfc3339, Zone};
 
 /// Input checks, not clinical limits: wide enough for any true reading
 /// (home monitors show up to 299 mmHg), narrow enough to catch a typo.
@@ -38,7 +38,7 @@ pub struct VitalsDraft {
     /// When it was measured; `None` means now.
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub taken_at: Option<SystemTime>,
-    pub zone: String,
+    pub zone: Zone,
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub session_id: Option<String>,
     #[cfg_attr(feature = "uniffi", uniffi(default = false))]
@@ -47,13 +47,13 @@ pub struct VitalsDraft {
 
 impl VitalsDraft {
     /// A private blood pressure reading taken now.
-    pub fn blood_pressure(systolic: i32, diastolic: i32, zone: &str) -> Self {
+    pub fn blood_pressure(systolic: i32, diastolic: i32, zone: Zone) -> Self {
         Self {
             systolic: Some(systolic),
             diastolic: Some(diastolic),
             heart_rate: None,
             taken_at: None,
-            zone: zone.to_string(),
+            zone,
             session_id: None,
             shared: false,
         }
@@ -84,7 +84,7 @@ impl VitalsDraft {
             let (min, max) = HEART_RATE;
             return Err(MeasureError::HeartRateOutOfRange { value, min, max });
         }
-        check_common(self.taken_at, &self.zone, self.session_id.as_deref())
+        check_common(self.taken_at, self.session_id.as_deref())
     }
 }
 
@@ -173,7 +173,7 @@ impl Store {
                 draft.diastolic,
                 draft.heart_rate,
                 taken_at,
-                draft.zone,
+                draft.zone.name(),
                 session_id,
                 draft.shared,
                 now
@@ -187,7 +187,7 @@ impl Store {
             heart_rate: draft.heart_rate,
             flag: flag(draft.systolic, draft.diastolic, language),
             taken_at: time::from_millis(taken_at),
-            zone: draft.zone.clone(),
+            zone: draft.zone.name().to_string(),
             session_id,
             shared: draft.shared,
         })
@@ -200,7 +200,7 @@ mod tests {
     use crate::test_support::open_store;
 
     fn bp(systolic: i32, diastolic: i32) -> VitalsDraft {
-        VitalsDraft::blood_pressure(systolic, diastolic, "Europe/London")
+        VitalsDraft::blood_pressure(systolic, diastolic, "Europe/London".parse().unwrap())
     }
 
     #[test]
@@ -235,7 +235,10 @@ mod tests {
         start(&store, CourseTemplate::Esketamine, "2026-11-02T10:00", "UTC");
         let first = store.appointments().unwrap().remove(0);
         let reading = |when: &str| {
-            let draft = VitalsDraft { taken_at: Some(at(when)), ..VitalsDraft::blood_pressure(130, 85, "UTC") };
+            let draft = VitalsDraft {
+                taken_at: Some(at(when)),
+                ..VitalsDraft::blood_pressure(130, 85, "UTC".parse().unwrap())
+            };
             store.add_vitals(&draft).unwrap().session_id
         };
         assert_eq!(reading("2026-11-02T08:00:00Z").as_ref(), Some(&first.id), "2 hours before the dose");
@@ -246,7 +249,7 @@ mod tests {
         let own = VitalsDraft {
             session_id: Some(uuid::Uuid::now_v7().to_string()),
             taken_at: Some(at("2026-11-02T10:30:00Z")),
-            ..VitalsDraft::blood_pressure(130, 85, "UTC")
+            ..VitalsDraft::blood_pressure(130, 85, "UTC".parse().unwrap())
         };
         assert_eq!(store.add_vitals(&own).unwrap().session_id, own.session_id, "a session given wins");
         let stored = store.read(|conn| Ok::<_, MeasureError>(readings_between(conn, i64::MIN, i64::MAX)?)).unwrap();
@@ -257,7 +260,8 @@ mod tests {
     fn the_flag_speaks_the_patients_language() {
         let (_dir, store) = open_store();
         store.set_language(Some("es")).unwrap();
-        let flag = store.add_vitals(&VitalsDraft::blood_pressure(190, 100, "UTC")).unwrap().flag.unwrap();
+        let flag =
+            store.add_vitals(&VitalsDraft::blood_pressure(190, 100, "UTC".parse().unwrap())).unwrap().flag.unwrap();
         assert_eq!(flag.title, "Presión arterial muy alta");
         assert!(flag.message.contains("contacte ahora con su clínica") && flag.message.contains("180"));
     }
@@ -286,7 +290,6 @@ mod tests {
             (VitalsDraft { systolic: None, diastolic: None, ..bp(0, 0) }, "NoVitals"),
             (heart_rate_only(0), "HeartRateOutOfRange"),
             (heart_rate_only(400), "HeartRateOutOfRange"),
-            (VitalsDraft { zone: "Nowhere/Else".into(), ..bp(120, 80) }, "UnknownZone"),
         ];
         for (draft, expected) in cases {
             let error = store.add_vitals(&draft).unwrap_err();

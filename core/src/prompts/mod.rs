@@ -24,7 +24,7 @@ use crate::journal::{CheckIn, CheckInDraft, JournalError};
 use crate::safety::ContentSource;
 use crate::store::{Store, StoreError};
 use crate::time::instant_of;
-use crate::time::{self, rfc3339};
+use crate::time::{self, rfc3339, Zone};
 
 /// The prompts by language; every pack has the English pack's ids and phases.
 /// How long a prompt stays open after it falls due.
@@ -385,7 +385,7 @@ impl Store {
         id: &str,
         text: &str,
         valence: i32,
-        zone: &str,
+        zone: Zone,
         shared: bool,
     ) -> Result<CheckIn, PromptError> {
         if text.trim().is_empty() {

@@ -53,7 +53,10 @@ fn a_low_latest_check_in_brings_grounding_instead_of_reflection() {
     let open = store.prompts_due(now).unwrap();
     assert!(!open.is_empty() && open.iter().all(|p| !p.grounding));
     store
-        .add_checkin(&CheckInDraft { occurred_at: Some(at("2026-11-03T11:00:00Z")), ..CheckInDraft::new(-2, "UTC") })
+        .add_checkin(&CheckInDraft {
+            occurred_at: Some(at("2026-11-03T11:00:00Z")),
+            ..CheckInDraft::new(-2, "UTC".parse().unwrap())
+        })
         .unwrap();
     let low = store.prompts_due(now).unwrap();
     assert!(low.iter().all(|p| p.grounding && p.text.contains("safety plan")), "{low:?}");
@@ -90,7 +93,8 @@ fn an_answer_is_a_journal_entry_linked_to_its_session_and_prompt() {
     let now = at("2026-11-03T12:00:00Z");
     let open = store.prompts_due(now).unwrap();
     let day_1 = open.iter().find(|p| p.phase == PromptPhase::Day1).unwrap();
-    let entry = store.answer_prompt_at(now, &day_1.id, "Calmer than I expected.", 1, "UTC", true).unwrap();
+    let entry =
+        store.answer_prompt_at(now, &day_1.id, "Calmer than I expected.", 1, "UTC".parse().unwrap(), true).unwrap();
     assert_eq!(
         (entry.session_id.as_deref(), entry.prompt_id.as_deref()),
         (day_1.session_id.as_deref(), Some(day_1.prompt_id.as_str()))
@@ -99,13 +103,22 @@ fn an_answer_is_a_journal_entry_linked_to_its_session_and_prompt() {
     assert!(entry.shared, "marked for the therapist");
     assert!(store.prompts_due(now).unwrap().iter().all(|p| p.id != day_1.id), "an answered prompt is no longer due");
     assert!(matches!(
-        store.answer_prompt_at(now, &day_1.id, "again", 1, "UTC", false),
+        store.answer_prompt_at(now, &day_1.id, "again", 1, "UTC".parse().unwrap(), false),
         Err(PromptError::NotOpen { .. })
     ));
-    assert!(matches!(store.answer_prompt_at(now, "nope", "x", 1, "UTC", false), Err(PromptError::NotOpen { .. })));
+    assert!(matches!(
+        store.answer_prompt_at(now, "nope", "x", 1, "UTC".parse().unwrap(), false),
+        Err(PromptError::NotOpen { .. })
+    ));
     let other = store.prompts_due(now).unwrap().remove(0);
-    assert!(matches!(store.answer_prompt_at(now, &other.id, "  ", 1, "UTC", false), Err(PromptError::EmptyAnswer)));
-    assert!(matches!(store.answer_prompt_at(now, &other.id, "x", 9, "UTC", false), Err(PromptError::Journal(_))));
+    assert!(matches!(
+        store.answer_prompt_at(now, &other.id, "  ", 1, "UTC".parse().unwrap(), false),
+        Err(PromptError::EmptyAnswer)
+    ));
+    assert!(matches!(
+        store.answer_prompt_at(now, &other.id, "x", 9, "UTC".parse().unwrap(), false),
+        Err(PromptError::Journal(_))
+    ));
 }
 
 #[test]

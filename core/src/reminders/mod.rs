@@ -24,7 +24,7 @@ use crate::prompts::{self, DuePrompt};
 use crate::store::{Store, StoreError};
 use crate::text;
 use crate::time::instant_of;
-use crate::time::{self, rfc3339};
+use crate::time::{self, rfc3339, Zone};
 
 pub const DEFAULT_MAX_PENDING: u32 = 60;
 const MAX_PENDING_LIMIT: u32 = 1000;
@@ -34,8 +34,6 @@ const AFTER_DONE: Duration = Duration::from_secs(60);
 #[derive(Debug, thiserror::Error)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi(flat_error))]
 pub enum ReminderError {
-    #[error("\"{zone}\" is not a known time zone; use an IANA name such as Europe/Paris")]
-    UnknownZone { zone: String },
     #[error("at most {max} notifications can be pending, and at least 1, not {value}")]
     InvalidMaxPending { value: u32, max: u32 },
     #[error("{minutes} is not a minute of the day; give 0 (midnight) to 1439 (23:59)")]
@@ -522,11 +520,10 @@ impl Store {
     pub fn plan_notifications(
         &self,
         now: SystemTime,
-        device_zone: &str,
+        device_zone: Zone,
         max_pending: Option<u32>,
     ) -> Result<Vec<PlannedNotification>, ReminderError> {
-        let tz =
-            time::parse_zone(device_zone).ok_or_else(|| ReminderError::UnknownZone { zone: device_zone.into() })?;
+        let tz = device_zone.tz();
         if let Some(value) = max_pending {
             check_max_pending(value)?;
         }
@@ -559,7 +556,7 @@ impl Store {
     pub fn reconcile_notifications(
         &self,
         now: SystemTime,
-        device_zone: &str,
+        device_zone: Zone,
         os_pending_ids: Option<&[String]>,
     ) -> Result<Reconciliation, ReminderError> {
         let plan = self.plan_notifications(now, device_zone, None)?;

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 
 use crate::store::{Store, StoreError};
-use crate::time;
+use crate::time::Zone;
 
 /// The longest range one summary covers.
 pub const MAX_DAYS: i64 = 366;
@@ -31,8 +31,6 @@ pub enum ShareError {
     RangeTooLong { days: u32, max: u32 },
     #[error("pick at least one thing to share: mood, measures, sessions, safety or notes")]
     NoScopes,
-    #[error("\"{zone}\" is not a time zone this build knows; use an IANA name such as Europe/Paris")]
-    UnknownZone { zone: String },
     #[error("\"{name}\" is not something Waymark can share; use mood, measures, sessions, safety or notes")]
     UnknownScope { name: String },
     #[error(transparent)]
@@ -53,7 +51,7 @@ impl From<rusqlite::Error> for ShareError {
 pub struct ShareRequest {
     pub from: String,
     pub to: String,
-    pub zone: String,
+    pub zone: Zone,
     pub scopes: Vec<ShareScope>,
 }
 
@@ -93,8 +91,7 @@ fn check(request: &ShareRequest) -> Result<Checked, ShareError> {
     if request.scopes.is_empty() {
         return Err(ShareError::NoScopes);
     }
-    let zone = time::parse_zone(&request.zone).ok_or_else(|| ShareError::UnknownZone { zone: request.zone.clone() })?;
-    Ok(Checked { from, to, zone })
+    Ok(Checked { from, to, zone: request.zone.tz() })
 }
 
 /// The summary `request` asks for, as of `now`.

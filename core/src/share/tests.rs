@@ -8,7 +8,7 @@ fn request(scopes: &[ShareScope]) -> ShareRequest {
     ShareRequest {
         from: "2026-11-01".into(),
         to: "2026-11-30".into(),
-        zone: "Europe/Paris".into(),
+        zone: "Europe/Paris".parse().unwrap(),
         scopes: scopes.to_vec(),
     }
 }
@@ -23,7 +23,7 @@ fn note(store: &Store, when: &str, text: &str, shared: bool) {
         shared,
         occurred_at: Some(at(when)),
         energy: Some(3),
-        ..CheckInDraft::new(1, "Europe/Paris")
+        ..CheckInDraft::new(1, "Europe/Paris".parse().unwrap())
     };
     store.add_checkin(&draft).unwrap();
 }
@@ -39,7 +39,7 @@ fn seeded() -> (tempfile::TempDir, Store) {
         instrument: Instrument::Phq9,
         answers,
         taken_at: Some(at("2026-11-10T09:00:00Z")),
-        zone: "Europe/Paris".into(),
+        zone: "Europe/Paris".parse().unwrap(),
         session_id: None,
         shared: false,
     };
@@ -84,7 +84,6 @@ fn bad_requests_are_typed_errors() {
     assert!(matches!(bad(|r| r.to = "2026-10-01".into()), ShareError::BackwardsRange { .. }));
     assert!(matches!(bad(|r| r.from = "2024-01-01".into()), ShareError::RangeTooLong { days: 1065, max: 366 }));
     assert!(matches!(bad(|r| r.scopes.clear()), ShareError::NoScopes));
-    assert!(matches!(bad(|r| r.zone = "Mars/Base".into()), ShareError::UnknownZone { .. }));
 }
 
 #[test]
@@ -133,8 +132,10 @@ fn the_report_is_self_contained_and_its_figures_match_the_summary() {
 fn phq9_with_item9(store: &Store, when: &str, item9: Answer) {
     let mut answers = [1, 0, 0, 0, 0, 0, 0, 0, 0].map(|value| Answer::Score { value }).to_vec();
     answers[8] = item9;
-    let draft =
-        AssessmentDraft { taken_at: Some(at(when)), ..AssessmentDraft::new(Instrument::Phq9, answers, "Europe/Paris") };
+    let draft = AssessmentDraft {
+        taken_at: Some(at(when)),
+        ..AssessmentDraft::new(Instrument::Phq9, answers, "Europe/Paris".parse().unwrap())
+    };
     store.add_assessment(&draft).unwrap();
 }
 

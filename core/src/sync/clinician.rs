@@ -11,7 +11,7 @@ use super::exchange::enqueue;
 use super::{Payload, SyncError};
 use crate::share::Summary;
 use crate::store::Store;
-use crate::time::{self, rfc3339};
+use crate::time::{self, rfc3339, Zone};
 
 /// The longest prompt a clinician can send, in characters.
 pub const MAX_PROMPT_CHARS: usize = 2_000;
@@ -79,13 +79,10 @@ impl Store {
 
     /// Queues an iCalendar file for the patient on `channel`; events without
     /// a zone are read in `zone`. The patient's next sync applies it.
-    pub fn send_appointment(&self, channel: &str, ics: &str, zone: &str) -> Result<String, SyncError> {
-        let Some(tz) = time::parse_zone(zone) else {
-            return Err(SyncError::UnusableAppointment { reason: format!("\"{zone}\" is not a time zone") });
-        };
-        crate::course::calendar::check_ics(ics, tz, SystemTime::now())
+    pub fn send_appointment(&self, channel: &str, ics: &str, zone: Zone) -> Result<String, SyncError> {
+        crate::course::calendar::check_ics(ics, zone.tz(), SystemTime::now())
             .map_err(|e| SyncError::UnusableAppointment { reason: e.to_string() })?;
-        self.send(channel, &Payload::AppointmentUpdate { ics: ics.to_string(), zone: zone.to_string() })
+        self.send(channel, &Payload::AppointmentUpdate { ics: ics.to_string(), zone: zone.name().to_string() })
     }
 
     /// Queues a prompt for the patient on `channel` to answer in their journal.

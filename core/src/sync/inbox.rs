@@ -417,7 +417,10 @@ pub(crate) fn apply(
             )?;
         }
         (Role::Patient, Payload::AppointmentUpdate { ics, zone }) => {
-            crate::course::calendar::import_update(tx, &ics, &zone, now).map_err(|error| match error {
+            // The clinic's app checked the zone when it sent it; it is checked again here.
+            let zone = crate::time::Zone::parse(&zone)
+                .map_err(|error| SyncError::UnusableAppointment { reason: error.to_string() })?;
+            crate::course::calendar::import_update(tx, &ics, zone, now).map_err(|error| match error {
                 crate::course::CourseError::Store(store) => SyncError::Store(store),
                 other => SyncError::UnusableAppointment { reason: other.to_string() },
             })?;

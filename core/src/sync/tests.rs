@@ -315,7 +315,9 @@ fn a_relay_that_never_moves_the_cursor_or_never_ends_does_not_hold_the_sync() {
 #[test]
 fn only_a_sealed_revoke_unpairs_and_a_relay_saying_gone_deletes_nothing() {
     let (_dir, patient, keys) = paired_patient();
-    patient.add_checkin(&crate::CheckInDraft { shared: true, ..crate::CheckInDraft::new(1, "UTC") }).unwrap();
+    patient
+        .add_checkin(&crate::CheckInDraft { shared: true, ..crate::CheckInDraft::new(1, "UTC".parse().unwrap()) })
+        .unwrap();
     crate::share::tests::share_everything(&patient);
     let gone = Scripted::answering(410, None);
     let report = patient.sync_at(&gone, now(), true).unwrap();

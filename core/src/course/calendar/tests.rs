@@ -18,7 +18,7 @@ fn by_title<'a>(appointments: &'a [Appointment], title: &str) -> Vec<&'a Appoint
 #[test]
 fn a_google_file_with_a_recurring_event_and_an_exception_imports() {
     let (_dir, store) = open_store();
-    let report = store.import_calendar(GOOGLE, "UTC", now()).unwrap();
+    let report = store.import_calendar(GOOGLE, "UTC".parse().unwrap(), now()).unwrap();
     assert_eq!(report, ImportReport { added: 4, ..Default::default() });
     let all = store.appointments().unwrap();
     let dose = by_title(&all, "Esketamine treatment")[0];
@@ -47,7 +47,7 @@ fn a_google_file_with_a_recurring_event_and_an_exception_imports() {
 fn an_apple_file_with_utc_and_duration_times_imports_in_the_course_zone() {
     let (_dir, store) = open_store();
     crate::course::tests::start(&store, crate::course::CourseTemplate::Custom, "2026-10-01T09:00", "Europe/London");
-    store.import_calendar(APPLE, "UTC", now()).unwrap();
+    store.import_calendar(APPLE, "UTC".parse().unwrap(), now()).unwrap();
     let all = store.appointments().unwrap();
     let first = by_title(&all, "Ketamine infusion 1 of 6")[0];
     let second = by_title(&all, "Ketamine infusion 2 of 6")[0];
@@ -65,7 +65,7 @@ fn an_apple_file_with_utc_and_duration_times_imports_in_the_course_zone() {
 #[test]
 fn an_outlook_file_with_windows_zone_names_and_crlf_imports() {
     let (_dir, store) = open_store();
-    store.import_calendar(OUTLOOK, "UTC", now()).unwrap();
+    store.import_calendar(OUTLOOK, "UTC".parse().unwrap(), now()).unwrap();
     let all = store.appointments().unwrap();
     assert_eq!(all.len(), 1);
     let prep = &all[0];
@@ -78,8 +78,8 @@ fn an_outlook_file_with_windows_zone_names_and_crlf_imports() {
 #[test]
 fn a_higher_sequence_updates_and_a_cancelled_occurrence_is_cancelled() {
     let (_dir, store) = open_store();
-    store.import_calendar(GOOGLE, "UTC", now()).unwrap();
-    let report = store.import_calendar(UPDATE, "UTC", now()).unwrap();
+    store.import_calendar(GOOGLE, "UTC".parse().unwrap(), now()).unwrap();
+    let report = store.import_calendar(UPDATE, "UTC".parse().unwrap(), now()).unwrap();
     assert_eq!(report, ImportReport { updated: 1, cancelled: 1, ..Default::default() });
     let all = store.appointments().unwrap();
     let dose = by_title(&all, "Esketamine treatment")[0];
@@ -89,12 +89,12 @@ fn a_higher_sequence_updates_and_a_cancelled_occurrence_is_cancelled() {
         all.iter().filter(|a| a.status == AppointmentStatus::Cancelled).map(|a| a.local_start.as_str()).collect();
     assert_eq!(cancelled, ["2026-12-15T14:00:00"]);
     assert_eq!(
-        store.import_calendar(GOOGLE, "UTC", now()).unwrap(),
+        store.import_calendar(GOOGLE, "UTC".parse().unwrap(), now()).unwrap(),
         ImportReport { unchanged: 4, ..Default::default() },
         "an older SEQUENCE changes nothing"
     );
     assert_eq!(
-        store.import_calendar(UPDATE, "UTC", now()).unwrap(),
+        store.import_calendar(UPDATE, "UTC".parse().unwrap(), now()).unwrap(),
         ImportReport { unchanged: 2, ..Default::default() },
         "importing twice is idempotent"
     );
@@ -115,9 +115,9 @@ fn malformed_files_import_nothing_and_name_the_line() {
     ];
     for (ics, expected_line, reason) in cases {
         let (_dir, store) = open_store();
-        store.import_calendar(APPLE, "UTC", now()).unwrap();
+        store.import_calendar(APPLE, "UTC".parse().unwrap(), now()).unwrap();
         let before = store.appointments().unwrap();
-        match store.import_calendar(ics, "UTC", now()) {
+        match store.import_calendar(ics, "UTC".parse().unwrap(), now()) {
             Err(CourseError::InvalidCalendar { line, reason: why }) => {
                 assert_eq!(line, expected_line, "{why}");
                 assert!(why.contains(reason), "{why}");
@@ -133,7 +133,7 @@ fn malformed_files_import_nothing_and_name_the_line() {
 fn a_rule_with_characters_no_rule_has_is_refused_on_its_line() {
     let (_dir, store) = open_store();
     let rule = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\nDTSTART:20261201T090000Z\nRRULE:FREQ=WEEKLY;BYDAY=TU,F\u{fffd}R\nEND:VEVENT\nEND:VCALENDAR\n";
-    match store.import_calendar(rule, "UTC", now()) {
+    match store.import_calendar(rule, "UTC".parse().unwrap(), now()) {
         Err(CourseError::InvalidCalendar { line, reason }) => assert_eq!((line, reason.contains("RRULE")), (5, true)),
         other => panic!("expected InvalidCalendar, got {other:?}"),
     }
@@ -144,7 +144,7 @@ fn a_rule_with_characters_no_rule_has_is_refused_on_its_line() {
 fn an_event_nested_in_another_block_is_not_an_appointment() {
     let (_dir, store) = open_store();
     let nested = "BEGIN:VCALENDAR\nBEGIN:VTODO\nBEGIN:VEVENT\nUID:x\nDTSTART:20261201T090000Z\nEND:VEVENT\nEND:VTODO\nEND:VCALENDAR\n";
-    let refused = store.import_calendar(nested, "UTC", now());
+    let refused = store.import_calendar(nested, "UTC".parse().unwrap(), now());
     assert!(matches!(&refused, Err(CourseError::UnreadableCalendar { reason }) if reason.contains("no events")));
     assert!(store.appointments().unwrap().is_empty());
 }
@@ -155,7 +155,7 @@ fn an_event_nested_in_another_block_is_not_an_appointment() {
 fn a_calendar_without_events_is_refused_as_the_sending_side_refuses_it() {
     let (_dir, store) = open_store();
     let empty = "BEGIN:VCALENDAR\nVERSION:2.0\nEND:VCALENDAR\n";
-    let refused = store.import_calendar(empty, "UTC", now());
+    let refused = store.import_calendar(empty, "UTC".parse().unwrap(), now());
     assert!(matches!(&refused, Err(CourseError::UnreadableCalendar { reason }) if reason.contains("no events")));
     assert!(super::check_ics(empty, chrono_tz::UTC, now()).is_err());
 }
@@ -164,7 +164,7 @@ fn a_calendar_without_events_is_refused_as_the_sending_side_refuses_it() {
 fn exported_files_carry_alarms_and_round_trip() {
     let (_dir, store) = open_store();
     for file in [GOOGLE, APPLE, OUTLOOK] {
-        store.import_calendar(file, "UTC", now()).unwrap();
+        store.import_calendar(file, "UTC".parse().unwrap(), now()).unwrap();
     }
     store.cancel_appointment(&by_title(&store.appointments().unwrap(), "Blood pressure check")[0].id).unwrap();
     let exported = store.export_calendar().unwrap();
@@ -178,7 +178,7 @@ fn exported_files_carry_alarms_and_round_trip() {
     assert!(exported.lines().all(|line| line.len() <= 75), "lines are folded");
 
     let (_other, copy) = open_store();
-    copy.import_calendar(&exported, "UTC", now()).unwrap();
+    copy.import_calendar(&exported, "UTC".parse().unwrap(), now()).unwrap();
     let summary = |store: &Store| {
         let mut rows: Vec<_> = store
             .appointments()
@@ -220,7 +220,7 @@ fn an_old_recurring_event_brings_its_coming_occurrences_and_one_before_1900_is_r
     let (_dir, store) = open_store();
     let birthday = event("birthday", "DTSTART;VALUE=DATE:19640315\nRRULE:FREQ=YEARLY\nSUMMARY:Birthday\n");
     let weekly = event("weekly", "DTSTART;TZID=Europe/Paris:20150105T180000\nDTEND;TZID=Europe/Paris:20150105T190000\nRRULE:FREQ=WEEKLY\nSUMMARY:Group\n");
-    store.import_calendar(&calendar(&(birthday + &weekly)), "Europe/Paris", now()).unwrap();
+    store.import_calendar(&calendar(&(birthday + &weekly)), "Europe/Paris".parse().unwrap(), now()).unwrap();
     let all = store.appointments().unwrap();
     let birthdays: Vec<&str> = by_title(&all, "Birthday").iter().map(|a| a.local_start.as_str()).collect();
     assert_eq!(birthdays, ["2027-03-15T00:00:00"]);
@@ -228,15 +228,18 @@ fn an_old_recurring_event_brings_its_coming_occurrences_and_one_before_1900_is_r
     assert!(group.iter().any(|a| a.starts_at > now()), "future occurrences of a 2015 series are there");
     assert!(group.len() > 60 && group.len() < 70, "90 days back and a year ahead: {}", group.len());
     let ancient = calendar(&event("old", "DTSTART:18500101T090000Z\nSUMMARY:Old\n"));
-    assert!(matches!(store.import_calendar(&ancient, "UTC", now()), Err(CourseError::InvalidCalendar { line: 6, .. })));
+    assert!(matches!(
+        store.import_calendar(&ancient, "UTC".parse().unwrap(), now()),
+        Err(CourseError::InvalidCalendar { line: 6, .. })
+    ));
     let ancient_series = calendar(&event("old", "DTSTART;VALUE=DATE:16040315\nRRULE:FREQ=YEARLY\n"));
     assert!(matches!(
-        store.import_calendar(&ancient_series, "UTC", now()),
+        store.import_calendar(&ancient_series, "UTC".parse().unwrap(), now()),
         Err(CourseError::InvalidCalendar { line: 6, .. })
     ));
     let too_many = calendar(&event("hourly", "DTSTART:20261201T090000Z\nRRULE:FREQ=HOURLY\n"));
     assert!(matches!(
-        store.import_calendar(&too_many, "UTC", now()),
+        store.import_calendar(&too_many, "UTC".parse().unwrap(), now()),
         Err(CourseError::InvalidCalendar { line: 7, .. })
     ));
 }
@@ -250,7 +253,7 @@ fn an_override_beats_its_series_even_at_a_lower_sequence_and_in_any_order() {
     );
     for order in [series.clone() + &cancelled, cancelled.clone() + &series] {
         let (_dir, store) = open_store();
-        store.import_calendar(&calendar(&order), "UTC", now()).unwrap();
+        store.import_calendar(&calendar(&order), "UTC".parse().unwrap(), now()).unwrap();
         let statuses: Vec<_> = starts(&store).into_iter().map(|(_, status)| status).collect();
         assert_eq!(
             statuses,
@@ -265,8 +268,8 @@ fn a_changed_series_cancels_the_occurrences_it_no_longer_has() {
     let daily = |sequence: u32, hour: u32, count: u32| {
         calendar(&event("d", &format!("SEQUENCE:{sequence}\nDTSTART:20261201T{hour:02}0000Z\nRRULE:FREQ=DAILY;COUNT={count}\nSUMMARY:Integration\n")))
     };
-    store.import_calendar(&daily(0, 9, 3), "UTC", now()).unwrap();
-    let report = store.import_calendar(&daily(1, 10, 2), "UTC", now()).unwrap();
+    store.import_calendar(&daily(0, 9, 3), "UTC".parse().unwrap(), now()).unwrap();
+    let report = store.import_calendar(&daily(1, 10, 2), "UTC".parse().unwrap(), now()).unwrap();
     assert_eq!(report, ImportReport { added: 2, cancelled: 3, ..Default::default() });
     let scheduled: Vec<String> = starts(&store)
         .into_iter()
@@ -279,12 +282,12 @@ fn a_changed_series_cancels_the_occurrences_it_no_longer_has() {
 #[test]
 fn re_importing_keeps_what_the_patient_changed() {
     let (_dir, store) = open_store();
-    store.import_calendar(GOOGLE, "UTC", now()).unwrap();
+    store.import_calendar(GOOGLE, "UTC".parse().unwrap(), now()).unwrap();
     let all = store.appointments().unwrap();
     store.cancel_appointment(&by_title(&all, "Esketamine treatment")[0].id).unwrap();
     store.delete_appointment(&by_title(&all, "Integration session with Dr. Ames")[0].id).unwrap();
     assert_eq!(
-        store.import_calendar(GOOGLE, "UTC", now()).unwrap(),
+        store.import_calendar(GOOGLE, "UTC".parse().unwrap(), now()).unwrap(),
         ImportReport { unchanged: 4, ..Default::default() }
     );
     let after = store.appointments().unwrap();
@@ -298,7 +301,7 @@ fn a_waymark_export_imported_into_the_same_profile_adds_nothing() {
     crate::course::tests::start(&store, crate::course::CourseTemplate::Kap, "2026-12-01T10:00", "Europe/Berlin");
     let exported = store.export_calendar().unwrap();
     assert_eq!(
-        store.import_calendar(&exported, "UTC", now()).unwrap(),
+        store.import_calendar(&exported, "UTC".parse().unwrap(), now()).unwrap(),
         ImportReport { unchanged: 3, ..Default::default() }
     );
     assert_eq!(store.appointments().unwrap().len(), 3);
@@ -308,7 +311,7 @@ fn a_waymark_export_imported_into_the_same_profile_adds_nothing() {
 fn an_all_day_series_with_a_date_until_imports() {
     let (_dir, store) = open_store();
     let ics = calendar(&event("allday", "DTSTART;VALUE=DATE:20261207\nDTEND;VALUE=DATE:20261208\nRRULE:FREQ=WEEKLY;UNTIL=20261221\nSUMMARY:Clinic day\n"));
-    store.import_calendar(&ics, "Europe/London", now()).unwrap();
+    store.import_calendar(&ics, "Europe/London".parse().unwrap(), now()).unwrap();
     let all = store.appointments().unwrap();
     assert_eq!(
         all.iter().map(|a| a.local_start.as_str()).collect::<Vec<_>>(),
@@ -321,14 +324,17 @@ fn an_all_day_series_with_a_date_until_imports() {
 fn odd_values_are_errors_or_read_literally_never_panics() {
     let (_dir, store) = open_store();
     let huge = calendar(&event("huge", "DTSTART:20261201T090000Z\nDURATION:P99999999999999999W\n"));
-    assert!(matches!(store.import_calendar(&huge, "UTC", now()), Err(CourseError::InvalidCalendar { line: 7, .. })));
+    assert!(matches!(
+        store.import_calendar(&huge, "UTC".parse().unwrap(), now()),
+        Err(CourseError::InvalidCalendar { line: 7, .. })
+    ));
     let negative = calendar(&event("neg", "DTSTART:20261201T090000Z\nSEQUENCE:-1\n"));
     assert!(matches!(
-        store.import_calendar(&negative, "UTC", now()),
+        store.import_calendar(&negative, "UTC".parse().unwrap(), now()),
         Err(CourseError::InvalidCalendar { line: 7, .. })
     ));
     let escaped = calendar(&event("esc", "DTSTART:20261201T090000Z\nSUMMARY:C:\\\\new folder\\, room 2\n"));
-    store.import_calendar(&escaped, "UTC", now()).unwrap();
+    store.import_calendar(&escaped, "UTC".parse().unwrap(), now()).unwrap();
     assert_eq!(store.appointments().unwrap()[0].title, "C:\\new folder, room 2");
 }
 
@@ -355,7 +361,7 @@ fn hostile_rules_and_nesting_are_refused_in_well_under_a_second() {
         ("five deep", a_little_too_deep, 9),
     ] {
         let started = std::time::Instant::now();
-        let imported = store.import_calendar(&ics, "UTC", now());
+        let imported = store.import_calendar(&ics, "UTC".parse().unwrap(), now());
         let checked = check_ics(&ics, chrono_tz::UTC, now());
         assert!(started.elapsed() < std::time::Duration::from_millis(900), "{name} took {:?}", started.elapsed());
         match (imported, checked) {
@@ -368,7 +374,11 @@ fn hostile_rules_and_nesting_are_refused_in_well_under_a_second() {
     assert!(store.appointments().unwrap().is_empty());
     let alarm =
         calendar(&event("ok", "DTSTART:20261201T090000Z\nBEGIN:VALARM\nACTION:DISPLAY\nTRIGGER:-PT1H\nEND:VALARM\n"));
-    assert_eq!(store.import_calendar(&alarm, "UTC", now()).unwrap().added, 1, "an alarm is as deep as a file goes");
+    assert_eq!(
+        store.import_calendar(&alarm, "UTC".parse().unwrap(), now()).unwrap().added,
+        1,
+        "an alarm is as deep as a file goes"
+    );
 }
 
 /// Found in review: each series alone was within bounds, but a file of many
@@ -393,5 +403,9 @@ fn many_series_that_each_walk_a_little_cannot_add_up_to_a_freeze() {
     let twelve = (0..12)
         .map(|n| event(&format!("d{n}"), "DTSTART:20261201T090000Z\nRRULE:FREQ=WEEKLY;COUNT=4\n"))
         .collect::<String>();
-    assert_eq!(store.import_calendar(&calendar(&twelve), "UTC", now()).unwrap().added, 48, "a dozen series is fine");
+    assert_eq!(
+        store.import_calendar(&calendar(&twelve), "UTC".parse().unwrap(), now()).unwrap().added,
+        48,
+        "a dozen series is fine"
+    );
 }
