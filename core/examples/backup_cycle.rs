@@ -60,7 +60,7 @@ fn grown(size_mib: u64) -> PathBuf {
                 (*len <= 100_000).then(|| format!("{word} "))
             })
             .collect();
-        store.add_checkin(&CheckInDraft { text, ..CheckInDraft::new(0, fixture::ZONE) }).unwrap();
+        store.add_checkin(&CheckInDraft { text, ..CheckInDraft::new(0, fixture::ZONE.parse().unwrap()) }).unwrap();
     }
     path
 }

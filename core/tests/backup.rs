@@ -231,7 +231,9 @@ fn a_store_of_many_chunks_restores_whole_and_its_chunks_cannot_be_moved() {
     let store = Store::open(dir.path().join("waymark.db"), &KEY).unwrap();
     let texts: Vec<String> = (0..40).map(|n| format!("entry {n} ").repeat(1_000)).collect();
     for text in &texts {
-        store.add_checkin(&CheckInDraft { text: text.clone(), ..CheckInDraft::new(1, "UTC") }).unwrap();
+        store
+            .add_checkin(&CheckInDraft { text: text.clone(), ..CheckInDraft::new(1, "UTC".parse().unwrap()) })
+            .unwrap();
     }
     let backup = store.backup_with(PASSPHRASE, TEST_COST).unwrap();
     const SEALED: usize = 64 * 1024 + 16;
