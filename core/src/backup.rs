@@ -230,11 +230,7 @@ impl Store {
         let partial = sibling(path, ".partial");
         let _ = std::fs::remove_file(&partial);
         let written = (|| {
-            let mut options = OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let file = options.open(&partial).map_err(io(&partial))?;
+            let file = create_private(&partial)?;
             let mut out = BufWriter::new(file);
             let written = self.backup_into(&mut out, passphrase, PHONE)?;
             let file = out.into_inner().map_err(|e| io(&partial)(e.into_error()))?;
@@ -265,19 +261,20 @@ impl Store {
         self.write(|tx| {
             Ok::<_, StoreError>(crate::journal::empty_bin(tx, crate::journal::bin_cutoff(SystemTime::now()))?)
         })?;
-        let image = sibling(self.path(), ".backup-image");
-        remove_with_journals(&image);
+        // A name of its own, so two backups at once never share an image.
+        let image = sibling(self.path(), &format!(".backup-image-{}", uuid::Uuid::now_v7().simple()));
         let written = (|| {
             let image_key = random::<IMAGE_KEY_LEN>();
             self.exclusive(|conn| export_to(conn, &image, &DatabaseKey::new(image_key.as_ref())?, SCHEMA_VERSION))??;
-            let length = IMAGE_KEY_LEN as u64 + std::fs::metadata(&image).map_err(io(&image))?.len();
+            let exported = File::open(&image).map_err(io(&image))?;
+            let length = IMAGE_KEY_LEN as u64 + exported.metadata().map_err(io(&image))?.len();
             let salt = random::<16>();
             let nonce = random::<19>();
             let derived = derive(passphrase, &salt, cost)?;
             let header = Header::new(cost, *salt, derived[32..].try_into().expect("16 bytes"), *nonce, length);
             out.write_all(&header.bytes).map_err(io(Path::new("the backup file")))?;
             let cipher = XChaCha20Poly1305::new(derived[..32].into());
-            let plain = image_key.as_slice().chain(BufReader::new(File::open(&image).map_err(io(&image))?));
+            let plain = image_key.as_slice().chain(BufReader::new(exported));
             Ok(HEADER_LEN as u64 + seal(plain, out, cipher, &header)?)
         })();
         remove_with_journals(&image);
@@ -285,7 +282,8 @@ impl Store {
     }
 }
 
-/// Seals `plain` chunk by chunk into `out`; the last chunk is marked as last.
+/// Seals `plain` chunk by chunk into `out`; the last chunk is marked as
+/// last. Fails unless `plain` held exactly the header's length.
 fn seal(
     mut plain: impl Read,
     out: &mut impl Write,
@@ -296,6 +294,7 @@ fn seal(
     let mut current = Zeroizing::new(vec![0u8; CHUNK]);
     let mut next = Zeroizing::new(vec![0u8; CHUNK]);
     let mut filled = read_up_to(&mut plain, &mut current)?;
+    let mut sealed_plain = 0u64;
     let mut written = 0u64;
     let mut write = |sealed: Vec<u8>| {
         written += sealed.len() as u64;
@@ -304,8 +303,14 @@ fn seal(
     loop {
         let more = if filled == CHUNK { read_up_to(&mut plain, &mut next)? } else { 0 };
         let payload = Payload { msg: &current[..filled], aad: &header.bytes };
+        sealed_plain += filled as u64;
         if more == 0 {
             write(encryptor.encrypt_last(payload).expect("in-memory encryption"))?;
+            if sealed_plain != header.length {
+                let detail =
+                    format!("the store's copy changed while it was sealed ({sealed_plain} of {} bytes)", header.length);
+                return Err(BackupError::Store(StoreError::Io { path: "the backup".into(), detail }));
+            }
             return Ok(written);
         }
         write(encryptor.encrypt_next(payload).expect("in-memory encryption"))?;
@@ -331,7 +336,7 @@ fn open_chunks(
         .checked_add(length)
         .and_then(|n| n.checked_add(chunks * TAG as u64))
         .ok_or(BackupError::Tampered)?;
-    let mut out = BufWriter::new(File::create(image).map_err(io(image))?);
+    let mut out = BufWriter::new(create_private(image)?);
     let mut decryptor = Some(DecryptorBE32::from_aead(cipher, header.nonce.as_slice().into()));
     let mut sealed = vec![0u8; CHUNK + TAG];
     let mut image_key = Zeroizing::new(Vec::with_capacity(IMAGE_KEY_LEN));
@@ -405,6 +410,15 @@ fn counts(store: &Store) -> Result<RestoreReport, BackupError> {
 
 fn sibling(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(format!("{}{suffix}", path.display()))
+}
+
+/// A new file only its owner can read; never one already there.
+fn create_private(path: &Path) -> Result<File, BackupError> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map_err(io(path))
 }
 
 fn remove_with_journals(path: &Path) {
@@ -488,17 +502,36 @@ pub fn restore_from(
             return Err(error);
         }
     };
-    // The old store's WAL must not outlive it: SQLite would replay it into the new file.
-    for suffix in ["-wal", "-shm", "-journal"] {
-        let old = sibling(db_path, suffix);
-        if old.exists() {
-            std::fs::remove_file(&old).map_err(io(&old))?;
-        }
+    if let Err(error) = replace_store(&staging, db_path) {
+        remove_with_journals(&staging);
+        return Err(error);
     }
-    std::fs::rename(&staging, db_path).map_err(io(db_path))?;
     remove_with_journals(&staging);
     sync_parent(db_path)?;
     Ok(report)
+}
+
+/// Renames `staging` over `db_path`. The old store's WAL must not outlive
+/// it (SQLite would replay it into the new file), so it is set aside first
+/// and put back if the rename fails.
+fn replace_store(staging: &Path, db_path: &Path) -> Result<(), BackupError> {
+    let mut aside = Vec::new();
+    let mut set_aside = || -> Result<(), BackupError> {
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let old = sibling(db_path, suffix);
+            if old.exists() {
+                let moved = sibling(&old, ".replaced");
+                std::fs::rename(&old, &moved).map_err(io(&old))?;
+                aside.push((old, moved));
+            }
+        }
+        std::fs::rename(staging, db_path).map_err(io(db_path))
+    };
+    let replaced = set_aside();
+    for (old, moved) in aside {
+        let _ = if replaced.is_ok() { std::fs::remove_file(&moved) } else { std::fs::rename(&moved, &old) };
+    }
+    replaced
 }
 
 /// A decrypted format 1 image, as a database in memory.

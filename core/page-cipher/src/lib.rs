@@ -185,6 +185,9 @@ unsafe extern "C" fn hmac(
     };
     let input2 = if input2.is_null() { Some(&[][..]) } else { unsafe { bytes(input2, input2_size) } };
     let Some(input2) = input2 else { return SQLITE_ERROR };
+    if out.is_null() {
+        return SQLITE_ERROR;
+    }
     let tag = match algorithm {
         SHA1 => mac::<Hmac<Sha1>>(key, input, input2),
         SHA256 => mac::<Hmac<Sha256>>(key, input, input2),
