@@ -20,4 +20,20 @@ run_junit || status=$?
 cat "$JUNIT_LOG"
 rm -f "$JUNIT_LOG"
 echo "kotlin: $JUNIT_SUMMARY"
+
+# android/shell is plain JVM Kotlin: compiled here with -Werror against the
+# same bindings, and its JUnit tests run against the same debug library.
+shell="$ROOT/target/android-shell-classes"
+rm -rf "$shell"
+"$KOTLINC" -jvm-target 17 -Werror -cp "$classes:$JAVA_JARS:$KOTLIN_LIB/kotlin-test.jar" -d "$shell" \
+    $(find "$ROOT/android/shell/src" -name '*.kt')
+shell_tests=$(cd "$ROOT/android/shell/src/test/kotlin" && find . -name '*Test.kt' | sed 's|^\./||; s|\.kt$||; s|/|.|g' | sort)
+shell_log=$(mktemp)
+# shellcheck disable=SC2086 # one argument per test class
+java -Djna.library.path="$ROOT/target/debug" -cp "$shell:$classes:$(kotlin_runtime_classpath)" \
+    org.junit.runner.JUnitCore $shell_tests >"$shell_log" 2>&1 || status=1
+cat "$shell_log"
+shell_passed=$(sed -n 's/^OK (\([0-9]*\) tests*)$/\1/p' "$shell_log")
+rm -f "$shell_log"
+if [ -n "$shell_passed" ]; then echo "android shell: $shell_passed passed, 0 failed"; else echo "android shell: failed"; status=1; fi
 exit $status
