@@ -25,12 +25,13 @@ echo "kotlin: $JUNIT_SUMMARY"
 # same bindings, and its JUnit tests run against the same debug library.
 shell="$ROOT/target/android-shell-classes"
 rm -rf "$shell"
-"$KOTLINC" -jvm-target 17 -Werror -cp "$classes:$JAVA_JARS:$KOTLIN_LIB/kotlin-test.jar" -d "$shell" \
+coroutines="$KOTLIN_LIB/kotlinx-coroutines-core-jvm.jar"
+"$KOTLINC" -jvm-target 17 -Werror -cp "$classes:$JAVA_JARS:$KOTLIN_LIB/kotlin-test.jar:$coroutines" -d "$shell" \
     $(find "$ROOT/android/shell/src" -name '*.kt')
 shell_tests=$(cd "$ROOT/android/shell/src/test/kotlin" && find . -name '*Test.kt' | sed 's|^\./||; s|\.kt$||; s|/|.|g' | sort)
 shell_log=$(mktemp)
 # shellcheck disable=SC2086 # one argument per test class
-java -Djna.library.path="$ROOT/target/debug" -cp "$shell:$classes:$(kotlin_runtime_classpath)" \
+java -Djna.library.path="$ROOT/target/debug" -cp "$shell:$classes:$(kotlin_runtime_classpath):$coroutines" \
     org.junit.runner.JUnitCore $shell_tests >"$shell_log" 2>&1 || status=1
 cat "$shell_log"
 shell_passed=$(sed -n 's/^OK (\([0-9]*\) tests*)$/\1/p' "$shell_log")
