@@ -21,10 +21,12 @@ use chacha20poly1305::aead::rand_core::RngCore;
 use chacha20poly1305::aead::stream::{DecryptorBE32, EncryptorBE32};
 use chacha20poly1305::aead::{Aead, KeyInit, OsRng, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use zeroize::Zeroizing;
 
-use crate::store::{initialize_sqlcipher, schema_made_at, schema_of, DatabaseKey, Store, StoreError, SCHEMA_VERSION};
+use crate::store::{
+    initialize_sqlcipher, open_keyed, schema_made_at, schema_of, DatabaseKey, Store, StoreError, SCHEMA_VERSION,
+};
 
 const MAGIC: &[u8; 4] = b"WMBK";
 pub const FORMAT_VERSION: u8 = 2;
@@ -545,12 +547,7 @@ fn memory_image(image: &[u8]) -> Result<Connection, BackupError> {
 /// Format 2's exported file, opened under the key that came with it.
 fn open_image(path: &Path, key: &DatabaseKey) -> Result<Connection, BackupError> {
     initialize_sqlcipher()?;
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    // CREATE is for the export it is attached to: the image itself exists.
-    let conn = Connection::open_with_flags(path, flags)?;
-    conn.pragma_update(None, "cipher_log_level", "NONE")?;
-    conn.execute_batch(&Zeroizing::new(format!("PRAGMA key = \"{}\";", key.pragma_literal().as_str())))?;
-    Ok(conn)
+    Ok(open_keyed(path, key)?)
 }
 
 /// A new store at `path` from a decrypted plain image, opened once, which

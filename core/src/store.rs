@@ -323,7 +323,7 @@ fn has_sqlcipher_export() -> rusqlite::Result<bool> {
     )
 }
 
-fn open_keyed(path: &Path, key: &DatabaseKey) -> Result<Connection, StoreError> {
+pub(crate) fn open_keyed(path: &Path, key: &DatabaseKey) -> Result<Connection, StoreError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
