@@ -82,7 +82,8 @@ PY
 [ -n "$binaries" ] || { echo "no test binaries were built for '${only:-the workspace}'" >&2; exit 1; }
 
 if [ "$kotlin" = 1 ]; then
-    [ -d "$ROOT/target/kotlin-test-classes" ] || { echo "run tests/kotlin/run.sh first: it compiles the JUnit tests" >&2; exit 1; }
+    [ -d "$ROOT/target/kotlin-test-classes" ] && [ -d "$ROOT/target/android-shell-classes" ] ||
+        { echo "run tests/kotlin/run.sh first: it compiles the JUnit tests" >&2; exit 1; }
     # The library as the code is now; if its interface changed since, uniffi's checksums fail the JUnit run.
     cargo build --quiet --locked -p waymark-ffi
     start_test_relay
@@ -120,6 +121,12 @@ for clock in "$@"; do
             echo "clock $clock: kotlin FAILED: $JUNIT_SUMMARY"
             awk '/^There w/ {on = 1} on && n++ < 60 {print "    " $0}' "$JUNIT_LOG"
             failed+=(kotlin)
+        fi
+        rm -f "$JUNIT_LOG"
+        if run_shell_junit faketime "$clock" </dev/null; then echo "clock $clock: android shell: $JUNIT_SUMMARY"; else
+            echo "clock $clock: android shell FAILED: $JUNIT_SUMMARY"
+            awk '/^There w/ {on = 1} on && n++ < 60 {print "    " $0}' "$JUNIT_LOG"
+            failed+=(android-shell)
         fi
         rm -f "$JUNIT_LOG"
     fi

@@ -26,15 +26,12 @@ echo "kotlin: $JUNIT_SUMMARY"
 shell="$ROOT/target/android-shell-classes"
 rm -rf "$shell"
 coroutines="$KOTLIN_LIB/kotlinx-coroutines-core-jvm.jar"
+# The tests count the calls each screen makes through a wrapper generated from the bindings.
+python3 "$ROOT/tests/kotlin/counted_waymark.py" "$gen/kotlin/app/waymark/waymark.kt" "$gen/CountedWaymark.kt"
 "$KOTLINC" -jvm-target 17 -Werror -cp "$classes:$JAVA_JARS:$KOTLIN_LIB/kotlin-test.jar:$coroutines" -d "$shell" \
-    $(find "$ROOT/android/shell/src" -name '*.kt')
-shell_tests=$(cd "$ROOT/android/shell/src/test/kotlin" && find . -name '*Test.kt' | sed 's|^\./||; s|\.kt$||; s|/|.|g' | sort)
-shell_log=$(mktemp)
-# shellcheck disable=SC2086 # one argument per test class
-java -Djna.library.path="$ROOT/target/debug" -cp "$shell:$classes:$(kotlin_runtime_classpath):$coroutines" \
-    org.junit.runner.JUnitCore $shell_tests >"$shell_log" 2>&1 || status=1
-cat "$shell_log"
-shell_passed=$(sed -n 's/^OK (\([0-9]*\) tests*)$/\1/p' "$shell_log")
-rm -f "$shell_log"
-if [ -n "$shell_passed" ]; then echo "android shell: $shell_passed passed, 0 failed"; else echo "android shell: failed"; status=1; fi
+    $(find "$ROOT/android/shell/src" -name '*.kt') "$gen/CountedWaymark.kt"
+run_shell_junit || status=1
+cat "$JUNIT_LOG"
+rm -f "$JUNIT_LOG"
+echo "android shell: $JUNIT_SUMMARY"
 exit $status

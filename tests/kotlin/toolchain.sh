@@ -104,22 +104,39 @@ start_test_relay() {
     export WAYMARK_TEST_RELAY
 }
 
-# run_junit [WRAPPER...]: runs the JUnit tests compiled into
-# target/kotlin-test-classes, under WRAPPER if given (e.g. faketime '+400 days').
-# Leaves JUnit's output in $JUNIT_LOG and "N passed, M failed" in $JUNIT_SUMMARY.
-run_junit() {
-    local tests status=0 passed failed=0 run
-    tests=$(cd "$ROOT/tests/kotlin" && ls ./*Test.kt | sed 's|./||; s|\.kt$||; s|^|app.waymark.|')
+# junit CLASSPATH TESTS [WRAPPER...]: runs the JUnit classes TESTS (space-separated)
+# under WRAPPER if given (e.g. faketime '+400 days'). Leaves JUnit's output in
+# $JUNIT_LOG and "N passed, M failed" in $JUNIT_SUMMARY.
+junit() {
+    local classpath=$1 tests=$2 status=0 passed failed=0 run
+    shift 2
     JUNIT_LOG=$(mktemp)
     # shellcheck disable=SC2086 # one argument per test class
-    "$@" java -Djna.library.path="$ROOT/target/debug" -cp "$ROOT/target/kotlin-test-classes:$(kotlin_runtime_classpath)" \
+    "$@" java -Djna.library.path="$ROOT/target/debug" -cp "$classpath" \
         org.junit.runner.JUnitCore $tests >"$JUNIT_LOG" 2>&1 || status=$?
     passed=$(sed -n 's/^OK (\([0-9]*\) tests*)$/\1/p' "$JUNIT_LOG")
     if [ -z "$passed" ]; then
         run=$(sed -n 's/^Tests run: \([0-9]*\),  Failures: [0-9]*$/\1/p' "$JUNIT_LOG")
         failed=$(sed -n 's/^Tests run: [0-9]*,  Failures: \([0-9]*\)$/\1/p' "$JUNIT_LOG")
         passed=$((${run:-0} - ${failed:-0}))
+        [ "$status" != 0 ] && [ "${failed:-0}" = 0 ] && failed=1
     fi
     JUNIT_SUMMARY="${passed:-0} passed, ${failed:-0} failed"
     return $status
+}
+
+# run_junit [WRAPPER...]: the tests/kotlin JUnit tests compiled into target/kotlin-test-classes.
+run_junit() {
+    local tests
+    tests=$(cd "$ROOT/tests/kotlin" && ls ./*Test.kt | sed 's|./||; s|\.kt$||; s|^|app.waymark.|')
+    junit "$ROOT/target/kotlin-test-classes:$(kotlin_runtime_classpath)" "$tests" "$@"
+}
+
+# run_shell_junit [WRAPPER...]: android/shell's JUnit tests, compiled into
+# target/android-shell-classes against the bindings in target/kotlin-test-classes.
+run_shell_junit() {
+    local tests
+    tests=$(cd "$ROOT/android/shell/src/test/kotlin" && find . -name '*Test.kt' | sed 's|^\./||; s|\.kt$||; s|/|.|g' | sort)
+    junit "$ROOT/target/android-shell-classes:$ROOT/target/kotlin-test-classes:$(kotlin_runtime_classpath):$KOTLIN_LIB/kotlinx-coroutines-core-jvm.jar" \
+        "$tests" "$@"
 }

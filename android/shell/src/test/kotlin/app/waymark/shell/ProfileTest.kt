@@ -24,7 +24,7 @@ class ProfileTest {
     private val database = File(dir, "waymark.db")
     private val keyFile = File(dir, "database.key")
 
-    private fun profile() = Profile(database, DatabaseKeyFile(keyFile, provider), { "es-ES" })
+    private fun profile() = Profile(database, DatabaseKeyFile(keyFile, provider), TestDevice())
 
     private fun opened(): Profile = profile().also { runBlocking { assertEquals(ProfileState.Open, it.open()) } }
 
@@ -75,7 +75,7 @@ class ProfileTest {
             StorageFailure.DAMAGED to ProfileState.Damaged,
             StorageFailure.TOO_NEW to ProfileState.TooNew,
             StorageFailure.DISK_FULL to ProfileState.DiskFull,
-            StorageFailure.CLOSED to ProfileState.Failed("m"),
+            StorageFailure.CLOSED to ProfileState.NotOpened,
             StorageFailure.IN_USE to ProfileState.Failed("m"),
             StorageFailure.FAILED to ProfileState.Failed("m"),
         )

@@ -43,13 +43,27 @@ class DatabaseKeyFile(private val file: File, private val provider: SecretKeyPro
     fun create(): ByteArray {
         check(!file.exists()) { "a database key already exists at $file; open it, never replace it" }
         val key = ByteArray(KEY_BYTES).also { SecureRandom().nextBytes(it) }
+        seal(key)
+        return key
+    }
+
+    /** Seals [key] in place of a lost or unreadable one, once a backup has been restored under it. */
+    fun replace(key: ByteArray) {
+        require(key.size == KEY_BYTES) { "a database key is $KEY_BYTES bytes, not ${key.size}" }
+        seal(key)
+    }
+
+    /** Removes the key file, when the profile it opens has been erased. */
+    fun delete() {
+        check(!file.exists() || file.delete()) { "could not remove the key file at $file" }
+    }
+
+    private fun seal(key: ByteArray) {
         val cipher = Cipher.getInstance(TRANSFORMATION)
         cipher.init(Cipher.ENCRYPT_MODE, provider.sealingKey())
-        val iv = cipher.iv
-        val header = header(iv.size)
+        val header = header(cipher.iv.size)
         cipher.updateAAD(header)
-        writeDurably(header + iv + cipher.doFinal(key))
-        return key
+        writeDurably(header + cipher.iv + cipher.doFinal(key))
     }
 
     fun read(): KeyState {
