@@ -166,6 +166,8 @@ class SurfaceTest {
         assertEquals(38, spanish.labels.size)
         assertEquals(18, spanish.areas.size)
         assertEquals("Autocuidado", spanish.areas.single { it.area == LifeArea.SELF_CARE }.name)
+        assertEquals((-3..3).toList(), spanish.valences.map { it.valence })
+        assertEquals("Muy desagradable", spanish.valences.first().name)
         assertEquals("Self-care", vocabulary("en").areas.single { it.area == LifeArea.SELF_CARE }.name)
         assertEquals("en", vocabulary("fr-FR").language)
     }

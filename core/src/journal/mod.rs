@@ -11,7 +11,7 @@ use serde::Serialize;
 
 pub use search::{SearchHit, SnippetPart};
 pub use today::{DayValence, TodayView};
-pub use vocab::{vocabulary, AreaName, EmotionLabel, LabelName, LifeArea, Vocabulary};
+pub use vocab::{vocabulary, AreaName, EmotionLabel, LabelName, LifeArea, ValenceName, Vocabulary};
 
 use crate::store::{Store, StoreError};
 use crate::time::{self, rfc3339, Zone};

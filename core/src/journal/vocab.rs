@@ -136,12 +136,34 @@ pub struct AreaName {
     pub name: String,
 }
 
+/// One of HealthKit's seven valence classes, as the check-in offers it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct ValenceName {
+    /// -3 to +3, the value a check-in stores.
+    pub valence: i32,
+    pub name: String,
+}
+
+/// HealthKit's valence classes from -3 to +3 (developer.apple.com/documentation/healthkit/hkstateofmind/valenceclassification).
+const VALENCES: [(i32, &str); 7] = [
+    (-3, "very_unpleasant"),
+    (-2, "unpleasant"),
+    (-1, "slightly_unpleasant"),
+    (0, "neutral"),
+    (1, "slightly_pleasant"),
+    (2, "pleasant"),
+    (3, "very_pleasant"),
+];
+
 /// What a check-in screen offers, named in one language.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Vocabulary {
     /// The language of the names: `locale`'s where Waymark speaks it, else English.
     pub language: String,
+    /// The mood scale, from very unpleasant to very pleasant, so no shell keeps its range.
+    pub valences: Vec<ValenceName>,
     /// In HealthKit's order, which is alphabetical in English.
     pub labels: Vec<LabelName>,
     pub areas: Vec<AreaName>,
@@ -152,6 +174,13 @@ pub fn vocabulary(locale: &str) -> Vocabulary {
     let language = crate::safety::library::language(locale);
     Vocabulary {
         language: language.to_string(),
+        valences: VALENCES
+            .iter()
+            .map(|&(valence, key)| ValenceName {
+                valence,
+                name: text::get(language, &format!("valence.{key}")).to_string(),
+            })
+            .collect(),
         labels: EmotionLabel::ALL
             .iter()
             .map(|&label| LabelName { label, name: text::get(language, &format!("label.{label}")).to_string() })
@@ -173,6 +202,12 @@ mod tests {
         let spanish = vocabulary("es_MX");
         assert_eq!((english.language.as_str(), spanish.language.as_str()), ("en", "es"));
         assert_eq!((english.labels.len(), english.areas.len()), (38, 18));
+        let scale: Vec<i32> = english.valences.iter().map(|v| v.valence).collect();
+        assert_eq!(scale, (-3..=3).collect::<Vec<_>>(), "the scale is the one check-ins store");
+        assert_eq!(
+            (english.valences[0].name.as_str(), spanish.valences[6].name.as_str()),
+            ("Very unpleasant", "Muy agradable")
+        );
         let name = |v: &Vocabulary, area| v.areas.iter().find(|a| a.area == area).unwrap().name.clone();
         assert_eq!(
             (name(&english, LifeArea::SelfCare), name(&spanish, LifeArea::SelfCare)),

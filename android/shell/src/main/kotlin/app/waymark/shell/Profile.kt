@@ -85,6 +85,9 @@ class Profile(
         }
     }
 
+    /** After the phone's language changes: the core's words follow it, unless the patient chose one. */
+    suspend fun deviceLocaleChanged(): Result<Unit> = attempt { it.setDeviceLocale(device.localeTag()) }
+
     suspend fun close() = withContext(dispatcher) {
         closeCore()
         mutableState.value = ProfileState.NotOpened

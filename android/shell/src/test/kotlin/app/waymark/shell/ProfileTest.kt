@@ -83,6 +83,18 @@ class ProfileTest {
         for ((failure, state) in expected) assertEquals(state, Profile.stateFor(failure, "m"))
     }
 
+    @Test
+    fun theCoresWordsFollowThePhonesLanguageWhenItChanges() = runBlocking {
+        val device = TestDevice()
+        val profile = Profile(database, DatabaseKeyFile(keyFile, provider), device)
+        assertEquals(ProfileState.Open, profile.open())
+        assertEquals("es", profile.call { it.settings().contentLanguage })
+        device.locale = java.util.Locale.UK
+        profile.deviceLocaleChanged().getOrThrow()
+        assertEquals("en", profile.call { it.settings().contentLanguage })
+        profile.close()
+    }
+
     @Test(expected = IllegalStateException::class)
     fun aCallBeforeOpeningIsRefused() {
         runBlocking { profile().call { it.settings() } }

@@ -27,7 +27,12 @@ data class AssessmentState(
      */
     val unsavedHelp: HelpNow? = null,
     val error: String? = null,
-)
+) {
+    /** The option value chosen for item [index] (from 0), if any. */
+    fun chosen(index: Int): UInt? = (answers.getOrNull(index) as? Answer.Score)?.value?.toUInt()
+
+    fun declined(index: Int): Boolean = answers.getOrNull(index) == Answer.PreferNotToAnswer
+}
 
 /** PHQ-9 or GAD-7: the official form in the patient's language, scored by the core. */
 class AssessmentHolder(

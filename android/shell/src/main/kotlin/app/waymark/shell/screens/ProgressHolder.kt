@@ -13,7 +13,10 @@ data class ProgressState(
     /** Scores, bands, baseline, response and remission, mood trends, vitals and safety events, as the core found them. */
     val progress: Progress? = null,
     val error: String? = null,
-)
+) {
+    /** The results that raised a safety alert (item 9 above 0, or declined), to mark in the list as the report does. */
+    val alerted: Set<String> get() = progress?.safetyEvents?.mapNotNull { it.assessmentId }?.toSet().orEmpty()
+}
 
 /** Progress over a course: one call. */
 class ProgressHolder(profile: Profile, private val device: Device) : StateHolder<ProgressState>(ProgressState(), profile) {
