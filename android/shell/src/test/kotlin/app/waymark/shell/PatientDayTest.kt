@@ -52,7 +52,7 @@ class PatientDayTest {
         val unlock = UnlockHolder(phone.profile, device)
         unlock.load()
         assertNotNull(unlock.state.value.help)
-        assertEquals(ProfileState.Open, unlock.open())
+        assertEquals(ProfileState.Open, unlock.unlock())
         assertTrue(phone.keyFile.exists())
 
         // A check-in.

@@ -29,10 +29,10 @@ class ReminderReceiver : BroadcastReceiver() {
         if (!granted) return
         val kind = NotificationKind.entries.firstOrNull { it.name == intent.getStringExtra(KIND) } ?: return
         val channel = Channels.of(kind)
-        val open = RouteExtras.put(Intent(context, MainActivity::class.java), RouteExtras.read(intent) ?: Destination.Home)
+        val opening = RouteExtras.put(Intent(context, MainActivity::class.java), RouteExtras.read(intent) ?: Destination.Home)
             .setAction("app.waymark.OPEN.$id")
             .addFlags(Intent.FLAG_ACTIVITY_NEW_TASK or Intent.FLAG_ACTIVITY_CLEAR_TOP)
-        val tap = PendingIntent.getActivity(context, 0, open, PendingIntent.FLAG_IMMUTABLE or PendingIntent.FLAG_UPDATE_CURRENT)
+        val tap = PendingIntent.getActivity(context, 0, opening, PendingIntent.FLAG_IMMUTABLE or PendingIntent.FLAG_UPDATE_CURRENT)
         val public = NotificationCompat.Builder(context, channel)
             .setSmallIcon(R.drawable.ic_notification)
             .setContentTitle(intent.getStringExtra(PUBLIC_TITLE))

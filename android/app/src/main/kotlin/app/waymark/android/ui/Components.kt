@@ -72,11 +72,16 @@ fun HelpCard(alert: SafetyAlert, onSafetyPlan: () -> Unit) {
 @Composable
 fun HelpLines(help: HelpNow) {
     Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
-        help.lines.forEach { HelpLineRow(it) }
+        HelpLineList(help.lines)
         help.limitedHoursNote?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
         help.fallback?.let { Text(it) }
         Text(help.directory, style = MaterialTheme.typography.bodySmall)
     }
+}
+
+@Composable
+fun HelpLineList(lines: List<HelpLine>) {
+    lines.forEach { HelpLineRow(it) }
 }
 
 @Composable

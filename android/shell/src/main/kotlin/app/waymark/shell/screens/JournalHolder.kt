@@ -40,7 +40,7 @@ class JournalHolder(profile: Profile, private val pageSize: UInt = 50u) : StateH
         update { it.copy(hits = hits) }
     }
 
-    suspend fun open(id: String) {
+    suspend fun openEntry(id: String) {
         val entry = core { it.checkin(id) } ?: return
         update { it.copy(open = entry) }
     }

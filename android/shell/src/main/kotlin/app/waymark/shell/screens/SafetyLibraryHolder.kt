@@ -41,12 +41,12 @@ class SafetyLibraryHolder(profile: Profile, private val device: Device) :
     }
 
     /** Opens a hit: a page here, or help now. */
-    suspend fun open(hit: SafetySearchHit) = when (hit.kind) {
+    suspend fun openHit(hit: SafetySearchHit) = when (hit.kind) {
         SafetySearchHitKind.HELP_NOW -> emit(ScreenEvent.Navigate(Destination.HelpNow))
-        SafetySearchHitKind.PAGE -> open(hit.id)
+        SafetySearchHitKind.PAGE -> openPage(hit.id)
     }
 
-    suspend fun open(id: String) {
+    suspend fun openPage(id: String) {
         val language = language()
         val page = library { it.safetyPage(id, language) } ?: return
         update { it.copy(open = page) }

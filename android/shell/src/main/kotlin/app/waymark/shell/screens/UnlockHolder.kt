@@ -27,7 +27,7 @@ class UnlockHolder(profile: Profile, private val device: Device) : StateHolder<U
     }
 
     /** Opens the profile (the first launch makes its key); gives the state the app shows next. */
-    suspend fun open(): ProfileState {
+    suspend fun unlock(): ProfileState {
         val opened = profile.open()
         update { it.copy(profile = opened) }
         return opened

@@ -151,7 +151,7 @@ class ScreensTest {
         assertTrue(help.state.value.help!!.lines.isNotEmpty())
         // The recovery screen's retry opens the store afresh.
         phone.counter.failing = emptyMap()
-        assertEquals(ProfileState.Open, UnlockHolder(phone.profile, phone.device).open())
+        assertEquals(ProfileState.Open, UnlockHolder(phone.profile, phone.device).unlock())
         home.load()
         assertNull(home.state.value.error)
         phone.profile.close()
@@ -187,9 +187,9 @@ class ScreensTest {
         library.search("quiero morir")
         val first = library.state.value.hits!!.first()
         assertEquals(SafetySearchHitKind.HELP_NOW, first.kind)
-        library.open(first)
+        library.openHit(first)
         assertEquals(ScreenEvent.Navigate(Destination.HelpNow), library.events.first())
-        library.open(library.state.value.pages.first().id)
+        library.openPage(library.state.value.pages.first().id)
         assertNotNull(library.state.value.open)
 
         phone.opened()

@@ -45,7 +45,7 @@ fun JournalRoute(graph: AppGraph, go: (String) -> Unit) {
         state,
         search = { query -> model.act { search(query) } },
         more = { model.act { more() } },
-        open = { id -> model.act { open(id) } },
+        openEntry = { id -> model.act { openEntry(id) } },
         close = { model.holder.closeEntry() },
         edit = { id -> go(Routes.checkIn(id)) },
         delete = { id -> model.act { delete(id) } },
@@ -58,7 +58,7 @@ fun JournalScreen(
     state: JournalState,
     search: (String) -> Unit,
     more: () -> Unit,
-    open: (String) -> Unit,
+    openEntry: (String) -> Unit,
     close: () -> Unit,
     edit: (String) -> Unit,
     delete: (String) -> Unit,
@@ -91,10 +91,10 @@ fun JournalScreen(
         val hits = state.hits
         if (hits != null) {
             if (hits.isEmpty()) item { Text(stringResource(R.string.no_results)) }
-            items(hits, key = { it.entry.id }) { hit -> Entry(hit.entry, open) { Snippet(hit.snippet) } }
+            items(hits, key = { it.entry.id }) { hit -> Entry(hit.entry, openEntry) { Snippet(hit.snippet) } }
             return@Frame
         }
-        items(state.rows, key = { it.id }) { row -> Entry(row, open) { Text(row.preview) } }
+        items(state.rows, key = { it.id }) { row -> Entry(row, openEntry) { Text(row.preview) } }
         if (state.nextCursor != null) {
             item { OutlinedButton(onClick = more, modifier = TouchTarget.fillMaxWidth()) { Text(stringResource(R.string.older_entries)) } }
         }
@@ -102,8 +102,8 @@ fun JournalScreen(
 }
 
 @Composable
-private fun Entry(row: JournalRow, open: (String) -> Unit, body: @Composable () -> Unit) {
-    Column(TouchTarget.fillMaxWidth().clickable { open(row.id) }.padding(vertical = 8.dp)) {
+private fun Entry(row: JournalRow, onOpen: (String) -> Unit, body: @Composable () -> Unit) {
+    Column(TouchTarget.fillMaxWidth().clickable { onOpen(row.id) }.padding(vertical = 8.dp)) {
         Text(shortTime(row.occurredAt), style = MaterialTheme.typography.labelMedium)
         body()
     }
@@ -115,7 +115,11 @@ private fun Snippet(parts: List<SnippetPart>) {
     Text(
         buildAnnotatedString {
             parts.forEach { part ->
-                if (part.highlighted) withStyle(SpanStyle(fontWeight = FontWeight.Bold)) { append(part.text) } else append(part.text)
+                if (part.highlighted) {
+                    withStyle(SpanStyle(fontWeight = FontWeight.Bold)) { append(part.text) }
+                } else {
+                    append(part.text)
+                }
             }
         },
     )
