@@ -8,6 +8,7 @@ import app.waymark.shell.key.DatabaseKeyFile
 import app.waymark.shell.key.KeyState
 import java.io.File
 import java.security.SecureRandom
+import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
@@ -73,6 +74,11 @@ class Profile(
         } catch (e: WaymarkException) {
             if (e is WaymarkException.Storage) storageFailed(e)
             Result.failure(e)
+        } catch (e: CancellationException) {
+            throw e
+        } catch (e: Exception) {
+            // A panic in the core arrives as uniffi's InternalException: shown, never a crash.
+            Result.failure(e)
         }
     }
 
@@ -80,7 +86,9 @@ class Profile(
     suspend fun <T> withoutProfile(call: (Core) -> T): Result<T> = withContext(dispatcher) {
         try {
             Result.success(call(core))
-        } catch (e: WaymarkException) {
+        } catch (e: CancellationException) {
+            throw e
+        } catch (e: Exception) {
             Result.failure(e)
         }
     }

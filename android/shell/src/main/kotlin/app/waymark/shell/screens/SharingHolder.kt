@@ -8,7 +8,6 @@ import app.waymark.core.SyncReport
 import app.waymark.core.SyncStatus
 import app.waymark.shell.Device
 import app.waymark.shell.Profile
-import java.time.LocalDate
 import java.time.ZoneId
 
 data class SharingState(
@@ -42,7 +41,7 @@ class SharingHolder(
 
     /** One call; the range starts as the last four weeks, for the patient to change. */
     suspend fun load() {
-        val today = LocalDate.now(ZoneId.of(device.zone()))
+        val today = device.now().atZone(ZoneId.of(device.zone())).toLocalDate()
         update { if (it.to.isEmpty()) it.copy(from = today.minusWeeks(4).plusDays(1).toString(), to = today.toString()) else it }
         val status = core { it.syncStatus() } ?: return
         update { it.copy(status = status) }

@@ -154,6 +154,12 @@ class ScreensTest {
         assertEquals(ProfileState.Open, UnlockHolder(phone.profile, phone.device).unlock())
         home.load()
         assertNull(home.state.value.error)
+
+        // A panic in the core arrives as uniffi's InternalException: the screen shows it, the app goes on.
+        phone.counter.failing = mapOf("home" to app.waymark.InternalException("the core panicked"))
+        home.load()
+        assertEquals("the core panicked", home.state.value.error)
+        assertEquals(ProfileState.Open, phone.profile.state.value)
         phone.profile.close()
     }
 
