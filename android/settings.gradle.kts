@@ -6,6 +6,11 @@ pluginManagement {
     }
 }
 
+// Fetches the JDK 17 toolchain the JVM modules ask for when the machine has another.
+plugins {
+    id("org.gradle.toolchains.foojay-resolver-convention") version "1.0.0"
+}
+
 dependencyResolutionManagement {
     repositoriesMode.set(RepositoriesMode.FAIL_ON_PROJECT_REPOS)
     repositories {

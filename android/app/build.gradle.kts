@@ -33,7 +33,7 @@ android {
 
     // Android's bindings (objects freed by SystemCleaner), from build-rust.sh; the
     // libraries themselves are in src/main/jniLibs, also from build-rust.sh.
-    sourceSets["main"].java.srcDir(layout.buildDirectory.dir("generated/uniffi/android"))
+    sourceSets["main"].kotlin.srcDir(layout.buildDirectory.dir("generated/uniffi/android"))
 
     testOptions {
         unitTests.isIncludeAndroidResources = true

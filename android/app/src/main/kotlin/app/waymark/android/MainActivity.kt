@@ -20,12 +20,14 @@ class MainActivity : ComponentActivity() {
         enableEdgeToEdge()
         // The app switcher shows no journal page.
         if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU) setRecentsScreenshotEnabled(false)
-        opened.value = RouteExtras.read(intent)
+        // Read once: after a rotation the destination has been shown already.
+        if (savedInstanceState == null) opened.value = RouteExtras.read(intent)
         setContent { WaymarkApp(graph, opened, onOpened = { opened.value = null }) }
     }
 
     override fun onNewIntent(intent: Intent) {
         super.onNewIntent(intent)
+        setIntent(intent)
         opened.value = RouteExtras.read(intent)
     }
 }

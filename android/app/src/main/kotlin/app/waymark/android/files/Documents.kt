@@ -11,7 +11,7 @@ import kotlinx.coroutines.withContext
  * files by path: a private cache file, deleted as soon as it has been copied.
  */
 object Documents {
-    suspend fun <T> fromPicked(context: Context, uri: Uri, use: suspend (File) -> T): T {
+    suspend fun <T> fromPicked(context: Context, uri: Uri, block: suspend (File) -> T): T {
         val file = File.createTempFile("picked", null, context.cacheDir)
         try {
             withContext(Dispatchers.IO) {
@@ -20,7 +20,7 @@ object Documents {
                     file.outputStream().use { input.copyTo(it) }
                 }
             }
-            return use(file)
+            return block(file)
         } finally {
             file.delete()
         }
@@ -32,7 +32,10 @@ object Documents {
             val result = write(file)
             if (file.exists()) {
                 withContext(Dispatchers.IO) {
-                    context.contentResolver.openOutputStream(uri, "wt").use { output ->
+                    // "wt" truncates; a provider that refuses it gets "w", which a new document needs no more than.
+                    val stream = runCatching { context.contentResolver.openOutputStream(uri, "wt") }.getOrNull()
+                        ?: context.contentResolver.openOutputStream(uri, "w")
+                    stream.use { output ->
                         requireNotNull(output) { "the chosen place cannot be written" }
                         file.inputStream().use { it.copyTo(output) }
                     }

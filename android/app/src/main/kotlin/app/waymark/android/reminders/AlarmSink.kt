@@ -9,6 +9,7 @@ import android.os.Build
 import androidx.core.app.NotificationManagerCompat
 import app.waymark.shell.model.PlannedNotification
 import app.waymark.shell.reminders.Delivery
+import app.waymark.shell.reminders.DeliveryPolicy
 import app.waymark.shell.reminders.NotificationSink
 
 /**
@@ -26,8 +27,9 @@ class AlarmSink(private val context: Context) : NotificationSink {
         val pending = PendingIntent.getBroadcast(context, 0, intent, PendingIntent.FLAG_IMMUTABLE or PendingIntent.FLAG_UPDATE_CURRENT)
         when (delivery) {
             is Delivery.Exact -> alarms.setExactAndAllowWhileIdle(AlarmManager.RTC_WAKEUP, delivery.at.toEpochMilli(), pending)
-            // Safety reminders without the exact permission still fire in Doze, at the window's start.
-            is Delivery.Window -> if (notification.urgent) {
+            // Safety reminders without the exact permission still fire in Doze, at the window's start;
+            // so do windows under ten minutes, which Android 12+ would stretch past their end.
+            is Delivery.Window -> if (notification.urgent || delivery.length < DeliveryPolicy.WINDOW) {
                 alarms.setAndAllowWhileIdle(AlarmManager.RTC_WAKEUP, delivery.start.toEpochMilli(), pending)
             } else {
                 alarms.setWindow(AlarmManager.RTC_WAKEUP, delivery.start.toEpochMilli(), delivery.length.toMillis(), pending)

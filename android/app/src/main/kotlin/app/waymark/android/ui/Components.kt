@@ -92,12 +92,13 @@ private fun HelpLineRow(line: HelpLine) {
         Text(line.hours + " · " + line.languages, style = MaterialTheme.typography.bodySmall)
         Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
             line.dial?.let { number ->
-                Button(onClick = { context.startActivity(Intent(Intent.ACTION_DIAL, Uri.parse("tel:$number"))) }, modifier = TouchTarget) {
+                // A tablet may have no dialer: the number stays on screen to call from another phone.
+                Button(onClick = { runCatching { context.startActivity(Intent(Intent.ACTION_DIAL, Uri.fromParts("tel", number, null))) } }, modifier = TouchTarget) {
                     Text(line.callLabel ?: stringResource(R.string.call_number, line.phone ?: number))
                 }
             }
             line.text?.let { number ->
-                OutlinedButton(onClick = { context.startActivity(Intent(Intent.ACTION_SENDTO, Uri.parse("smsto:$number"))) }, modifier = TouchTarget) {
+                OutlinedButton(onClick = { runCatching { context.startActivity(Intent(Intent.ACTION_SENDTO, Uri.fromParts("smsto", number, null))) } }, modifier = TouchTarget) {
                     Text(line.textLabel ?: stringResource(R.string.text_number, number))
                 }
             }

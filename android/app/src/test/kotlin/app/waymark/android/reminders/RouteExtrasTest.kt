@@ -8,9 +8,13 @@ import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNull
 import org.junit.Test
 import org.junit.runner.RunWith
+import org.robolectric.annotation.Config
 
 /** A notification's destination survives its trip through an intent; a stranger's extras open home. */
+// A plain Application: WaymarkApplication starts WorkManager, which Robolectric does not initialise;
+// SDK 36, the newest Robolectric 4.17 runs.
 @RunWith(AndroidJUnit4::class)
+@Config(application = android.app.Application::class, sdk = [36])
 class RouteExtrasTest {
     @Test
     fun everyDestinationRoundTrips() {

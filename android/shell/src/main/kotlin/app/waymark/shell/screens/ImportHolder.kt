@@ -10,6 +10,8 @@ import app.waymark.shell.Profile
 data class ImportState(
     /** A Daylio export as read, before anything is written: counts, unmapped moods, a sample. */
     val daylio: ImportPreview? = null,
+    /** The export being previewed, kept here so a rotation does not lose it. */
+    val csv: String? = null,
     val mappings: List<MoodMapping> = emptyList(),
     val imported: ImportResult? = null,
     val calendar: ImportReport? = null,
@@ -26,12 +28,14 @@ class ImportHolder(
 
     suspend fun previewDaylio(csv: String, mappings: List<MoodMapping> = state.value.mappings) {
         val preview = core { it.previewDaylio(csv, mappings, device.zone()) } ?: return
-        update { it.copy(daylio = preview, mappings = mappings, imported = null) }
+        update { it.copy(daylio = preview, csv = csv, mappings = mappings, imported = null) }
     }
 
-    suspend fun importDaylio(csv: String) {
+    /** Imports the export last previewed, with its mappings. */
+    suspend fun importDaylio() {
+        val csv = state.value.csv ?: return
         val result = core { it.importDaylio(csv, state.value.mappings, device.zone()) } ?: return
-        update { it.copy(imported = result, daylio = null) }
+        update { it.copy(imported = result, daylio = null, csv = null) }
     }
 
     /** An `.ics` from the clinic, all or nothing; times without a zone are read in the phone's. */

@@ -215,6 +215,38 @@ class ScreensTest {
     }
 
     @Test
+    fun aDaylioExportIsPreviewedThenImportedOnceAndACalendarFileBringsSessions() = runBlocking {
+        val phone = Phone().opened()
+        val import = ImportHolder(phone.profile, phone.device, phone.planChanged)
+        val csv = "year,date,weekday,time,mood,activities,note\n" +
+            "2017,September 13,Wednesday,5:01 PM,good,\"work | friends\",\"Nice day\"\n" +
+            "2017,September 12,Tuesday,10:00 pm,awful,\"\",\"\"\n"
+        import.previewDaylio(csv)
+        assertEquals(2u, import.state.value.daylio!!.entries)
+        assertEquals(0, phone.profile.call { it.journalPage(app.waymark.core.JournalQuery(limit = 10u)) }.entries.size)
+        import.importDaylio()
+        assertEquals(2u, import.state.value.imported!!.added)
+        import.previewDaylio(csv)
+        assertEquals(2u, import.state.value.daylio!!.alreadyImported)
+        import.importDaylio()
+        assertEquals(0u, import.state.value.imported!!.added)
+
+        val start = phone.device.now.plus(5, ChronoUnit.DAYS).atZone(ZoneId.of("UTC"))
+        val stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+        val ics = listOf(
+            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Clinic//EN", "BEGIN:VEVENT", "UID:s1@clinic", "SEQUENCE:0",
+            "DTSTAMP:" + stamp.format(start), "DTSTART:" + stamp.format(start), "DTEND:" + stamp.format(start.plusHours(2)),
+            "SUMMARY:Ketamine infusion", "END:VEVENT", "END:VCALENDAR", "",
+        ).joinToString("\r\n")
+        import.importCalendar(ics)
+        assertEquals(null, import.state.value.error)
+        assertEquals(1u, import.state.value.calendar!!.added)
+        import.importCalendar("BEGIN:VCALENDAR\r\nnot a calendar")
+        assertNotNull(import.state.value.error)
+        phone.profile.close()
+    }
+
+    @Test
     fun settingsProgressVitalsExportAndErase() = runBlocking {
         val phone = Phone().opened()
         val settings = SettingsHolder(phone.profile, phone.planChanged)

@@ -39,7 +39,8 @@ import app.waymark.shell.screens.AssessmentState
 fun AssessmentRoute(graph: AppGraph, instrument: Instrument, go: (String) -> Unit) {
     val model = screenModel("assessment:${instrument.name}") { AssessmentHolder(graph.profile, graph.device, graph.planChanged, instrument) }
     val state by model.holder.state.collectAsStateWithLifecycle()
-    LaunchedEffect(instrument) { model.holder.load() }
+    // Loaded once: a rotation or a return from the safety plan keeps the answers and the help card.
+    LaunchedEffect(instrument) { if (model.holder.state.value.form == null) model.holder.load() }
     AssessmentScreen(
         state,
         answer = { item, value -> model.holder.answer(item, value) },

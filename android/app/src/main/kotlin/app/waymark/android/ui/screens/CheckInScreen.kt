@@ -35,7 +35,11 @@ import app.waymark.shell.screens.CheckInState
 fun CheckInRoute(graph: AppGraph, entry: String?, done: () -> Unit) {
     val model = screenModel("check-in:$entry") { CheckInHolder(graph.profile, graph.device, graph.planChanged) }
     val state by model.holder.state.collectAsStateWithLifecycle()
-    LaunchedEffect(entry) { if (entry == null) model.holder.load() else model.holder.loadEntry(entry) }
+    LaunchedEffect(entry) {
+        if (model.holder.state.value.vocabulary == null) {
+            if (entry == null) model.holder.load() else model.holder.loadEntry(entry)
+        }
+    }
     LaunchedEffect(state.saved) { if (state.saved != null) done() }
     CheckInScreen(
         state,

@@ -33,6 +33,7 @@ import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import androidx.core.content.ContextCompat
+import androidx.lifecycle.compose.LifecycleResumeEffect
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import app.waymark.android.AppGraph
 import app.waymark.android.R
@@ -58,7 +59,7 @@ fun CourseRoute(graph: AppGraph, appointment: String?, go: (String) -> Unit) {
     CourseScreen(
         state,
         focused = appointment,
-        exactAllowed = graph.sink.canScheduleExact(),
+        exactAllowed = exactAlarmsAllowed(graph),
         start = { template, first -> model.act { start(template, first) } },
         check = { id, item, checked -> model.act { check(id, item, checked) } },
         done = { id -> model.act { done(id) } },
@@ -156,11 +157,13 @@ private fun StartCourse(start: (CourseTemplate, String) -> Unit) {
 @Composable
 fun ReminderPermissions(exactAllowed: Boolean) {
     val context = LocalContext.current
-    var notificationsAllowed by remember {
-        mutableStateOf(
-            Build.VERSION.SDK_INT < Build.VERSION_CODES.TIRAMISU ||
-                ContextCompat.checkSelfPermission(context, Manifest.permission.POST_NOTIFICATIONS) == PackageManager.PERMISSION_GRANTED,
-        )
+    fun granted() = Build.VERSION.SDK_INT < Build.VERSION_CODES.TIRAMISU ||
+        ContextCompat.checkSelfPermission(context, Manifest.permission.POST_NOTIFICATIONS) == PackageManager.PERMISSION_GRANTED
+    var notificationsAllowed by remember { mutableStateOf(granted()) }
+    // Read again on return from the system's settings.
+    LifecycleResumeEffect(Unit) {
+        notificationsAllowed = granted()
+        onPauseOrDispose { }
     }
     val ask = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { granted -> notificationsAllowed = granted }
     if (!notificationsAllowed && Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU) {
@@ -179,11 +182,24 @@ fun ReminderPermissions(exactAllowed: Boolean) {
                 Text(stringResource(R.string.exact_alarms_why))
                 Button(
                     onClick = {
-                        context.startActivity(Intent(Settings.ACTION_REQUEST_SCHEDULE_EXACT_ALARM, Uri.parse("package:" + context.packageName)))
+                        runCatching {
+                            context.startActivity(Intent(Settings.ACTION_REQUEST_SCHEDULE_EXACT_ALARM, Uri.fromParts("package", context.packageName, null)))
+                        }
                     },
                     modifier = TouchTarget,
                 ) { Text(stringResource(R.string.allow_exact_alarms)) }
             }
         }
     }
+}
+
+/** Whether exact alarms are allowed, read again whenever the screen comes back from the system's settings. */
+@Composable
+fun exactAlarmsAllowed(graph: AppGraph): Boolean {
+    var allowed by remember { mutableStateOf(graph.sink.canScheduleExact()) }
+    LifecycleResumeEffect(Unit) {
+        allowed = graph.sink.canScheduleExact()
+        onPauseOrDispose { }
+    }
+    return allowed
 }

@@ -14,7 +14,6 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
-import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
@@ -35,22 +34,24 @@ import app.waymark.shell.screens.EraseHolder
 import app.waymark.shell.screens.ExportHolder
 import app.waymark.shell.screens.ImportHolder
 import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 
 /** Waymark's own backup: to a file the patient picks, under a passphrase; and back. */
 @Composable
 fun BackupRoute(graph: AppGraph) {
     val context = LocalContext.current
-    val scope = rememberCoroutineScope()
     val model = screenModel("backup") { BackupHolder(graph.profile, graph.reminders) }
     val state by model.holder.state.collectAsStateWithLifecycle()
     var passphrase by remember { mutableStateOf("") }
+    var problem by remember { mutableStateOf<String?>(null) }
+    val files = context.applicationContext
+    // In the ViewModel's scope: a restore that opens the profile must finish (and set its reminders)
+    // even though this screen leaves as it does. A file the picker cannot open is said, not a crash.
     val create = rememberLauncherForActivityResult(ActivityResultContracts.CreateDocument("application/octet-stream")) { uri: Uri? ->
-        if (uri != null) scope.launch { Documents.toPicked(context, uri) { file -> model.holder.backup(file, passphrase) } }
+        if (uri != null) model.act { problem = runCatching { Documents.toPicked(files, uri) { file -> backup(file, passphrase) } }.exceptionOrNull()?.message }
     }
     val pick = rememberLauncherForActivityResult(ActivityResultContracts.OpenDocument()) { uri: Uri? ->
-        if (uri != null) scope.launch { Documents.fromPicked(context, uri) { file -> model.holder.restore(file, passphrase) } }
+        if (uri != null) model.act { problem = runCatching { Documents.fromPicked(files, uri) { file -> restore(file, passphrase) } }.exceptionOrNull()?.message }
     }
     Frame(stringResource(R.string.backup), onHelpNow = null) {
         item { Text(stringResource(R.string.backup_explained)) }
@@ -61,7 +62,7 @@ fun BackupRoute(graph: AppGraph) {
                 label = { Text(stringResource(R.string.passphrase)) }, modifier = Modifier.fillMaxWidth(),
             )
         }
-        item { Refusal(state.error) }
+        item { Refusal(problem ?: state.error) }
         item {
             Button(onClick = { create.launch("waymark.backup") }, enabled = !state.busy, modifier = TouchTarget.fillMaxWidth()) {
                 Text(stringResource(R.string.create_backup))
@@ -84,26 +85,20 @@ fun BackupRoute(graph: AppGraph) {
 /** A Daylio export, previewed before anything is written, and a clinic's calendar file. */
 @Composable
 fun ImportRoute(graph: AppGraph) {
-    val context = LocalContext.current
-    val scope = rememberCoroutineScope()
+    val files = LocalContext.current.applicationContext
     val model = screenModel("import") { ImportHolder(graph.profile, graph.device, graph.planChanged) }
     val state by model.holder.state.collectAsStateWithLifecycle()
-    var csv by remember { mutableStateOf<String?>(null) }
     var problem by remember { mutableStateOf<String?>(null) }
-    fun read(uri: Uri?, then: suspend (String) -> Unit) {
+    fun read(uri: Uri?, then: suspend ImportHolder.(String) -> Unit) {
         if (uri == null) return
-        scope.launch {
-            val text = runCatching { Documents.readText(context, uri) }
+        model.act {
+            val text = runCatching { Documents.readText(files, uri) }
             problem = text.exceptionOrNull()?.message
             text.getOrNull()?.let { then(it) }
         }
     }
-    val daylio = rememberLauncherForActivityResult(ActivityResultContracts.OpenDocument()) { uri ->
-        read(uri) { text -> csv = text; model.holder.previewDaylio(text) }
-    }
-    val calendar = rememberLauncherForActivityResult(ActivityResultContracts.OpenDocument()) { uri ->
-        read(uri) { text -> model.holder.importCalendar(text) }
-    }
+    val daylio = rememberLauncherForActivityResult(ActivityResultContracts.OpenDocument()) { uri -> read(uri) { previewDaylio(it) } }
+    val calendar = rememberLauncherForActivityResult(ActivityResultContracts.OpenDocument()) { uri -> read(uri) { importCalendar(it) } }
     Frame(stringResource(R.string.import_title), onHelpNow = null) {
         item { Refusal(problem ?: state.error) }
         item { Button(onClick = { daylio.launch(arrayOf("text/*")) }, modifier = TouchTarget.fillMaxWidth()) { Text(stringResource(R.string.import_daylio)) } }
@@ -112,8 +107,7 @@ fun ImportRoute(graph: AppGraph) {
             if (preview.unmapped.isNotEmpty()) item { Text(stringResource(R.string.daylio_unmapped, preview.unmapped.joinToString())) }
             items(preview.sample) { entry -> Text(entry.local + " · " + entry.mood + " · " + entry.text) }
             item {
-                val text = csv
-                Button(onClick = { if (text != null) model.act { importDaylio(text) } }, modifier = TouchTarget.fillMaxWidth()) {
+                Button(onClick = { model.act { importDaylio() } }, modifier = TouchTarget.fillMaxWidth()) {
                     Text(stringResource(R.string.import_now))
                 }
             }
@@ -134,29 +128,35 @@ fun ImportRoute(graph: AppGraph) {
 @Composable
 fun ExportRoute(graph: AppGraph) {
     val context = LocalContext.current
-    val scope = rememberCoroutineScope()
     val model = screenModel("export") { ExportHolder(graph.profile) }
     val state by model.holder.state.collectAsStateWithLifecycle()
     var format by remember { mutableStateOf(ExportFormat.JSON) }
     var saved by remember { mutableStateOf(false) }
+    var problem by remember { mutableStateOf<String?>(null) }
+    val resolver = context.applicationContext.contentResolver
     val folder = rememberLauncherForActivityResult(ActivityResultContracts.OpenDocumentTree()) { uri ->
         if (uri == null) return@rememberLauncherForActivityResult
-        scope.launch {
-            model.holder.export(format)
-            val parent = DocumentsContract.buildDocumentUriUsingTree(uri, DocumentsContract.getTreeDocumentId(uri))
-            withContext(Dispatchers.IO) {
-                model.holder.state.value.files.forEach { file ->
-                    val type = if (format == ExportFormat.CSV) "text/csv" else "application/json"
-                    val target = DocumentsContract.createDocument(context.contentResolver, parent, type, file.name) ?: return@forEach
-                    context.contentResolver.openOutputStream(target)?.use { it.write(file.content.toByteArray()) }
+        model.act {
+            saved = false
+            export(format)
+            if (state.value.error != null) return@act
+            val written = runCatching {
+                val parent = DocumentsContract.buildDocumentUriUsingTree(uri, DocumentsContract.getTreeDocumentId(uri))
+                val type = if (format == ExportFormat.CSV) "text/csv" else "application/json"
+                withContext(Dispatchers.IO) {
+                    state.value.files.forEach { file ->
+                        val target = requireNotNull(DocumentsContract.createDocument(resolver, parent, type, file.name)) { "cannot create ${file.name}" }
+                        requireNotNull(resolver.openOutputStream(target)).use { it.write(file.content.toByteArray()) }
+                    }
                 }
             }
-            saved = model.holder.state.value.error == null
+            problem = written.exceptionOrNull()?.message
+            saved = written.isSuccess
         }
     }
     Frame(stringResource(R.string.export_title), onHelpNow = null) {
         item { Text(stringResource(R.string.export_explained)) }
-        item { Refusal(state.error) }
+        item { Refusal(problem ?: state.error) }
         item { Button(onClick = { format = ExportFormat.JSON; folder.launch(null) }, modifier = TouchTarget.fillMaxWidth()) { Text(stringResource(R.string.export_json)) } }
         item { OutlinedButton(onClick = { format = ExportFormat.CSV; folder.launch(null) }, modifier = TouchTarget.fillMaxWidth()) { Text(stringResource(R.string.export_csv)) } }
         if (saved) item { Text(stringResource(R.string.export_saved, state.files.size)) }

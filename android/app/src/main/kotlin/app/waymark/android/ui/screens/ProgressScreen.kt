@@ -23,7 +23,6 @@ import app.waymark.android.ui.Routes
 import app.waymark.android.ui.TouchTarget
 import app.waymark.android.ui.screenModel
 import app.waymark.android.ui.shortTime
-import app.waymark.shell.model.Instrument
 import app.waymark.shell.model.InstrumentProgress
 import app.waymark.shell.model.Outcome
 import app.waymark.shell.screens.ProgressHolder
@@ -42,14 +41,12 @@ fun ProgressScreen(state: ProgressState, pickBaseline: (String) -> Unit, go: (St
     Frame(stringResource(R.string.progress), onHelpNow = { go(Routes.HELP_NOW) }) {
         item { Refusal(state.error) }
         val progress = state.progress ?: return@Frame
-        item { Instrument(R.string.phq9, progress.phq9, state.alerted, pickBaseline) }
-        item { Instrument(R.string.gad7, progress.gad7, state.alerted, pickBaseline) }
+        item { InstrumentCard(R.string.phq9, progress.phq9, state.alerted, pickBaseline) }
+        item { InstrumentCard(R.string.gad7, progress.gad7, state.alerted, pickBaseline) }
         if (progress.safetyEvents.isNotEmpty()) {
             item { Heading(stringResource(R.string.safety_events)) }
             items(progress.safetyEvents, key = { it.id }) { event ->
-                TextButton(onClick = { go(Routes.assessment(Instrument.PHQ9)) }, modifier = TouchTarget) {
-                    Text(stringResource(R.string.safety_event_at, shortTime(event.occurredAt)))
-                }
+                Text(stringResource(R.string.safety_event_at, shortTime(event.occurredAt)))
             }
         }
         item { Heading(stringResource(R.string.mood)) }
@@ -68,7 +65,7 @@ fun ProgressScreen(state: ProgressState, pickBaseline: (String) -> Unit, go: (St
 }
 
 @Composable
-private fun Instrument(title: Int, progress: InstrumentProgress, alerted: Set<String>, pickBaseline: (String) -> Unit) {
+private fun InstrumentCard(title: Int, progress: InstrumentProgress, alerted: Set<String>, pickBaseline: (String) -> Unit) {
     Column(Modifier.fillMaxWidth().padding(vertical = 8.dp)) {
         Heading(stringResource(title))
         progress.latest?.let { Text(stringResource(R.string.latest_score, it.total.toInt(), shortTime(it.takenAt))) }

@@ -19,7 +19,7 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
-import androidx.compose.runtime.remember
+import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.res.stringResource
@@ -57,9 +57,9 @@ fun PromptsScreen(state: PromptsState, focused: String?, answer: (String, String
 @OptIn(ExperimentalLayoutApi::class)
 @Composable
 private fun Prompt(prompt: DuePrompt, valences: List<ValenceName>, answer: (String, String, Int, Boolean) -> Unit) {
-    var text by remember(prompt.id) { mutableStateOf("") }
-    var valence by remember(prompt.id) { mutableStateOf<Int?>(null) }
-    var shared by remember(prompt.id) { mutableStateOf(false) }
+    var text by rememberSaveable(prompt.id) { mutableStateOf("") }
+    var valence by rememberSaveable(prompt.id) { mutableStateOf<Int?>(null) }
+    var shared by rememberSaveable(prompt.id) { mutableStateOf(false) }
     Card(Modifier.fillMaxWidth()) {
         Column(Modifier.padding(16.dp)) {
             Text(prompt.heading, style = MaterialTheme.typography.titleMedium)

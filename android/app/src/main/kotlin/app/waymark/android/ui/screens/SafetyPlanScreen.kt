@@ -15,7 +15,7 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
-import androidx.compose.runtime.remember
+import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.res.stringResource
@@ -72,7 +72,7 @@ fun SafetyPlanScreen(
 
 @Composable
 private fun Section(section: SafetyPlanSection, add: (SafetyPlanStep, String) -> Unit, remove: (String) -> Unit, moveUp: (String, UInt) -> Unit) {
-    var draft by remember(section.step) { mutableStateOf("") }
+    var draft by rememberSaveable(section.step.name) { mutableStateOf("") }
     Card(Modifier.fillMaxWidth()) {
         Column(Modifier.padding(16.dp)) {
             Text(stringResource(R.string.plan_step, section.number.toInt(), section.title), style = MaterialTheme.typography.titleMedium)

@@ -12,7 +12,7 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
-import androidx.compose.runtime.remember
+import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.res.stringResource
@@ -38,9 +38,9 @@ fun SettingsRoute(graph: AppGraph, go: (String) -> Unit) {
     LaunchedEffect(Unit) { model.holder.load() }
     SettingsScreen(
         state,
-        exactAllowed = graph.sink.canScheduleExact(),
+        exactAllowed = exactAlarmsAllowed(graph),
         reminders = { settings -> model.act { reminders(settings) } },
-        schedule = { schedule -> model.act { schedule(schedule) } },
+        schedule = { measure -> model.act { schedule(measure) } },
         region = { code -> model.act { region(code) } },
         language = { code -> model.act { language(code) } },
         go = go,
@@ -76,7 +76,7 @@ fun SettingsScreen(
         }
         item { Heading(stringResource(R.string.region_and_language)) }
         item {
-            var typed by remember(settings.region) { mutableStateOf(settings.region ?: "") }
+            var typed by rememberSaveable(settings.region) { mutableStateOf(settings.region ?: "") }
             OutlinedTextField(value = typed, onValueChange = { typed = it }, singleLine = true, label = { Text(stringResource(R.string.region_code)) })
             TextButton(onClick = { region(typed.ifBlank { null }) }, modifier = TouchTarget) { Text(stringResource(R.string.save)) }
         }

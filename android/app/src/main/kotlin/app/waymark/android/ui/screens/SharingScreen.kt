@@ -18,7 +18,7 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
-import androidx.compose.runtime.remember
+import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
@@ -91,7 +91,7 @@ fun SharingScreen(
             item { Text(stringResource(R.string.pair_explained)) }
             item { Button(onClick = scan, modifier = TouchTarget.fillMaxWidth()) { Text(stringResource(R.string.scan_code)) } }
             item {
-                var typed by remember { mutableStateOf("") }
+                var typed by rememberSaveable { mutableStateOf("") }
                 OutlinedTextField(value = typed, onValueChange = { typed = it }, label = { Text(stringResource(R.string.type_code)) }, modifier = Modifier.fillMaxWidth())
                 TextButton(onClick = { pair(typed) }, modifier = TouchTarget) { Text(stringResource(R.string.pair)) }
             }

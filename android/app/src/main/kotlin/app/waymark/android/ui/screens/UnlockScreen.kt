@@ -1,5 +1,6 @@
 package app.waymark.android.ui.screens
 
+import androidx.activity.compose.BackHandler
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.material3.Button
 import androidx.compose.material3.OutlinedButton
@@ -8,7 +9,7 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
-import androidx.compose.runtime.remember
+import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.res.stringResource
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
@@ -31,11 +32,15 @@ import app.waymark.shell.screens.UnlockHolder
 fun UnlockRoute(graph: AppGraph) {
     val model = screenModel("unlock") { UnlockHolder(graph.profile, graph.device) }
     val state by model.holder.state.collectAsStateWithLifecycle()
-    var screen by remember { mutableStateOf<String?>(null) }
-    LaunchedEffect(Unit) {
+    val profile by graph.profile.state.collectAsStateWithLifecycle()
+    var screen by rememberSaveable { mutableStateOf<String?>(null) }
+    // Every time the profile leaves Open (a first launch, an erase, a storage failure): show why, and open it if nothing stops it.
+    LaunchedEffect(profile) {
         model.holder.load()
-        if (state.profile == ProfileState.NotOpened) model.holder.unlock()
+        if (graph.profile.state.value == ProfileState.NotOpened) model.holder.unlock()
+        if (profile == ProfileState.NotOpened) screen = null
     }
+    BackHandler(enabled = screen != null) { screen = null }
     when (screen) {
         "restore" -> BackupRoute(graph)
         "erase" -> EraseRoute(graph)
