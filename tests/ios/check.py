@@ -78,13 +78,33 @@ def check_symbols(api, trees):
     for tree in trees.values():
         declarations.add_file(tree)
     checker = symbols.Checker(api, declarations)
+    aliases = symbols.shell_aliases(SHELL / "Models.swift")
     calls = 0
     for path, tree in trees.items():
-        for problem in checker.check(tree):
+        imports_core = re.search(r"^import WaymarkCore$", path.read_text(), re.M) is not None
+        for problem in checker.check(tree, visible=None if imports_core else aliases):
             fail(f"{path.relative_to(ROOT)}:{problem.line}", problem.message)
         calls += len(re.findall(r"\$0\.\w+\(|waymark\.\w+\(|WaymarkCore\.\w+\(", path.read_text()))
+    # The app sees the core only through the shell's aliases: a core type it names without one would not compile.
+    platform = {"Form", "Settings", "Progress"}
+    for path, tree in trees.items():
+        if APP not in path.parents:
+            continue
+        named = {n.text.decode() for n in symbols._descendants(tree.root_node) if n.type in ("type_identifier", "simple_identifier")}
+        for name in sorted((named & api.type_names()) - set(aliases) - platform - {"Waymark", "WaymarkProtocol", "Zone"}):
+            fail(path.relative_to(ROOT), f"names the core's {name}, which WaymarkShell does not export (alias it in Models.swift)")
     print(f"symbols: {calls} core calls and every record, field and case they reach checked against the generated Swift"
           f" ({len(api.methods)} methods, {len(api.functions)} functions, {len(api.records)} records, {len(api.enums)} enums)")
+
+
+def balanced(source, at, opening, closing):
+    """The text inside the bracket at `at` and the index after its match."""
+    depth = 0
+    for index in range(at, len(source)):
+        depth += {opening: 1, closing: -1}.get(source[index], 0)
+        if depth == 0:
+            return source[at + 1:index], index + 1
+    raise ValueError(f"unbalanced {opening}")
 
 
 def kotlin_screens():
@@ -94,11 +114,15 @@ def kotlin_screens():
         if path.stem == "StateHolder":
             continue
         source = path.read_text()
-        state = re.search(r"data class (\w+State)\((.*?)\n\)", source, re.S)
-        fields = set(re.findall(r"^\s*val (\w+):", state.group(2), re.M)) if state else set()
-        after = source[state.end():] if state else ""
-        extra = after[: after.find("\nclass ")] if "\nclass " in after else ""
-        fields |= set(re.findall(r"^\s*(?:val|fun) (\w+)", extra, re.M))
+        start = re.search(r"data class \w+State\(", source)
+        fields = set()
+        if start:
+            params, end = balanced(source, start.end() - 1, "(", ")")
+            fields = set(re.findall(r"\bval (\w+):", params))
+            rest = source[end:].lstrip()
+            if rest.startswith("{"):
+                body, _ = balanced(rest, 0, "{", "}")
+                fields |= set(re.findall(r"^\s*(?:val|fun) (\w+)", body, re.M))
         holder = source[source.find("\nclass "):]
         actions = set(re.findall(r"^    (?:suspend )?fun (\w+)\(", holder, re.M)) - {"showing"}
         screens[path.stem.removesuffix("Holder")] = (fields, actions)
@@ -136,6 +160,22 @@ def check_parity():
     print(f"parity: {len(kotlin)} screens, {fields} state fields and {actions} actions alike in Kotlin and Swift")
 
 
+def interpolated(literal):
+    """A literal with each `\\(...)` (parentheses balanced) as %@, as LocalizedStringKey makes its key."""
+    out, index = "", 0
+    while index < len(literal):
+        if literal.startswith("\\(", index):
+            depth, index = 1, index + 2
+            while index < len(literal) and depth:
+                depth += {"(": 1, ")": -1}.get(literal[index], 0)
+                index += 1
+            out += "%@"
+        else:
+            out += literal[index]
+            index += 1
+    return out
+
+
 def check_resources():
     for name in ("Info.plist", "PrivacyInfo.xcprivacy"):
         try:
@@ -157,9 +197,15 @@ def check_resources():
         languages = set(entry.get("localizations", {}))
         if not {"en", "es"} <= languages:
             fail("Localizable.xcstrings", f"{key!r} lacks {sorted({'en', 'es'} - languages)}")
+    # Every dotted lower-case literal in the app is a key (`Text("home.today")`, `String(localized: "erase.word")`);
+    # an interpolation in one stands for a %@ argument.
     used = set()
     for path in APP.rglob("*.swift"):
-        used |= set(re.findall(r'\b(?:Text|Button|Label|Toggle|TextField|SecureField|Section|navigationTitle|LocalizedStringKey|String\(localized:)\s*\(?\s*"([a-z][\w.]+)"', path.read_text()))
+        source = re.sub(r"systemImage:[^)\n]*", "", path.read_text())
+        for literal in re.findall(r'"((?:[^"\\]|\\.)*)"', source):
+            key = interpolated(literal)
+            if re.fullmatch(r"[a-z]+\.[a-z][\w.]*( %@)*", key) and not key.startswith(("app.waymark", "waymark.")):
+                used.add(key)
     for key in sorted(used - strings.keys()):
         fail("Localizable.xcstrings", f"{key!r} is used in a view and missing")
     for key in sorted(strings.keys() - used):
@@ -174,7 +220,9 @@ def check_shell_rules():
             fail(path.relative_to(ROOT), "try!: a core error would crash the app")
         if SHELL in path.parents and re.search(r"^import (SwiftUI|UIKit)$", source, re.M):
             fail(path.relative_to(ROOT), "WaymarkShell imports a UI framework")
-    print("rules: no try!, and WaymarkShell imports no UI framework")
+        if APP in path.parents and re.search(r"^import WaymarkCore$", source, re.M):
+            fail(path.relative_to(ROOT), "the app imports the core: it calls it only through WaymarkShell")
+    print("rules: no try!; WaymarkShell imports no UI framework; the app imports the shell, never the core")
 
 
 SELF_TEST = {

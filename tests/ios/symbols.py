@@ -97,11 +97,29 @@ class Checker:
         self.declared = declarations
         self.problems = []
         self.bound = {}  # a closure's span -> the type of its first parameter (or $0)
+        self.visible = None
 
     # -- types -----------------------------------------------------------
+    def core_name(self, name):
+        """The core's type a name means in this file: any core name where the file imports
+        WaymarkCore, else only the shell's aliases (the app sees the core through them)."""
+        if name is None:
+            return None
+        if self.visible is not None:
+            return self.visible.get(name)
+        return name if name in self.api.type_names() else None
+
     def resolve(self, type_):
         type_ = strip_optional(type_)
-        return self.api.aliases.get(type_, type_) if type_ else None
+        if type_ and type_.startswith("WaymarkCore."):
+            type_ = type_[len("WaymarkCore."):]
+        if not type_ or type_.startswith("type:"):
+            return type_
+        # A declared type may be written in the shell's own words (the core's names) or the app's (the aliases).
+        core = self.core_name(type_) or (type_ if type_ in self.api.type_names() and type_ not in self.declared.members else None)
+        if core is None:
+            return type_ if type_ in self.declared.members else None
+        return self.api.aliases.get(core, core)
 
     def is_record(self, type_):
         return self.resolve(type_) in self.api.records
@@ -146,7 +164,9 @@ class Checker:
             name = text(node)
             if name in scope:
                 return scope[name]
-            if name in self.api.type_names() or name in self.declared.members:
+            if self.core_name(name):
+                return "type:" + self.core_name(name)
+            if name in self.declared.members:
                 return "type:" + name
             return None
         if kind == "self_expression":
@@ -207,7 +227,8 @@ class Checker:
             return
         wanted = param.type
         optional = is_optional(wanted)
-        base = self.resolve(wanted)
+        plain = strip_optional(wanted)
+        base = self.api.aliases.get(plain, plain)
         if value.type == "nil_literal" and not optional:
             self.problem(line, f"{what}: nil for {param.label}, which takes a {wanted}")
         elif value.type == "line_string_literal" and base != "String":
@@ -249,6 +270,8 @@ class Checker:
                 if function is None:
                     self.problem(line, f"the core has no function {member}")
                     return None
+            elif receiver_type == "type:Waymark" and member[:1].isupper():
+                return None  # a nested type (Waymark.NoHandle)
             elif receiver_type == "type:Waymark":
                 function = self.api.statics.get(member)
                 if function is None:
@@ -290,20 +313,32 @@ class Checker:
                     inner = self.closure_result(closure, CORE_CLOSURES[member], scope)
                     return f"Result<{inner}>" if inner else None
             if member in COLLECTION_METHODS and trailing is not None:
-                self.bind_closure(trailing, element(self.type_of(receiver, scope)), scope)
+                self.bind_closure(trailing, self.element_of(receiver, scope), scope)
             return None
         if callee.type == "simple_identifier":
-            name = text(callee)
-            if name in self.api.records:
+            name = self.core_name(text(callee)) or text(callee)
+            if name in self.api.records and self.core_name(text(callee)):
                 self.check_arguments(node, self.api.records[name]["init"], arguments, scope, f"{name}(...)")
                 return name
             if name in ("core", "library") and arguments and arguments[0][1] is not None and arguments[0][1].type == "lambda_literal":
                 inner = self.closure_result(arguments[0][1], "WaymarkProtocol" if name == "core" else "Core", scope)
                 return inner + "?" if inner else None
             if name == "ForEach" and arguments and trailing is not None:
-                self.bind_closure(trailing, element(self.type_of(arguments[0][1], scope)), scope)
+                self.bind_closure(trailing, self.element_of(arguments[0][1], scope), scope)
             return None
         return None
+
+    def element_of(self, node, scope):
+        """What a loop over `node` gives: its element, or `enumerated:T` for `Array(x.enumerated())`."""
+        if node is None:
+            return None
+        inner = re.fullmatch(r"Array\((.+)\.enumerated\(\)\)", text(node), re.S)
+        if inner:
+            found = next((c for c in _descendants(node) if c.type in ("navigation_expression", "simple_identifier")
+                          and text(c) == inner.group(1)), None)
+            kind = element(self.type_of(found, scope)) if found is not None else None
+            return f"enumerated:{kind}" if kind else None
+        return element(self.type_of(node, scope))
 
     def closure_result(self, closure, dollar_type, scope):
         inner = dict(scope)
@@ -358,7 +393,10 @@ class Checker:
             parameters = [text(c) for c in node.children if c.type == "lambda_function_type" for c in c.named_children]
             names = re.findall(r"\w+", " ".join(parameters))
             bound = self.bound.get((node.start_byte, node.end_byte))
-            if names and bound:
+            if bound and bound.startswith("enumerated:"):
+                if len(names) >= 2:
+                    inner[names[1]] = bound[len("enumerated:"):]
+            elif names and bound:
                 inner[names[0]] = bound
             elif bound:
                 inner["$0"] = bound
@@ -427,7 +465,23 @@ class Checker:
                             dollar = "Core" if "withoutProfile" in text(attempt.children[0]) else "WaymarkProtocol"
                             scope[bound.group(1)] = self.closure_result(closure, dollar, scope)
 
-    def check(self, tree):
+    def check(self, tree, visible=None):
+        """`visible`: the names of core types this file can use (the shell's aliases), or None for all."""
         self.problems = []
+        self.visible = visible
         self.walk(tree.root_node, {})
         return sorted(self.problems, key=lambda p: p.line)
+
+
+def _descendants(node):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.children)
+
+
+def shell_aliases(path):
+    """The shell's `public typealias X = WaymarkCore.Y`: what the app may call the core's types."""
+    found = dict(re.findall(r"^public typealias (\w+) = WaymarkCore\.(\w+)", open(path, encoding="utf-8").read(), re.M))
+    return found

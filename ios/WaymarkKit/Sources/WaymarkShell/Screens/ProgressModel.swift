@@ -7,7 +7,7 @@ public struct ProgressState: ScreenState {
     public var from: String?
     public var to: String?
     /// Scores, bands, baseline, response and remission, mood trends, vitals and safety events, as the core found them.
-    public var progress: Progress?
+    public var progress: WaymarkCore.Progress?
     public var error: String?
 
     /// The results that raised a safety alert (item 9 above 0, or declined), to mark in the list as the report does.
