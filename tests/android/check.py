@@ -25,6 +25,9 @@ import xml.etree.ElementTree as ET
 import tree_sitter_kotlin
 from tree_sitter import Language, Parser
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from parsing import parse_errors  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ANDROID = ROOT / "android"
 APP = ANDROID / "app" / "src" / "main"
@@ -50,17 +53,6 @@ failures = []
 
 def fail(where, message):
     failures.append(f"{where}: {message}")
-
-
-def parse_errors(tree):
-    found, stack = [], [tree.root_node]
-    while stack:
-        node = stack.pop()
-        if node.type == "ERROR" or node.is_missing:
-            found.append(node)
-        elif node.has_error:
-            stack.extend(node.children)
-    return found
 
 
 def kotlin_files():

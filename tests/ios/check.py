@@ -26,6 +26,8 @@ import yaml
 from tree_sitter import Language, Parser
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from parsing import parse_errors  # noqa: E402
 import swift_api  # noqa: E402
 import symbols  # noqa: E402
 
@@ -47,17 +49,6 @@ def fail(where, message):
 def hand_written():
     generated = IOS / "WaymarkKit" / "Sources" / "WaymarkCore"
     return sorted(p for p in IOS.rglob("*.swift") if generated not in p.parents and ".build" not in p.parts)
-
-
-def parse_errors(tree):
-    found, stack = [], [tree.root_node]
-    while stack:
-        node = stack.pop()
-        if node.type == "ERROR" or node.is_missing:
-            found.append(node)
-        elif node.has_error:
-            stack.extend(node.children)
-    return found
 
 
 def check_parses():
