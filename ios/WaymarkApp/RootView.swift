@@ -47,6 +47,8 @@ struct RootView: View {
                 HomeView(graph: graph) { path.append($0) }
                     .navigationDestination(for: Screen.self) { screen in destination(screen) }
             }
+            // Opened: the plan may have moved while the app was closed (docs/ffi.md's cold start).
+            .task { _ = await graph.reminders.reconcile() }
             .onChange(of: opened.destination) { _, wanted in
                 guard let wanted else { return }
                 if wanted != .home { path.append(Screen(wanted)) }

@@ -90,11 +90,12 @@ public final class Profile {
     /// The erase screen asks for the typed confirmation first.
     public func erase() async -> Result<UInt32, Error> {
         await core.close()
+        // Closed either way: after a failed erase, the unlock screen opens what is left.
+        state = .notOpened
         let path = database.path
         let erased = await withoutProfile { try $0.eraseProfile(dbPath: path) }
         if case .success = erased {
             do { try keys.delete() } catch { return .failure(error) }
-            state = .notOpened
         }
         return erased
     }

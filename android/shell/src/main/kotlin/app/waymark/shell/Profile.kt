@@ -107,10 +107,11 @@ class Profile(
      */
     suspend fun erase(): Result<UInt> = withContext(dispatcher) {
         closeCore()
+        // Closed either way: after a failed erase, the unlock screen opens what is left.
+        mutableState.value = ProfileState.NotOpened
         try {
             val removed = core.eraseProfile(database.path)
             keys.delete()
-            mutableState.value = ProfileState.NotOpened
             Result.success(removed)
         } catch (e: WaymarkException) {
             Result.failure(e)

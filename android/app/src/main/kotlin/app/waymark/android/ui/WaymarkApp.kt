@@ -85,6 +85,8 @@ fun WaymarkApp(graph: AppGraph, opened: StateFlow<Destination?>, onOpened: () ->
             UnlockRoute(graph)
             return@MaterialTheme
         }
+        // A cold start: open, home, reconcile (docs/ffi.md). The plan may have moved while the app was closed.
+        LaunchedEffect(profile) { graph.reminders.reconcile() }
         val navigation = rememberNavController()
         val destination by opened.collectAsStateWithLifecycle()
         LaunchedEffect(destination) {
