@@ -56,8 +56,7 @@ class Declarations:
     """The hand-written types: their properties (with types where written) and methods."""
 
     def __init__(self):
-        self.members = {}   # type -> {member: type or "func" or None}
-        self.cases = {}     # hand-written enum -> cases
+        self.members = {}   # type -> {member: type or "func" or None}; an enum's cases are members of its own type
 
     def add_file(self, tree):
         stack = [tree.root_node]
@@ -87,7 +86,6 @@ class Declarations:
                 elif member.type == "enum_entry":
                     for case in member.children:
                         if case.type == "simple_identifier":
-                            self.cases.setdefault(name, set()).add(text(case))
                             members[text(case)] = name
 
 
@@ -255,7 +253,7 @@ class Checker:
         name = text(callee.children[-1]).lstrip(".").strip() if callee.type == "navigation_expression" else text(callee)
         if name in CORE_CLOSURES:
             for closure in [value for _, value in arguments if value is not None and value.type == "lambda_literal"] + ([trailing] if trailing else []):
-                self.bind_closure(closure, CORE_CLOSURES[name], scope)
+                self.bind_closure(closure, CORE_CLOSURES[name])
         if callee.type == "navigation_expression":
             receiver, member = callee.children[0], text(callee.children[-1]).lstrip(".").strip()
             receiver_type = self.resolve(self.type_of(receiver, scope))
@@ -313,7 +311,7 @@ class Checker:
                     inner = self.closure_result(closure, CORE_CLOSURES[member], scope)
                     return f"Result<{inner}>" if inner else None
             if member in COLLECTION_METHODS and trailing is not None:
-                self.bind_closure(trailing, self.element_of(receiver, scope), scope)
+                self.bind_closure(trailing, self.element_of(receiver, scope))
             return None
         if callee.type == "simple_identifier":
             name = self.core_name(text(callee)) or text(callee)
@@ -324,7 +322,7 @@ class Checker:
                 inner = self.closure_result(arguments[0][1], "WaymarkProtocol" if name == "core" else "Core", scope)
                 return inner + "?" if inner else None
             if name == "ForEach" and arguments and trailing is not None:
-                self.bind_closure(trailing, self.element_of(arguments[0][1], scope), scope)
+                self.bind_closure(trailing, self.element_of(arguments[0][1], scope))
             return None
         return None
 
@@ -344,14 +342,14 @@ class Checker:
         inner = dict(scope)
         inner["$0"] = dollar_type
         result = None
-        self.walk(closure, inner, visit_root=False)
+        self.walk(closure, inner)
         statements = next((c for c in closure.children if c.type == "statements"), None)
         if statements is not None and statements.named_children:
             last = statements.named_children[-1]
             result = self.type_of(last, inner) if last.type != "control_transfer_statement" else None
         return result
 
-    def bind_closure(self, closure, element_type, scope):
+    def bind_closure(self, closure, element_type):
         if closure.type == "annotated_lambda":
             closure = next((c for c in closure.children if c.type == "lambda_literal"), closure)
         if element_type:
@@ -362,7 +360,7 @@ class Checker:
         if not any(p.line == line and p.message == message for p in self.problems):
             self.problems.append(Problem(line, message))
 
-    def walk(self, node, scope, visit_root=True, owner=None):
+    def walk(self, node, scope, owner=None):
         scope = dict(scope)
         for child in node.children:
             self.visit(child, scope, owner)
